@@ -1,0 +1,75 @@
+//! Command-line definitions (clap).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Overrides, parse_interval};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ipfs-kit",
+    version,
+    about = "The operator's console for IPFS nodes and clusters",
+    long_about = "The operator's console for IPFS nodes and clusters.\n\n\
+With no arguments it uses the configured or already-running Kubo (and Cluster); when there is \
+none, it starts a local Kubo + Cluster kept under the state dir (created on first run).",
+    after_help = "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (health, for --once and snapshot); \
+64 usage error, 69 a required tool is missing, 70 internal error, 78 config error."
+)]
+pub struct Cli {
+    /// Config file (default: $XDG_CONFIG_HOME/ipfs-kit/config.toml).
+    #[arg(long, global = true, value_name = "FILE", env = "IPFS_KIT_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Kubo RPC API: URL or multiaddr (also IPFS_KIT_KUBO_API).
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub kubo_api: Option<String>,
+    /// IPFS Cluster REST API: URL or multiaddr (also IPFS_KIT_CLUSTER_API).
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub cluster_api: Option<String>,
+    /// Where logs, history and the embedded node live (default: $XDG_STATE_HOME/ipfs-kit).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Poll interval for every source, e.g. 1s (overrides the config's per-source intervals).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_interval)]
+    pub interval: Option<Duration>,
+    /// Collect once, print, and exit with the health status.
+    #[arg(long)]
+    pub once: bool,
+    /// With --once: print one JSON document instead of the summary.
+    #[arg(long, requires = "once")]
+    pub json: bool,
+    /// With --once: deadline for all sources together.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_interval)]
+    pub timeout: Duration,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Collect once and print (same as --once).
+    Snapshot {
+        /// Print one JSON document instead of the summary.
+        #[arg(long)]
+        json: bool,
+        /// Deadline for all sources together.
+        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_interval)]
+        timeout: Duration,
+    },
+    /// Print the JSON Schema of the snapshot document.
+    Schema,
+}
+
+impl Cli {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            config: self.config.clone(),
+            kubo_api: self.kubo_api.clone(),
+            cluster_api: self.cluster_api.clone(),
+            interval: self.interval,
+            state_dir: self.state_dir.clone(),
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! The collector: one tokio task per source, each on its own interval, timeout and backoff,
+//! sending polls to one merge task that owns the Snapshot and the history rings and publishes
+//! `watch<Arc<Snapshot>>` (latest wins; nobody waits on a slow source).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::{Notify, mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::{sleep, timeout};
+
+pub use crate::history::{History, Ring, Series};
+use crate::config::Config;
+use crate::model::{ClusterStats, Health, HostStats, KuboStats, Snapshot, SourceState, SourceStatus};
+use crate::sources::Poll;
+use crate::sources::cluster::ClusterSource;
+use crate::sources::host::HostSampler;
+use crate::sources::kubo::KuboSource;
+
+/// One poll result on its way to the merge task.
+#[derive(Debug)]
+pub enum Update {
+    Host(Box<Poll<HostStats>>),
+    Kubo(Box<Poll<KuboStats>>),
+    Cluster(Box<Poll<ClusterStats>>),
+}
+
+impl Update {
+    pub fn host(p: Poll<HostStats>) -> Self {
+        Update::Host(Box::new(p))
+    }
+    pub fn kubo(p: Poll<KuboStats>) -> Self {
+        Update::Kubo(Box::new(p))
+    }
+    pub fn cluster(p: Poll<ClusterStats>) -> Self {
+        Update::Cluster(Box::new(p))
+    }
+}
+
+/// The merge side: applies polls to the snapshot and history. Pure apart from the clock
+/// value it is handed, so `--once` and the running collector share it.
+pub struct CollectorState {
+    snap: Snapshot,
+    history: Arc<History>,
+    cluster_required: bool,
+}
+
+impl CollectorState {
+    pub fn new(cfg: &Config) -> Self {
+        let mut snap = Snapshot::empty(
+            cfg.kubo.api.endpoint.to_string(),
+            cfg.cluster.api.endpoint.to_string(),
+            cfg.cluster.enabled,
+        );
+        snap.kubo.endpoint_source = Some(cfg.kubo.api.origin.to_string());
+        snap.cluster.endpoint_source = Some(cfg.cluster.api.origin.to_string());
+        CollectorState {
+            snap,
+            history: Arc::new(History::new(cfg.history)),
+            cluster_required: cfg.cluster.required,
+        }
+    }
+
+    pub fn apply(&mut self, update: Update) {
+        let now = Utc::now();
+        let h = Arc::make_mut(&mut self.history);
+        match update {
+            Update::Host(p) => {
+                merge(&mut self.snap.host, *p, now);
+                let d = self.snap.host.data.as_ref().filter(|_| !self.snap.host.stale);
+                h.push(Series::HostCpuPercent, now, d.map(|d| f64::from(d.cpu_percent)));
+                h.push(Series::HostMemUsedBytes, now, d.map(|d| d.memory_used_bytes as f64));
+                h.push(Series::HostNetRxRate, now, d.map(|d| d.net_rx_bytes_per_sec));
+                h.push(Series::HostNetTxRate, now, d.map(|d| d.net_tx_bytes_per_sec));
+            }
+            Update::Kubo(p) => {
+                merge(&mut self.snap.kubo, *p, now);
+                let d = self.snap.kubo.data.as_ref().filter(|_| !self.snap.kubo.stale);
+                let bw = d.and_then(|d| d.bandwidth.as_ref());
+                h.push(Series::KuboBwInRate, now, bw.map(|b| b.rate_in_bytes_per_sec));
+                h.push(Series::KuboBwOutRate, now, bw.map(|b| b.rate_out_bytes_per_sec));
+                h.push(Series::KuboPeers, now, d.and_then(|d| d.peers).map(|v| v as f64));
+                h.push(Series::KuboRepoSize, now, d.and_then(|d| d.repo.as_ref()).map(|r| r.size_bytes as f64));
+                h.push(Series::KuboPins, now, d.and_then(|d| d.recursive_pins).map(|v| v as f64));
+            }
+            Update::Cluster(p) => {
+                merge(&mut self.snap.cluster, *p, now);
+                let d = self.snap.cluster.data.as_ref().filter(|_| !self.snap.cluster.stale);
+                h.push(Series::ClusterPins, now, d.map(|d| d.pin_count as f64));
+                h.push(Series::ClusterPeers, now, d.map(|d| d.peer_count as f64));
+            }
+        }
+        self.snap.time = now;
+    }
+
+    /// The current snapshot with health derived.
+    pub fn snapshot(&mut self) -> Arc<Snapshot> {
+        self.snap.history = Arc::clone(&self.history);
+        self.snap.health = Health::derive(&self.snap, self.cluster_required);
+        Arc::new(self.snap.clone())
+    }
+}
+
+fn merge<T>(s: &mut SourceStatus<T>, p: Poll<T>, now: chrono::DateTime<Utc>) {
+    s.last_attempt = Some(now);
+    s.latency_ms = Some(p.latency.as_millis().min(u128::from(u64::MAX)) as u64);
+    match p.data {
+        Some(data) => {
+            s.state = if p.errors.is_empty() { SourceState::Ok } else { SourceState::Degraded };
+            s.data = Some(data);
+            s.stale = false;
+            s.error = None;
+            s.errors = p.errors;
+            s.last_success = Some(now);
+            s.consecutive_failures = 0;
+        }
+        None => {
+            s.state = SourceState::Down;
+            s.error = p.error.or_else(|| Some("no answer".into()));
+            s.errors.clear();
+            s.consecutive_failures = s.consecutive_failures.saturating_add(1);
+            // Keep the last good values for display, marked stale.
+            s.stale = s.data.is_some();
+        }
+    }
+}
+
+/// Retry delay after `failures` failed polls in a row: the interval, doubled per failure,
+/// capped at `max` (but never below the interval).
+pub fn backoff(interval: Duration, failures: u32, max: Duration) -> Duration {
+    if failures == 0 {
+        return interval;
+    }
+    let factor = 2u32.saturating_pow(failures.min(16));
+    interval.saturating_mul(factor).min(max.max(interval))
+}
+
+/// Handle on a running collector.
+pub struct Collector {
+    pub snapshots: watch::Receiver<Arc<Snapshot>>,
+    refresh: Arc<Notify>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Collector {
+    /// Starts every source task and the merge task on the current tokio runtime.
+    pub fn spawn(cfg: &Config) -> Collector {
+        let mut state = CollectorState::new(cfg);
+        let (snap_tx, snap_rx) = watch::channel(state.snapshot());
+        let (tx, mut rx) = mpsc::channel::<Update>(64);
+        let refresh = Arc::new(Notify::new());
+        let mut tasks = Vec::new();
+
+        tasks.push(tokio::spawn(async move {
+            while let Some(update) = rx.recv().await {
+                state.apply(update);
+                // Coalesce a burst into one publication.
+                while let Ok(more) = rx.try_recv() {
+                    state.apply(more);
+                }
+                if snap_tx.send(state.snapshot()).is_err() {
+                    break;
+                }
+            }
+        }));
+
+        tasks.push(spawn_host(cfg.host_interval, tx.clone(), refresh.clone()));
+
+        let kubo_timeout = cfg.kubo.api.timeout;
+        let kubo = KuboSource::new(&cfg.kubo, kubo_timeout).map_err(|e| e.to_string());
+        tasks.push(spawn_loop(
+            "kubo",
+            cfg.kubo.api.interval,
+            kubo_timeout,
+            cfg.max_backoff,
+            tx.clone(),
+            refresh.clone(),
+            Arc::new(kubo),
+            |src| async move {
+                match src.as_ref() {
+                    Ok(s) => s.poll().await,
+                    Err(e) => Poll::down(e.clone(), Duration::ZERO),
+                }
+            },
+            Update::kubo,
+        ));
+
+        if cfg.cluster.enabled {
+            let cl_timeout = cfg.cluster.api.timeout;
+            let cluster = ClusterSource::new(&cfg.cluster, cl_timeout).map_err(|e| e.to_string());
+            tasks.push(spawn_loop(
+                "cluster",
+                cfg.cluster.api.interval,
+                cl_timeout,
+                cfg.max_backoff,
+                tx,
+                refresh.clone(),
+                Arc::new(cluster),
+                |src| async move {
+                    match src.as_ref() {
+                        Ok(s) => s.poll().await,
+                        Err(e) => Poll::down(e.clone(), Duration::ZERO),
+                    }
+                },
+                Update::cluster,
+            ));
+        }
+
+        Collector {
+            snapshots: snap_rx,
+            refresh,
+            tasks,
+        }
+    }
+
+    /// Polls every source now instead of waiting for its next tick.
+    pub fn refresh_now(&self) {
+        self.refresh.notify_waiters();
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn spawn_loop<S, T, F, Fut>(
+    name: &'static str,
+    interval: Duration,
+    call_timeout: Duration,
+    max_backoff: Duration,
+    tx: mpsc::Sender<Update>,
+    refresh: Arc<Notify>,
+    source: Arc<S>,
+    poll: F,
+    wrap: fn(Poll<T>) -> Update,
+) -> JoinHandle<()>
+where
+    S: Send + Sync + 'static,
+    T: Send + 'static,
+    F: Fn(Arc<S>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Poll<T>> + Send,
+{
+    tokio::spawn(async move {
+        let mut failures = 0u32;
+        loop {
+            let p = match timeout(call_timeout, poll(source.clone())).await {
+                Ok(p) => p,
+                Err(_) => Poll::down(format!("{name} did not answer within {call_timeout:?}"), call_timeout),
+            };
+            failures = if p.data.is_none() { failures + 1 } else { 0 };
+            if tx.send(wrap(p)).await.is_err() {
+                return;
+            }
+            let delay = backoff(interval, failures, max_backoff);
+            tokio::select! {
+                _ = sleep(delay) => {}
+                _ = refresh.notified() => {}
+            }
+        }
+    })
+}
+
+fn spawn_host(interval: Duration, tx: mpsc::Sender<Update>, refresh: Arc<Notify>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut sampler = match tokio::task::spawn_blocking(HostSampler::new).await {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => {
+                let _ = tx.send(Update::host(Poll::down(e, Duration::ZERO))).await;
+                return;
+            }
+            Err(e) => {
+                let _ = tx.send(Update::host(Poll::down(format!("host sampler failed: {e}"), Duration::ZERO))).await;
+                return;
+            }
+        };
+        // CPU use needs two readings at least 200 ms apart.
+        sleep(interval.max(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL)).await;
+        loop {
+            let started = std::time::Instant::now();
+            let joined = tokio::task::spawn_blocking(move || {
+                let stats = sampler.sample();
+                (sampler, stats)
+            })
+            .await;
+            let (s, stats) = match joined {
+                Ok(v) => v,
+                Err(e) => {
+                    let _ = tx.send(Update::host(Poll::down(format!("host sampler failed: {e}"), Duration::ZERO))).await;
+                    return;
+                }
+            };
+            sampler = s;
+            let p = Poll::up(stats, Default::default(), started.elapsed());
+            if tx.send(Update::host(p)).await.is_err() {
+                return;
+            }
+            tokio::select! {
+                _ = sleep(interval.max(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL)) => {}
+                _ = refresh.notified() => {}
+            }
+        }
+    })
+}
+
+/// One pass over every source, concurrently, under one deadline: what `--once` prints.
+pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
+    let mut state = CollectorState::new(cfg);
+    let timed_out = |what: &str| format!("{what} did not answer within the {deadline:?} deadline");
+
+    let host = async {
+        let sampled = tokio::task::spawn_blocking(|| -> Result<HostStats, String> {
+            let mut s = HostSampler::new()?;
+            std::thread::sleep(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL);
+            Ok(s.sample())
+        });
+        let started = std::time::Instant::now();
+        match timeout(deadline, sampled).await {
+            Ok(Ok(Ok(stats))) => Poll::up(stats, Default::default(), started.elapsed()),
+            Ok(Ok(Err(e))) => Poll::down(e, started.elapsed()),
+            Ok(Err(e)) => Poll::down(format!("host sampler failed: {e}"), started.elapsed()),
+            Err(_) => Poll::down(timed_out("host"), deadline),
+        }
+    };
+    let kubo = async {
+        match KuboSource::new(&cfg.kubo, deadline) {
+            Ok(k) => timeout(deadline, k.poll()).await.unwrap_or_else(|_| Poll::down(timed_out("kubo"), deadline)),
+            Err(e) => Poll::down(e.to_string(), Duration::ZERO),
+        }
+    };
+    let cluster = async {
+        if !cfg.cluster.enabled {
+            return None;
+        }
+        Some(match ClusterSource::new(&cfg.cluster, deadline) {
+            Ok(c) => timeout(deadline, c.poll()).await.unwrap_or_else(|_| Poll::down(timed_out("cluster"), deadline)),
+            Err(e) => Poll::down(e.to_string(), Duration::ZERO),
+        })
+    };
+    let (h, k, c) = tokio::join!(host, kubo, cluster);
+    state.apply(Update::host(h));
+    state.apply(Update::kubo(k));
+    if let Some(c) = c {
+        state.apply(Update::cluster(c));
+    }
+    state.snapshot()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let i = Duration::from_secs(2);
+        let max = Duration::from_secs(30);
+        assert_eq!(backoff(i, 0, max), i);
+        assert_eq!(backoff(i, 1, max), Duration::from_secs(4));
+        assert_eq!(backoff(i, 3, max), Duration::from_secs(16));
+        assert_eq!(backoff(i, 10, max), max);
+        assert_eq!(backoff(Duration::from_secs(60), 3, max), Duration::from_secs(60));
+    }
+}

@@ -1,0 +1,325 @@
+//! Configuration: defaults < config file < environment (`IPFS_KIT_*`) < command-line flags.
+//!
+//! `load` returns a fully resolved `Config`; nothing later has to know where a value came from
+//! except through the `Origin` it carries for display.
+
+mod auth;
+mod endpoint;
+mod error;
+mod file;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use auth::{Auth, Secret};
+pub use endpoint::Endpoint;
+pub use error::ConfigError;
+pub use file::{FileConfig, parse_interval};
+
+/// Kubo's RPC default when nothing else is found.
+pub const DEFAULT_KUBO_API: &str = "http://127.0.0.1:5001";
+/// Cluster's REST API default.
+pub const DEFAULT_CLUSTER_API: &str = "http://127.0.0.1:9094";
+
+/// Where an endpoint came from, shown beside it so an operator knows what to change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Flag,
+    Env(&'static str),
+    File(PathBuf),
+    ApiFile(PathBuf),
+    Embedded,
+    Default,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Flag => f.write_str("flag"),
+            Origin::Env(var) => write!(f, "env {var}"),
+            Origin::File(p) => write!(f, "config {}", p.display()),
+            Origin::ApiFile(p) => write!(f, "api file {}", p.display()),
+            Origin::Embedded => f.write_str("embedded node"),
+            Origin::Default => f.write_str("default"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ApiConfig {
+    pub endpoint: Endpoint,
+    pub origin: Origin,
+    pub auth: Option<Auth>,
+    pub interval: Duration,
+    pub timeout: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct KuboConfig {
+    pub api: ApiConfig,
+    pub pins_every: Duration,
+    pub full_repo_stat_every: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClusterConfig {
+    pub enabled: bool,
+    /// A required cluster that is down makes health WARNING; an auto-probed one does not.
+    pub required: bool,
+    pub api: ApiConfig,
+    pub pin_status_every: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub kubo: KuboConfig,
+    pub cluster: ClusterConfig,
+    pub host_interval: Duration,
+    pub history: Duration,
+    pub max_backoff: Duration,
+    pub state_dir: PathBuf,
+    /// The file that was read, if any.
+    pub file: Option<PathBuf>,
+}
+
+/// Values given on the command line; each wins over file and environment.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub kubo_api: Option<String>,
+    pub cluster_api: Option<String>,
+    pub interval: Option<Duration>,
+    pub state_dir: Option<PathBuf>,
+}
+
+/// Reads environment variables; a seam so tests need not touch the process environment.
+pub trait Env {
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+/// The real process environment.
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+}
+
+/// Loads and resolves the configuration.
+pub fn load(overrides: &Overrides, env: &dyn Env) -> Result<Config, ConfigError> {
+    let explicit = overrides
+        .config
+        .clone()
+        .or_else(|| env.var("IPFS_KIT_CONFIG").map(PathBuf::from));
+    let (file, path) = match explicit {
+        Some(path) => (read_file(&path)?, Some(path)),
+        None => match default_config_path(env) {
+            Some(path) if path.exists() => (read_file(&path)?, Some(path)),
+            _ => (FileConfig::default(), None),
+        },
+    };
+    resolve(file, path, overrides, env)
+}
+
+/// Parses config text; `path` is only used in error messages.
+pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
+    toml::from_str(text).map_err(|e| ConfigError::from_toml(path.to_path_buf(), text, &e))
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(&text, path)
+}
+
+/// `$XDG_CONFIG_HOME/ipfs-kit/config.toml` (or `~/.config/ipfs-kit/config.toml`).
+pub fn default_config_path(env: &dyn Env) -> Option<PathBuf> {
+    if let Some(dir) = env.var("XDG_CONFIG_HOME") {
+        return Some(PathBuf::from(dir).join("ipfs-kit/config.toml"));
+    }
+    env.var("HOME").map(|h| PathBuf::from(h).join(".config/ipfs-kit/config.toml"))
+}
+
+/// `$XDG_STATE_HOME/ipfs-kit` (or `~/.local/state/ipfs-kit`).
+pub fn default_state_dir(env: &dyn Env) -> PathBuf {
+    if let Some(dir) = env.var("XDG_STATE_HOME") {
+        return PathBuf::from(dir).join("ipfs-kit");
+    }
+    match env.var("HOME") {
+        Some(h) => PathBuf::from(h).join(".local/state/ipfs-kit"),
+        None => std::env::temp_dir().join("ipfs-kit-state"),
+    }
+}
+
+fn resolve(
+    file: FileConfig,
+    path: Option<PathBuf>,
+    ov: &Overrides,
+    env: &dyn Env,
+) -> Result<Config, ConfigError> {
+    let file_origin = || Origin::File(path.clone().unwrap_or_default());
+
+    // Kubo endpoint: flag > env > file > discovery.
+    let (kubo_ep, kubo_origin) = match pick_endpoint(
+        ov.kubo_api.as_deref(),
+        env,
+        "IPFS_KIT_KUBO_API",
+        file.kubo.api.clone(),
+        file_origin(),
+    )? {
+        Some(found) => found,
+        None => discover_kubo(env),
+    };
+    let kubo_auth = pick_auth(
+        env,
+        "IPFS_KIT_KUBO_AUTH",
+        file.kubo.auth.clone(),
+        file.kubo.auth_env.as_deref(),
+        &kubo_ep,
+    )?;
+
+    let cluster_found = pick_endpoint(
+        ov.cluster_api.as_deref(),
+        env,
+        "IPFS_KIT_CLUSTER_API",
+        file.cluster.api.clone(),
+        file_origin(),
+    )?;
+    let cluster_configured = cluster_found.is_some();
+    let (cluster_ep, cluster_origin) = match cluster_found {
+        Some(found) => found,
+        None => (parse_default(DEFAULT_CLUSTER_API), Origin::Default),
+    };
+    let cluster_auth = pick_auth(
+        env,
+        "IPFS_KIT_CLUSTER_AUTH",
+        file.cluster.auth.clone(),
+        file.cluster.auth_env.as_deref(),
+        &cluster_ep,
+    )?;
+    let enabled = file.cluster.enabled.unwrap_or(true);
+
+    let state_dir = ov
+        .state_dir
+        .clone()
+        .or_else(|| env.var("IPFS_KIT_STATE_DIR").map(PathBuf::from))
+        .or(file.paths.state_dir.clone())
+        .unwrap_or_else(|| default_state_dir(env));
+
+    Ok(Config {
+        kubo: KuboConfig {
+            api: ApiConfig {
+                endpoint: kubo_ep,
+                origin: kubo_origin,
+                auth: kubo_auth,
+                interval: ov.interval.unwrap_or(file.kubo.interval),
+                timeout: file.kubo.timeout,
+            },
+            pins_every: file.kubo.pins_every,
+            full_repo_stat_every: file.kubo.full_repo_stat_every,
+        },
+        cluster: ClusterConfig {
+            enabled,
+            required: enabled && (cluster_configured || file.cluster.enabled == Some(true)),
+            api: ApiConfig {
+                endpoint: cluster_ep,
+                origin: cluster_origin,
+                auth: cluster_auth,
+                interval: ov.interval.unwrap_or(file.cluster.interval),
+                timeout: file.cluster.timeout,
+            },
+            pin_status_every: file.cluster.pin_status_every,
+        },
+        host_interval: ov.interval.unwrap_or(file.host.interval),
+        history: file.collector.history,
+        max_backoff: file.collector.max_backoff,
+        state_dir,
+        file: path,
+    })
+}
+
+fn parse_default(s: &str) -> Endpoint {
+    // The constants above are valid; fall back to a loopback URL type-safely all the same.
+    s.parse().unwrap_or_else(|_| unreachable_endpoint())
+}
+
+fn unreachable_endpoint() -> Endpoint {
+    match "http://127.0.0.1:1".parse() {
+        Ok(e) => e,
+        Err(_) => unreachable!("a literal loopback URL always parses"),
+    }
+}
+
+fn pick_endpoint(
+    flag: Option<&str>,
+    env: &dyn Env,
+    var: &'static str,
+    from_file: Option<Endpoint>,
+    file_origin: Origin,
+) -> Result<Option<(Endpoint, Origin)>, ConfigError> {
+    let invalid = |origin: &str, message: String| ConfigError::Invalid {
+        origin: origin.to_string(),
+        message,
+    };
+    if let Some(raw) = flag {
+        let ep = raw.parse().map_err(|m| invalid("command-line flag", m))?;
+        return Ok(Some((ep, Origin::Flag)));
+    }
+    if let Some(raw) = env.var(var) {
+        let ep = raw.parse().map_err(|m| invalid(var, m))?;
+        return Ok(Some((ep, Origin::Env(var))));
+    }
+    Ok(from_file.map(|ep| (ep, file_origin)))
+}
+
+fn pick_auth(
+    env: &dyn Env,
+    var: &'static str,
+    from_file: Option<Auth>,
+    file_env: Option<&str>,
+    endpoint: &Endpoint,
+) -> Result<Option<Auth>, ConfigError> {
+    if let Some(raw) = env.var(var) {
+        return raw.parse().map(Some).map_err(|message| ConfigError::Invalid {
+            origin: var.to_string(),
+            message,
+        });
+    }
+    if let Some(name) = file_env {
+        let raw = env.var(name).ok_or_else(|| ConfigError::Invalid {
+            origin: format!("auth_env = {name:?}"),
+            message: format!("environment variable {name} is not set; export it or remove auth_env"),
+        })?;
+        return raw.parse().map(Some).map_err(|message| ConfigError::Invalid {
+            origin: name.to_string(),
+            message,
+        });
+    }
+    Ok(from_file.or_else(|| endpoint.embedded_auth().cloned()))
+}
+
+/// Kubo's own discovery order: `$IPFS_PATH/api`, `~/.ipfs/api`, then the default port.
+fn discover_kubo(env: &dyn Env) -> (Endpoint, Origin) {
+    let mut candidates = Vec::new();
+    if let Some(p) = env.var("IPFS_PATH") {
+        candidates.push(PathBuf::from(p).join("api"));
+    }
+    if let Some(h) = env.var("HOME") {
+        candidates.push(PathBuf::from(h).join(".ipfs/api"));
+    }
+    for api_file in candidates {
+        if let Ok(text) = std::fs::read_to_string(&api_file)
+            && let Ok(ep) = text.parse::<Endpoint>()
+        {
+            return (ep, Origin::ApiFile(api_file));
+        }
+    }
+    (parse_default(DEFAULT_KUBO_API), Origin::Default)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,135 @@
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::*;
+
+struct FakeEnv(HashMap<&'static str, String>);
+
+impl Env for FakeEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        self.0.get(name).cloned()
+    }
+}
+
+fn env(pairs: &[(&'static str, &str)]) -> FakeEnv {
+    FakeEnv(pairs.iter().map(|(k, v)| (*k, v.to_string())).collect())
+}
+
+fn parse_err(text: &str) -> (usize, usize, String) {
+    match parse(text, Path::new("/etc/x.toml")) {
+        Err(ConfigError::Parse { line, column, message, .. }) => (line, column, message),
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+}
+
+#[test]
+fn empty_file_gives_defaults() {
+    let f = parse("", Path::new("c.toml")).unwrap();
+    assert_eq!(f.kubo.interval, Duration::from_secs(2));
+    assert_eq!(f.cluster.pin_status_every, Duration::from_secs(30));
+    assert_eq!(f.collector.history, Duration::from_secs(600));
+}
+
+#[test]
+fn type_error_reports_line_and_column() {
+    let (line, col, msg) = parse_err("[kubo]\ninterval = \"2s\"\ntimeout = 5\n");
+    assert_eq!((line, col), (3, 11));
+    assert!(msg.contains("string"), "{msg}");
+}
+
+#[test]
+fn bad_endpoint_points_at_the_value() {
+    let (line, col, msg) = parse_err("[cluster]\n\napi = \"/ip4/127.0.0.1/udp/9094\"\n");
+    assert_eq!((line, col), (3, 7));
+    assert!(msg.contains("/tcp/PORT"), "{msg}");
+}
+
+#[test]
+fn unknown_key_is_an_error() {
+    let (line, _, msg) = parse_err("[kubo]\napi = \"127.0.0.1:5001\"\nintervall = \"1s\"\n");
+    assert_eq!(line, 3);
+    assert!(msg.contains("intervall"), "{msg}");
+}
+
+#[test]
+fn out_of_range_interval_is_rejected() {
+    let (_, _, msg) = parse_err("[host]\ninterval = \"1ms\"\n");
+    assert!(msg.contains("100ms to 7d"), "{msg}");
+}
+
+#[test]
+fn display_names_file_line_and_column() {
+    let err = parse("[kubo]\ntimeout = true\n", Path::new("/home/op/c.toml")).unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("/home/op/c.toml:2:11: "), "{text}");
+    assert!(text.contains("timeout = true"), "{text}");
+}
+
+#[test]
+fn flags_beat_env_beat_file() {
+    let file = parse("[kubo]\napi = \"127.0.0.1:1111\"\n", Path::new("c.toml")).unwrap();
+    let e = env(&[("IPFS_KIT_KUBO_API", "/ip4/127.0.0.1/tcp/2222"), ("HOME", "/nonexistent")]);
+    let c = resolve(file, Some("c.toml".into()), &Overrides::default(), &e).unwrap();
+    assert_eq!(c.kubo.api.endpoint.to_string(), "http://127.0.0.1:2222");
+    assert_eq!(c.kubo.api.origin, Origin::Env("IPFS_KIT_KUBO_API"));
+
+    let file = parse("[kubo]\napi = \"127.0.0.1:1111\"\n", Path::new("c.toml")).unwrap();
+    let ov = Overrides { kubo_api: Some("127.0.0.1:3333".into()), ..Default::default() };
+    let c = resolve(file, None, &ov, &e).unwrap();
+    assert_eq!(c.kubo.api.endpoint.to_string(), "http://127.0.0.1:3333");
+    assert_eq!(c.kubo.api.origin, Origin::Flag);
+}
+
+#[test]
+fn bad_env_value_names_the_variable() {
+    let e = env(&[("IPFS_KIT_CLUSTER_API", "ftp://x")]);
+    let err = resolve(FileConfig::default(), None, &Overrides::default(), &e).unwrap_err();
+    assert!(err.to_string().starts_with("IPFS_KIT_CLUSTER_API: "), "{err}");
+}
+
+#[test]
+fn kubo_is_discovered_from_ipfs_path_api_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("api"), "/ip4/127.0.0.1/tcp/45678").unwrap();
+    let e = env(&[("IPFS_PATH", dir.path().to_str().unwrap()), ("HOME", "/nonexistent")]);
+    let c = resolve(FileConfig::default(), None, &Overrides::default(), &e).unwrap();
+    assert_eq!(c.kubo.api.endpoint.to_string(), "http://127.0.0.1:45678");
+    assert!(matches!(c.kubo.api.origin, Origin::ApiFile(_)));
+}
+
+#[test]
+fn defaults_without_anything() {
+    let e = env(&[("HOME", "/nonexistent")]);
+    let c = resolve(FileConfig::default(), None, &Overrides::default(), &e).unwrap();
+    assert_eq!(c.kubo.api.endpoint.to_string(), DEFAULT_KUBO_API);
+    assert_eq!(c.cluster.api.endpoint.to_string(), DEFAULT_CLUSTER_API);
+    assert!(c.cluster.enabled && !c.cluster.required);
+    assert_eq!(c.state_dir, Path::new("/nonexistent/.local/state/ipfs-kit"));
+}
+
+#[test]
+fn configured_cluster_is_required() {
+    let e = env(&[("IPFS_KIT_CLUSTER_API", "127.0.0.1:9999")]);
+    let c = resolve(FileConfig::default(), None, &Overrides::default(), &e).unwrap();
+    assert!(c.cluster.required);
+}
+
+#[test]
+fn auth_from_env_variable_named_in_file() {
+    let file = parse("[kubo]\nauth_env = \"MY_TOKEN\"\n", Path::new("c.toml")).unwrap();
+    let e = env(&[("MY_TOKEN", "bearer:t0k")]);
+    let c = resolve(file, None, &Overrides::default(), &e).unwrap();
+    assert_eq!(c.kubo.api.auth, Some(Auth::Bearer(Secret::new("t0k"))));
+
+    let file = parse("[kubo]\nauth_env = \"MISSING\"\n", Path::new("c.toml")).unwrap();
+    let err = resolve(file, None, &Overrides::default(), &env(&[])).unwrap_err();
+    assert!(err.to_string().contains("MISSING is not set"), "{err}");
+}
+
+#[test]
+fn missing_explicit_file_is_an_error_but_missing_default_is_not() {
+    let ov = Overrides { config: Some("/nonexistent/c.toml".into()), ..Default::default() };
+    assert!(matches!(load(&ov, &env(&[])), Err(ConfigError::Read { .. })));
+    let e = env(&[("XDG_CONFIG_HOME", "/nonexistent")]);
+    assert!(load(&Overrides::default(), &e).is_ok());
+}

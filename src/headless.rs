@@ -1,0 +1,110 @@
+//! `--once`: one collection pass printed as JSON or a short summary; the exit code is the
+//! health status (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+
+use std::io::Write;
+
+use crate::format::{bytes, rate, short_id};
+use crate::model::{Snapshot, SourceState, SourceStatus};
+
+/// Writes the snapshot as one pretty JSON document followed by a newline.
+pub fn write_json(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, snap)?;
+    writeln!(out)
+}
+
+/// The short human summary: one line for health, one per source.
+pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()> {
+    let h = &snap.health;
+    let score = h.score.map_or("-".to_string(), |s| s.to_string());
+    writeln!(
+        out,
+        "ipfs-kit  {}  health {} (score {score})",
+        snap.time.format("%Y-%m-%d %H:%M:%S UTC"),
+        h.status.as_str()
+    )?;
+
+    let mut line = head(&snap.kubo);
+    if let Some(k) = &snap.kubo.data {
+        line.push_str(&format!("  {}  {}", short_id(&k.peer_id), k.agent_version.trim_end_matches('/')));
+        if let Some(p) = k.peers {
+            line.push_str(&format!("  peers {p}"));
+        }
+        if let Some(p) = k.recursive_pins {
+            line.push_str(&format!("  pins {p}"));
+        }
+        if let Some(r) = &k.repo {
+            match (r.storage_max_bytes, r.usage_ratio) {
+                (Some(max), Some(ratio)) => line.push_str(&format!(
+                    "  repo {} of {} ({:.1}%)",
+                    bytes(r.size_bytes),
+                    bytes(max),
+                    ratio * 100.0
+                )),
+                _ => line.push_str(&format!("  repo {}", bytes(r.size_bytes))),
+            }
+        }
+        if let Some(b) = &k.bandwidth {
+            line.push_str(&format!(
+                "  bw in {} out {}",
+                rate(b.rate_in_bytes_per_sec),
+                rate(b.rate_out_bytes_per_sec)
+            ));
+        }
+    }
+    writeln!(out, "{line}")?;
+
+    if snap.cluster.state != SourceState::Disabled {
+        let mut line = head(&snap.cluster);
+        if let Some(c) = &snap.cluster.data {
+            line.push_str(&format!(
+                "  {} ({})  v{}  peers {}  pins {}",
+                short_id(&c.peer_id),
+                c.peer_name,
+                c.version,
+                c.peer_count,
+                c.pin_count
+            ));
+            if let Some(st) = &c.pin_status {
+                let parts: Vec<String> = st.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                if !parts.is_empty() {
+                    line.push_str(&format!(" ({})", parts.join(", ")));
+                }
+            }
+            line.push_str(&format!("  alerts {}", c.alerts.len()));
+        }
+        writeln!(out, "{line}")?;
+    }
+
+    let mut line = head(&snap.host);
+    if let Some(d) = &snap.host.data {
+        line.push_str(&format!(
+            "  cpu {:.1}% of {} cores  mem {} / {}  load {:.2} {:.2} {:.2}  net rx {} tx {}",
+            d.cpu_percent,
+            d.cpu_per_core.len(),
+            bytes(d.memory_used_bytes),
+            bytes(d.memory_total_bytes),
+            d.load_average[0],
+            d.load_average[1],
+            d.load_average[2],
+            rate(d.net_rx_bytes_per_sec),
+            rate(d.net_tx_bytes_per_sec),
+        ));
+    }
+    writeln!(out, "{line}")?;
+
+    for r in &h.reasons {
+        writeln!(out, "  ! {r}")?;
+    }
+    Ok(())
+}
+
+fn head<T>(s: &SourceStatus<T>) -> String {
+    let mut line = format!("{:<8} {:<8}", s.name, s.state.as_str());
+    if let Some(ep) = &s.endpoint {
+        line.push_str(&format!(" {ep}"));
+    }
+    if let Some(e) = &s.error {
+        line.push_str(&format!("  error: {e}"));
+    }
+    line
+}

@@ -1,0 +1,17 @@
+//! ipfs-kit: the operator's console for IPFS nodes and clusters.
+//!
+//! The binary (`main.rs`) is a thin edge over this library, so integration tests and
+//! benchmarks can use the same code.
+
+pub mod cli;
+pub mod collector;
+pub mod config;
+pub mod embedded;
+pub mod format;
+pub mod headless;
+pub mod history;
+pub mod logging;
+pub mod model;
+pub mod schema;
+pub mod sources;
+pub mod supervisor;

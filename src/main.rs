@@ -1,0 +1,126 @@
+//! The `ipfs-kit` binary: parse the command line, run one mode, map errors to exit codes.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Parser;
+use clap::error::ErrorKind;
+
+use ipfs_kit::cli::{Cli, Command};
+use ipfs_kit::collector::collect_once;
+use ipfs_kit::config::{self, ConfigError, Origin, ProcessEnv};
+use ipfs_kit::supervisor::LaunchError;
+use ipfs_kit::{embedded, headless, logging, schema};
+
+const EX_USAGE: u8 = 64;
+const EX_UNAVAILABLE: u8 = 69;
+const EX_SOFTWARE: u8 = 70;
+const EX_CONFIG: u8 = 78;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(EX_USAGE),
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ipfs-kit: cannot start the async runtime: {e}");
+            return ExitCode::from(EX_SOFTWARE);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("ipfs-kit: {e:#}");
+            ExitCode::from(exit_code_for(&e))
+        }
+    }
+}
+
+fn exit_code_for(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<ConfigError>().is_some() {
+        EX_CONFIG
+    } else if matches!(e.downcast_ref::<LaunchError>(), Some(LaunchError::ToolMissing(_))) {
+        EX_UNAVAILABLE
+    } else {
+        EX_SOFTWARE
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<u8> {
+    if let Some(Command::Schema) = cli.command {
+        print!("{}", schema::snapshot_schema_json());
+        return Ok(0);
+    }
+    let mut cfg = config::load(&cli.overrides(), &ProcessEnv)?;
+    let _log_guard = logging::init(&cfg.state_dir);
+    tracing::info!(kubo = %cfg.kubo.api.endpoint, cluster = %cfg.cluster.api.endpoint, "ipfs-kit starting");
+
+    let (json, deadline) = match &cli.command {
+        Some(Command::Snapshot { json, timeout }) => (*json, *timeout),
+        _ if cli.once => (cli.json, cli.timeout),
+        _ => return embedded_default(&mut cfg, cli.timeout).await,
+    };
+    let snap = collect_once(&cfg, deadline).await;
+    let mut out = std::io::stdout().lock();
+    if json {
+        headless::write_json(&snap, &mut out).context("cannot write to stdout")?;
+    } else {
+        headless::write_summary(&snap, &mut out).context("cannot write to stdout")?;
+    }
+    out.flush().context("cannot write to stdout")?;
+    Ok(snap.health.status.exit_code() as u8)
+}
+
+/// No arguments: the configured or running node, else the embedded one (started for this run
+/// and stopped after it until the dashboard and supervisor keep it).
+async fn embedded_default(cfg: &mut config::Config, deadline: Duration) -> anyhow::Result<u8> {
+    let discovered = matches!(cfg.kubo.api.origin, Origin::Default | Origin::ApiFile(_));
+    let first = collect_once(cfg, deadline).await;
+    let kubo_up = first.kubo.data.is_some();
+    if !discovered || kubo_up {
+        let mut out = std::io::stdout().lock();
+        headless::write_summary(&first, &mut out).context("cannot write to stdout")?;
+        return Ok(first.health.status.exit_code() as u8);
+    }
+
+    eprintln!(
+        "ipfs-kit: no Kubo configured or running; using the embedded node under {}",
+        embedded::node_root(&cfg.state_dir).display()
+    );
+    let node = embedded::start_local(&cfg.state_dir, &mut |step| eprintln!("ipfs-kit: {step}"))
+        .await
+        .context("cannot start the embedded Kubo + Cluster")?;
+    cfg.kubo.api.endpoint = node.kubo_api.clone();
+    cfg.kubo.api.origin = Origin::Embedded;
+    cfg.cluster.api.endpoint = node.cluster_api.clone();
+    cfg.cluster.api.origin = Origin::Embedded;
+    cfg.cluster.required = true;
+    cfg.cluster.enabled = true;
+
+    let snap = collect_once(cfg, deadline).await;
+    {
+        let mut out = std::io::stdout().lock();
+        headless::write_summary(&snap, &mut out).context("cannot write to stdout")?;
+    }
+    let started = node.started();
+    node.stop();
+    if !started.is_empty() {
+        let names: Vec<String> = started.iter().map(|(pid, n)| format!("{n} (pid {pid})")).collect();
+        eprintln!("ipfs-kit: stopped {} (started for this run)", names.join(", "));
+    }
+    Ok(snap.health.status.exit_code() as u8)
+}

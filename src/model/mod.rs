@@ -1,0 +1,62 @@
+//! The one data model: a Snapshot of every source, published by the collector and read by
+//! every view (TUI, `--once --json`, alerts, history). Plain data, serde + JSON Schema.
+
+mod cluster;
+mod health;
+mod host;
+mod kubo;
+mod source;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+pub use cluster::{ClusterAlert, ClusterPeer, ClusterStats, PeerFreeSpace};
+pub use health::{Health, HealthLevel, Status};
+pub use host::{DiskStats, HostStats, ProcessStats};
+pub use kubo::{BandwidthStats, BitswapStats, KuboStats, ProvideStats, RepoStats};
+pub use source::{SourceState, SourceStatus};
+
+use crate::collector::History;
+
+/// Bumped whenever a field changes meaning or disappears; additions keep the version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    /// When this snapshot was assembled (RFC 3339, UTC).
+    pub time: DateTime<Utc>,
+    pub host: SourceStatus<HostStats>,
+    pub kubo: SourceStatus<KuboStats>,
+    pub cluster: SourceStatus<ClusterStats>,
+    /// Derived from the source states; drives the exit code of headless modes.
+    pub health: Health,
+    /// Time series for charts; not part of the JSON document.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub history: Arc<History>,
+}
+
+impl Snapshot {
+    /// An empty snapshot: every source not yet polled.
+    pub fn empty(kubo_endpoint: String, cluster_endpoint: String, cluster_enabled: bool) -> Self {
+        let mut cluster = SourceStatus::new("cluster", Some(cluster_endpoint));
+        if !cluster_enabled {
+            cluster.state = SourceState::Disabled;
+        }
+        let mut snap = Snapshot {
+            schema_version: SCHEMA_VERSION,
+            time: Utc::now(),
+            host: SourceStatus::new("host", None),
+            kubo: SourceStatus::new("kubo", Some(kubo_endpoint)),
+            cluster,
+            health: Health::default(),
+            history: Arc::new(History::default()),
+        };
+        snap.health = Health::derive(&snap, true);
+        snap
+    }
+}

@@ -1,0 +1,96 @@
+//! The Kubo source: one poll = `id` (the liveness call) plus the figures around it, each
+//! failing on its own. Slow or rarely-changing calls go through moka caches with a TTL.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use moka::future::Cache;
+use reqwest::Method;
+use serde_json::Value;
+
+use super::{CallErrors, Poll};
+use super::http::{ApiError, HttpApi};
+use super::kubo_api::{
+    BitswapResponse, BwResponse, IdResponse, RepoStatResponse, SwarmPeersResponse, VersionResponse,
+    provide_from_value,
+};
+use crate::config::KuboConfig;
+use crate::model::KuboStats;
+
+pub struct KuboSource {
+    api: HttpApi,
+    version: Cache<(), Arc<VersionResponse>>,
+    full_repo: Cache<(), Arc<RepoStatResponse>>,
+    pins: Cache<(), u64>,
+    provide: Cache<(), Arc<Value>>,
+}
+
+fn ttl_cache<V: Clone + Send + Sync + 'static>(ttl: Duration) -> Cache<(), V> {
+    Cache::builder().max_capacity(1).time_to_live(ttl).build()
+}
+
+impl KuboSource {
+    pub fn new(cfg: &KuboConfig, timeout: Duration) -> Result<Self, ApiError> {
+        Ok(KuboSource {
+            api: HttpApi::new(&cfg.api.endpoint, cfg.api.auth.clone(), timeout)?,
+            version: ttl_cache(Duration::from_secs(600)),
+            full_repo: ttl_cache(cfg.full_repo_stat_every),
+            pins: ttl_cache(cfg.pins_every),
+            provide: ttl_cache(Duration::from_secs(30)),
+        })
+    }
+
+    async fn call<T: serde::de::DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T, ApiError> {
+        self.api.json(Method::POST, &format!("api/v0/{path}"), query).await
+    }
+
+    pub async fn poll(&self) -> Poll<KuboStats> {
+        let started = Instant::now();
+        let id: IdResponse = match self.call("id", &[]).await {
+            Ok(id) => id,
+            Err(e) => return Poll::down(e.to_string(), started.elapsed()),
+        };
+        let latency = started.elapsed();
+
+        let (version, bw, repo, full, peers, pins, bitswap, provide) = tokio::join!(
+            self.version.try_get_with((), async { self.call("version", &[]).await.map(Arc::new) }),
+            self.call::<BwResponse>("stats/bw", &[]),
+            self.call::<RepoStatResponse>("repo/stat", &[("size-only", "true")]),
+            self.full_repo.try_get_with((), async { self.call("repo/stat", &[]).await.map(Arc::new) }),
+            self.call::<SwarmPeersResponse>("swarm/peers", &[]),
+            self.pins.try_get_with((), async {
+                self.api
+                    .ndjson_count(Method::POST, "api/v0/pin/ls", &[("type", "recursive"), ("stream", "true")])
+                    .await
+            }),
+            self.call::<BitswapResponse>("bitswap/stat", &[]),
+            self.provide.try_get_with((), async { self.call("provide/stat", &[]).await.map(Arc::new) }),
+        );
+
+        let mut errs = CallErrors::default();
+        let version = errs.take("version", version);
+        let full = errs.take("repo/stat (full)", full);
+        let mut stats = KuboStats {
+            peer_id: id.id,
+            agent_version: id.agent_version,
+            addresses: id.addresses.unwrap_or_default(),
+            bandwidth: errs.take("stats/bw", bw).map(Into::into),
+            repo: errs.take("repo/stat", repo).map(|r| r.into_model(full.as_deref())),
+            peers: errs.take("swarm/peers", peers)
+                .map(|p| p.peers.map_or(0, |v| v.len() as u64)),
+            recursive_pins: errs.take("pin/ls", pins),
+            bitswap: errs.take("bitswap/stat", bitswap).map(Into::into),
+            provide: errs.take("provide/stat", provide)
+                .and_then(|v| provide_from_value(&v)),
+            ..KuboStats::default()
+        };
+        if let Some(v) = version {
+            stats.version = Some(v.version.clone());
+            stats.commit = Some(v.commit.clone()).filter(|s| !s.is_empty());
+            stats.repo_version = Some(v.repo.clone()).filter(|s| !s.is_empty());
+            stats.system = Some(v.system.clone()).filter(|s| !s.is_empty());
+            stats.golang = Some(v.golang.clone()).filter(|s| !s.is_empty());
+        }
+        Poll::up(stats, errs.0, latency)
+    }
+}

@@ -1,0 +1,73 @@
+//! Starting and stopping Kubo and ipfs-cluster-service: repo init and configuration, spawn in
+//! a process group with output to a log file, real readiness, graceful stop. The embedded
+//! default node and the integration-test harness both use this; the full supervisor (restart
+//! policy, adoption, port-conflict reports) grows here.
+
+pub mod cluster;
+pub mod kubo;
+pub mod ports;
+pub mod process;
+pub mod tools;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{command}` failed ({status}): {output}")]
+    Command {
+        command: String,
+        status: String,
+        output: String,
+    },
+    #[error("{file}: {message} (the file was left unchanged)")]
+    BadFile { file: PathBuf, message: String },
+    #[error("{name} exited during start-up ({status}); last log lines:\n{log_tail}")]
+    Exited {
+        name: String,
+        status: String,
+        log_tail: String,
+    },
+    #[error("{name} was not ready after {waited:?}; last log lines:\n{log_tail}")]
+    NotReady {
+        name: String,
+        waited: Duration,
+        log_tail: String,
+    },
+    #[error("{0}")]
+    ToolMissing(String),
+}
+
+impl LaunchError {
+    pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        LaunchError::Io {
+            what: what.into(),
+            source,
+        }
+    }
+}
+
+/// Runs a short command to completion, turning a failure into a message with its output.
+pub(crate) fn run_checked(cmd: &mut std::process::Command) -> Result<String, LaunchError> {
+    let shown = format!("{cmd:?}");
+    let out = cmd.output().map_err(|e| LaunchError::io(format!("cannot run {shown}"), e))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if !out.status.success() {
+        return Err(LaunchError::Command {
+            command: shown,
+            status: out.status.to_string(),
+            output: text.trim().to_string(),
+        });
+    }
+    Ok(text)
+}

@@ -1,0 +1,143 @@
+//! A daemon process we started: its own process group (so a stop reaches its children too),
+//! output appended to a log file, graceful stop then SIGKILL, and a stop on drop unless
+//! detached — so a panicking test never leaves daemons behind.
+
+use std::fs::OpenOptions;
+use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+
+use super::LaunchError;
+
+pub struct DaemonProcess {
+    name: String,
+    child: Child,
+    log_path: PathBuf,
+    /// Length of the log when this process started; readiness only reads what came after.
+    log_offset: u64,
+    stop_on_drop: bool,
+    exited: Option<ExitStatus>,
+}
+
+impl DaemonProcess {
+    pub fn spawn(name: &str, mut cmd: Command, log_path: &Path) -> Result<Self, LaunchError> {
+        if let Some(dir) = log_path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| LaunchError::io(format!("cannot create {}", dir.display()), e))?;
+        }
+        let log = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log_path)
+            .map_err(|e| LaunchError::io(format!("cannot open log {}", log_path.display()), e))?;
+        let log_offset = log.metadata().map(|m| m.len()).unwrap_or(0);
+        let log_err = log
+            .try_clone()
+            .map_err(|e| LaunchError::io(format!("cannot open log {}", log_path.display()), e))?;
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::from(log))
+            .stderr(Stdio::from(log_err))
+            .process_group(0);
+        let child = cmd
+            .spawn()
+            .map_err(|e| LaunchError::io(format!("cannot start {name} ({:?})", cmd.get_program()), e))?;
+        Ok(DaemonProcess {
+            name: name.to_string(),
+            child,
+            log_path: log_path.to_path_buf(),
+            log_offset,
+            stop_on_drop: true,
+            exited: None,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn log_path(&self) -> &Path {
+        &self.log_path
+    }
+
+    /// The exit status once the process has ended.
+    pub fn exit_status(&mut self) -> Option<ExitStatus> {
+        if self.exited.is_none() {
+            self.exited = self.child.try_wait().ok().flatten();
+        }
+        self.exited
+    }
+
+    /// What this process wrote to its log since it started.
+    pub fn log_since_start(&self) -> String {
+        let mut s = String::new();
+        if let Ok(mut f) = std::fs::File::open(&self.log_path)
+            && f.seek(SeekFrom::Start(self.log_offset)).is_ok()
+        {
+            // Readiness lines come early; cap what is read.
+            let _ = f.take(4 * 1024 * 1024).read_to_string(&mut s);
+        }
+        s
+    }
+
+    /// The last `n` lines of its log, for error messages.
+    pub fn log_tail(&self, n: usize) -> String {
+        let text = self.log_since_start();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(n)..].join("\n")
+    }
+
+    /// A start-up failure with the log tail, if the process has already exited.
+    pub fn check_alive(&mut self) -> Result<(), LaunchError> {
+        match self.exit_status() {
+            Some(status) => Err(LaunchError::Exited {
+                name: self.name.clone(),
+                status: status.to_string(),
+                log_tail: self.log_tail(15),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// SIGTERM to the process group, SIGKILL after `grace`; waits for the exit.
+    pub fn stop(&mut self, grace: Duration) -> Option<ExitStatus> {
+        if let Some(st) = self.exit_status() {
+            return Some(st);
+        }
+        let pgid = Pid::from_raw(self.child.id() as i32);
+        let _ = killpg(pgid, Signal::SIGTERM);
+        let deadline = Instant::now() + grace;
+        while Instant::now() < deadline {
+            if let Some(st) = self.exit_status() {
+                // Children that ignored the signal go too.
+                let _ = killpg(pgid, Signal::SIGKILL);
+                return Some(st);
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        let _ = killpg(pgid, Signal::SIGKILL);
+        self.exited = self.child.wait().ok();
+        self.exited
+    }
+
+    /// Lets the daemon outlive this handle.
+    pub fn detach(mut self) -> u32 {
+        self.stop_on_drop = false;
+        self.child.id()
+    }
+}
+
+impl Drop for DaemonProcess {
+    fn drop(&mut self) {
+        if self.stop_on_drop {
+            self.stop(Duration::from_secs(10));
+        }
+    }
+}
