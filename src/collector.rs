@@ -10,9 +10,11 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{sleep, timeout};
 
-pub use crate::history::{History, Ring, Series};
 use crate::config::Config;
-use crate::model::{ClusterStats, Health, HostStats, KuboStats, Snapshot, SourceState, SourceStatus};
+use crate::model::{
+    ClusterStats, Health, HostStats, KuboStats, Snapshot, SourceState, SourceStatus,
+};
+pub use crate::series::{History, Ring, Series};
 use crate::sources::Poll;
 use crate::sources::cluster::ClusterSource;
 use crate::sources::host::HostSampler;
@@ -68,25 +70,76 @@ impl CollectorState {
         match update {
             Update::Host(p) => {
                 merge(&mut self.snap.host, *p, now);
-                let d = self.snap.host.data.as_ref().filter(|_| !self.snap.host.stale);
-                h.push(Series::HostCpuPercent, now, d.map(|d| f64::from(d.cpu_percent)));
-                h.push(Series::HostMemUsedBytes, now, d.map(|d| d.memory_used_bytes as f64));
-                h.push(Series::HostNetRxRate, now, d.map(|d| d.net_rx_bytes_per_sec));
-                h.push(Series::HostNetTxRate, now, d.map(|d| d.net_tx_bytes_per_sec));
+                let d = self
+                    .snap
+                    .host
+                    .data
+                    .as_ref()
+                    .filter(|_| !self.snap.host.stale);
+                h.push(
+                    Series::HostCpuPercent,
+                    now,
+                    d.map(|d| f64::from(d.cpu_percent)),
+                );
+                h.push(
+                    Series::HostMemUsedBytes,
+                    now,
+                    d.map(|d| d.memory_used_bytes as f64),
+                );
+                h.push(
+                    Series::HostNetRxRate,
+                    now,
+                    d.map(|d| d.net_rx_bytes_per_sec),
+                );
+                h.push(
+                    Series::HostNetTxRate,
+                    now,
+                    d.map(|d| d.net_tx_bytes_per_sec),
+                );
             }
             Update::Kubo(p) => {
                 merge(&mut self.snap.kubo, *p, now);
-                let d = self.snap.kubo.data.as_ref().filter(|_| !self.snap.kubo.stale);
+                let d = self
+                    .snap
+                    .kubo
+                    .data
+                    .as_ref()
+                    .filter(|_| !self.snap.kubo.stale);
                 let bw = d.and_then(|d| d.bandwidth.as_ref());
-                h.push(Series::KuboBwInRate, now, bw.map(|b| b.rate_in_bytes_per_sec));
-                h.push(Series::KuboBwOutRate, now, bw.map(|b| b.rate_out_bytes_per_sec));
-                h.push(Series::KuboPeers, now, d.and_then(|d| d.peers).map(|v| v as f64));
-                h.push(Series::KuboRepoSize, now, d.and_then(|d| d.repo.as_ref()).map(|r| r.size_bytes as f64));
-                h.push(Series::KuboPins, now, d.and_then(|d| d.recursive_pins).map(|v| v as f64));
+                h.push(
+                    Series::KuboBwInRate,
+                    now,
+                    bw.map(|b| b.rate_in_bytes_per_sec),
+                );
+                h.push(
+                    Series::KuboBwOutRate,
+                    now,
+                    bw.map(|b| b.rate_out_bytes_per_sec),
+                );
+                h.push(
+                    Series::KuboPeers,
+                    now,
+                    d.and_then(|d| d.peers).map(|v| v as f64),
+                );
+                h.push(
+                    Series::KuboRepoSize,
+                    now,
+                    d.and_then(|d| d.repo.as_ref()).map(|r| r.size_bytes as f64),
+                );
+                h.push(
+                    Series::KuboPins,
+                    now,
+                    d.and_then(|d| d.recursive_pins).map(|v| v as f64),
+                );
             }
             Update::Cluster(p) => {
                 merge(&mut self.snap.cluster, *p, now);
-                let d = self.snap.cluster.data.as_ref().filter(|_| !self.snap.cluster.stale);
+                let d = self
+                    .snap
+                    .cluster
+                    .data
+                    .as_ref()
+                    .filter(|_| !self.snap.cluster.stale);
                 h.push(Series::ClusterPins, now, d.map(|d| d.pin_count as f64));
                 h.push(Series::ClusterPeers, now, d.map(|d| d.peer_count as f64));
             }
@@ -107,7 +160,11 @@ fn merge<T>(s: &mut SourceStatus<T>, p: Poll<T>, now: chrono::DateTime<Utc>) {
     s.latency_ms = Some(p.latency.as_millis().min(u128::from(u64::MAX)) as u64);
     match p.data {
         Some(data) => {
-            s.state = if p.errors.is_empty() { SourceState::Ok } else { SourceState::Degraded };
+            s.state = if p.errors.is_empty() {
+                SourceState::Ok
+            } else {
+                SourceState::Degraded
+            };
             s.data = Some(data);
             s.stale = false;
             s.error = None;
@@ -251,7 +308,10 @@ where
         loop {
             let p = match timeout(call_timeout, poll(source.clone())).await {
                 Ok(p) => p,
-                Err(_) => Poll::down(format!("{name} did not answer within {call_timeout:?}"), call_timeout),
+                Err(_) => Poll::down(
+                    format!("{name} did not answer within {call_timeout:?}"),
+                    call_timeout,
+                ),
             };
             failures = if p.data.is_none() { failures + 1 } else { 0 };
             if tx.send(wrap(p)).await.is_err() {
@@ -266,7 +326,11 @@ where
     })
 }
 
-fn spawn_host(interval: Duration, tx: mpsc::Sender<Update>, refresh: Arc<Notify>) -> JoinHandle<()> {
+fn spawn_host(
+    interval: Duration,
+    tx: mpsc::Sender<Update>,
+    refresh: Arc<Notify>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut sampler = match tokio::task::spawn_blocking(HostSampler::new).await {
             Ok(Ok(s)) => s,
@@ -275,7 +339,12 @@ fn spawn_host(interval: Duration, tx: mpsc::Sender<Update>, refresh: Arc<Notify>
                 return;
             }
             Err(e) => {
-                let _ = tx.send(Update::host(Poll::down(format!("host sampler failed: {e}"), Duration::ZERO))).await;
+                let _ = tx
+                    .send(Update::host(Poll::down(
+                        format!("host sampler failed: {e}"),
+                        Duration::ZERO,
+                    )))
+                    .await;
                 return;
             }
         };
@@ -291,7 +360,12 @@ fn spawn_host(interval: Duration, tx: mpsc::Sender<Update>, refresh: Arc<Notify>
             let (s, stats) = match joined {
                 Ok(v) => v,
                 Err(e) => {
-                    let _ = tx.send(Update::host(Poll::down(format!("host sampler failed: {e}"), Duration::ZERO))).await;
+                    let _ = tx
+                        .send(Update::host(Poll::down(
+                            format!("host sampler failed: {e}"),
+                            Duration::ZERO,
+                        )))
+                        .await;
                     return;
                 }
             };
@@ -329,7 +403,9 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
     };
     let kubo = async {
         match KuboSource::new(&cfg.kubo, deadline) {
-            Ok(k) => timeout(deadline, k.poll()).await.unwrap_or_else(|_| Poll::down(timed_out("kubo"), deadline)),
+            Ok(k) => timeout(deadline, k.poll())
+                .await
+                .unwrap_or_else(|_| Poll::down(timed_out("kubo"), deadline)),
             Err(e) => Poll::down(e.to_string(), Duration::ZERO),
         }
     };
@@ -338,7 +414,9 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
             return None;
         }
         Some(match ClusterSource::new(&cfg.cluster, deadline) {
-            Ok(c) => timeout(deadline, c.poll()).await.unwrap_or_else(|_| Poll::down(timed_out("cluster"), deadline)),
+            Ok(c) => timeout(deadline, c.poll())
+                .await
+                .unwrap_or_else(|_| Poll::down(timed_out("cluster"), deadline)),
             Err(e) => Poll::down(e.to_string(), Duration::ZERO),
         })
     };
@@ -363,6 +441,9 @@ mod tests {
         assert_eq!(backoff(i, 1, max), Duration::from_secs(4));
         assert_eq!(backoff(i, 3, max), Duration::from_secs(16));
         assert_eq!(backoff(i, 10, max), max);
-        assert_eq!(backoff(Duration::from_secs(60), 3, max), Duration::from_secs(60));
+        assert_eq!(
+            backoff(Duration::from_secs(60), 3, max),
+            Duration::from_secs(60)
+        );
     }
 }

@@ -25,7 +25,10 @@ pub struct LocalNode {
 impl LocalNode {
     /// What this run started (pid, name); empty when both were already running.
     pub fn started(&self) -> Vec<(u32, String)> {
-        self.started.iter().map(|p| (p.pid(), p.name().to_string())).collect()
+        self.started
+            .iter()
+            .map(|p| (p.pid(), p.name().to_string()))
+            .collect()
     }
 
     /// Stops what this run started, Cluster first.
@@ -43,7 +46,10 @@ pub fn node_root(state_dir: &Path) -> PathBuf {
 
 /// Initialises (first run) and starts the embedded Kubo and Cluster, or reuses them when
 /// they already run. `progress` is told each step, for the terminal.
-pub async fn start_local(state_dir: &Path, progress: &mut dyn FnMut(&str)) -> Result<LocalNode, LaunchError> {
+pub async fn start_local(
+    state_dir: &Path,
+    progress: &mut dyn FnMut(&str),
+) -> Result<LocalNode, LaunchError> {
     let tools = Tools::find()?;
     let root = node_root(state_dir);
     let logs = state_dir.join("logs");
@@ -51,7 +57,10 @@ pub async fn start_local(state_dir: &Path, progress: &mut dyn FnMut(&str)) -> Re
     let mut started = Vec::new();
 
     if !kubo.is_initialized() {
-        progress(&format!("creating a local Kubo repo in {}", kubo.path().display()));
+        progress(&format!(
+            "creating a local Kubo repo in {}",
+            kubo.path().display()
+        ));
         kubo.init(&["randomports"])?;
         set_loopback_ports(&kubo)?;
     }
@@ -74,7 +83,10 @@ pub async fn start_local(state_dir: &Path, progress: &mut dyn FnMut(&str)) -> Re
 
     let cluster = ClusterDir::new(&tools.cluster_service, &root.join("cluster"));
     if !cluster.is_initialized() {
-        progress(&format!("creating a local IPFS Cluster peer in {}", cluster.path().display()));
+        progress(&format!(
+            "creating a local IPFS Cluster peer in {}",
+            cluster.path().display()
+        ));
         cluster.init()?;
         cluster.configure_loopback(&kubo_maddr)?;
     } else {
@@ -82,7 +94,9 @@ pub async fn start_local(state_dir: &Path, progress: &mut dyn FnMut(&str)) -> Re
     }
     let cluster_api = cluster.rest_api()?;
     if answers(&format!("{cluster_api}/id"), false).await {
-        progress(&format!("using the local Cluster already running at {cluster_api}"));
+        progress(&format!(
+            "using the local Cluster already running at {cluster_api}"
+        ));
     } else {
         progress("starting IPFS Cluster");
         let mut p = cluster.start(&logs.join("cluster.log"))?;
@@ -109,10 +123,15 @@ fn set_loopback_ports(kubo: &KuboRepo) -> Result<(), LaunchError> {
 /// When a port the embedded Kubo wants is taken, move it to a free one rather than fail.
 fn ensure_ports_free(kubo: &KuboRepo) -> Result<(), LaunchError> {
     let cfg_path = kubo.path().join("config");
-    let text = std::fs::read_to_string(&cfg_path).map_err(|e| LaunchError::io(format!("cannot read {}", cfg_path.display()), e))?;
+    let text = std::fs::read_to_string(&cfg_path)
+        .map_err(|e| LaunchError::io(format!("cannot read {}", cfg_path.display()), e))?;
     let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| LaunchError::BadFile {
         file: cfg_path.clone(),
-        message: format!("not valid JSON at line {} column {}: {e}", e.line(), e.column()),
+        message: format!(
+            "not valid JSON at line {} column {}: {e}",
+            e.line(),
+            e.column()
+        ),
     })?;
     let port_of = |key: &str| {
         v.pointer(&format!("/Addresses/{key}"))
@@ -129,21 +148,33 @@ fn ensure_ports_free(kubo: &KuboRepo) -> Result<(), LaunchError> {
 
 async fn running_kubo(kubo: &KuboRepo) -> Option<Endpoint> {
     let ep = kubo.api_file_endpoint()?;
-    answers(&format!("{ep}/api/v0/id"), true).await.then_some(ep)
+    answers(&format!("{ep}/api/v0/id"), true)
+        .await
+        .then_some(ep)
 }
 
 async fn answers(url: &str, post: bool) -> bool {
-    let Ok(client) = reqwest::Client::builder().timeout(Duration::from_secs(2)).build() else {
+    let Ok(client) = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+    else {
         return false;
     };
-    let req = if post { client.post(url) } else { client.get(url) };
+    let req = if post {
+        client.post(url)
+    } else {
+        client.get(url)
+    };
     matches!(req.send().await, Ok(r) if r.status().is_success())
 }
 
 /// `http://127.0.0.1:5001` -> `/ip4/127.0.0.1/tcp/5001`, the form Cluster's config takes.
 pub fn to_multiaddr(ep: &Endpoint) -> String {
     let url = ep.url();
-    let host = url.host_str().unwrap_or("127.0.0.1").trim_matches(['[', ']']);
+    let host = url
+        .host_str()
+        .unwrap_or("127.0.0.1")
+        .trim_matches(['[', ']']);
     let port = url.port_or_known_default().unwrap_or(5001);
     let proto = if host.parse::<std::net::Ipv4Addr>().is_ok() {
         "ip4"

@@ -8,7 +8,11 @@ pub fn bytes(n: u64) -> String {
         v /= 1024.0;
         i += 1;
     }
-    if i == 0 { format!("{n} B") } else { format!("{v:.1} {}", UNITS[i]) }
+    if i == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[i])
+    }
 }
 
 pub fn rate(bytes_per_sec: f64) -> String {
@@ -33,6 +37,9 @@ mod tests {
         assert_eq!(bytes(1536), "1.5 KiB");
         assert_eq!(bytes(10_000_000_000), "9.3 GiB");
         assert_eq!(rate(2048.0), "2.0 KiB/s");
-        assert_eq!(short_id("12D3KooWAZWobXKmv41yf9DEkDCpR3jxwQji9ERVqNaHQgGmVWQP"), "12D3KooW…GmVWQP");
+        assert_eq!(
+            short_id("12D3KooWAZWobXKmv41yf9DEkDCpR3jxwQji9ERVqNaHQgGmVWQP"),
+            "12D3KooW…GmVWQP"
+        );
     }
 }

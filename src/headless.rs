@@ -25,7 +25,11 @@ pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()
 
     let mut line = head(&snap.kubo);
     if let Some(k) = &snap.kubo.data {
-        line.push_str(&format!("  {}  {}", short_id(&k.peer_id), k.agent_version.trim_end_matches('/')));
+        line.push_str(&format!(
+            "  {}  {}",
+            short_id(&k.peer_id),
+            k.agent_version.trim_end_matches('/')
+        ));
         if let Some(p) = k.peers {
             line.push_str(&format!("  peers {p}"));
         }

@@ -53,7 +53,10 @@ fn main() -> ExitCode {
 fn exit_code_for(e: &anyhow::Error) -> u8 {
     if e.downcast_ref::<ConfigError>().is_some() {
         EX_CONFIG
-    } else if matches!(e.downcast_ref::<LaunchError>(), Some(LaunchError::ToolMissing(_))) {
+    } else if matches!(
+        e.downcast_ref::<LaunchError>(),
+        Some(LaunchError::ToolMissing(_))
+    ) {
         EX_UNAVAILABLE
     } else {
         EX_SOFTWARE
@@ -119,8 +122,14 @@ async fn embedded_default(cfg: &mut config::Config, deadline: Duration) -> anyho
     let started = node.started();
     node.stop();
     if !started.is_empty() {
-        let names: Vec<String> = started.iter().map(|(pid, n)| format!("{n} (pid {pid})")).collect();
-        eprintln!("ipfs-kit: stopped {} (started for this run)", names.join(", "));
+        let names: Vec<String> = started
+            .iter()
+            .map(|(pid, n)| format!("{n} (pid {pid})"))
+            .collect();
+        eprintln!(
+            "ipfs-kit: stopped {} (started for this run)",
+            names.join(", ")
+        );
     }
     Ok(snap.health.status.exit_code() as u8)
 }

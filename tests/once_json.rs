@@ -23,9 +23,13 @@ fn figures_match_the_daemons_own_tools() {
 
     let id: serde_json::Value = serde_json::from_str(&h.ipfs(&["id"])).expect("ipfs id json");
     let pins = count_lines(&h.ipfs(&["pin", "ls", "--type=recursive", "-q"]));
-    let repo_size: u64 = h.ipfs(&["repo", "stat", "--size-only"])
+    let repo_size: u64 = h
+        .ipfs(&["repo", "stat", "--size-only"])
         .lines()
-        .find_map(|l| l.strip_prefix("RepoSize:").map(|v| v.trim().parse().expect("RepoSize")))
+        .find_map(|l| {
+            l.strip_prefix("RepoSize:")
+                .map(|v| v.trim().parse().expect("RepoSize"))
+        })
         .expect("RepoSize line");
     let cluster_peers = h
         .cluster_ctl(&["peers", "ls"])
@@ -37,7 +41,11 @@ fn figures_match_the_daemons_own_tools() {
     let mut cmd = h.ipfs_kit();
     cmd.args(["--once", "--json"]);
     let (code, j, stderr) = run_json(cmd);
-    assert_eq!(code, 0, "exit code; health: {}\nstderr: {stderr}", j["health"]);
+    assert_eq!(
+        code, 0,
+        "exit code; health: {}\nstderr: {stderr}",
+        j["health"]
+    );
 
     assert_eq!(j["schema_version"], 1);
     let time = j["time"].as_str().expect("time");
@@ -51,7 +59,10 @@ fn figures_match_the_daemons_own_tools() {
     assert!(pins >= 30, "25 + 5 files pinned, ipfs says {pins}");
     let ours = k["repo"]["size_bytes"].as_u64().expect("repo size") as f64;
     let diff = (ours - repo_size as f64).abs() / repo_size as f64;
-    assert!(diff <= 0.10, "repo size {ours} vs ipfs repo stat {repo_size}");
+    assert!(
+        diff <= 0.10,
+        "repo size {ours} vs ipfs repo stat {repo_size}"
+    );
 
     let c = &j["cluster"]["data"];
     assert_eq!(j["cluster"]["state"], "ok", "{}", j["cluster"]);
@@ -67,7 +78,9 @@ fn figures_match_the_daemons_own_tools() {
     let procs = host["processes"].as_array().expect("processes");
     let kubo_pid = h.kubo.as_ref().map(|p| p.pid()).expect("kubo pid");
     assert!(
-        procs.iter().any(|p| p["role"] == "kubo" && p["pid"].as_u64() == Some(u64::from(kubo_pid))),
+        procs
+            .iter()
+            .any(|p| p["role"] == "kubo" && p["pid"].as_u64() == Some(u64::from(kubo_pid))),
         "kubo pid {kubo_pid} not in {procs:?}"
     );
 
@@ -81,7 +94,10 @@ fn figures_match_the_daemons_own_tools() {
     assert!(text.contains(&format!("pins {pins}")), "{text}");
     assert!(text.contains("health OK"), "{text}");
     drop(h);
-    assert!(pids_with_cmdline(&root).is_empty(), "daemons left running under {root}");
+    assert!(
+        pids_with_cmdline(&root).is_empty(),
+        "daemons left running under {root}"
+    );
 }
 
 #[test]
@@ -94,8 +110,19 @@ fn kubo_down_is_critical_cluster_down_is_warning() {
     let (code, j, _) = run_json(cmd);
     assert_eq!(j["kubo"]["state"], "ok");
     assert_eq!(j["cluster"]["state"], "down");
-    assert!(j["cluster"]["error"].as_str().unwrap_or("").contains("connect"), "{}", j["cluster"]);
-    assert_eq!(code, 1, "a configured Cluster that is down is WARNING: {}", j["health"]);
+    assert!(
+        j["cluster"]["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("connect"),
+        "{}",
+        j["cluster"]
+    );
+    assert_eq!(
+        code, 1,
+        "a configured Cluster that is down is WARNING: {}",
+        j["health"]
+    );
     assert_eq!(j["health"]["status"], "WARNING");
 
     h.stop_kubo();
@@ -103,12 +130,19 @@ fn kubo_down_is_critical_cluster_down_is_warning() {
     cmd.args(["--once", "--json", "--timeout", "3s"]);
     let started = std::time::Instant::now();
     let (code, j, _) = run_json(cmd);
-    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
     assert_eq!(code, 2, "{}", j["health"]);
     assert_eq!(j["kubo"]["state"], "down");
     assert!(j["kubo"]["data"].is_null());
     let err = j["kubo"]["error"].as_str().expect("kubo error text");
-    assert!(err.contains("Connection refused") || err.contains("connect"), "{err}");
+    assert!(
+        err.contains("Connection refused") || err.contains("connect"),
+        "{err}"
+    );
     assert_eq!(j["health"]["status"], "CRITICAL");
     assert_eq!(j["host"]["state"], "ok");
 }
@@ -123,7 +157,9 @@ fn cluster_whose_kubo_died_is_degraded() {
     cmd.args(["--once", "--json"]);
     let (code, j, _) = run_json(cmd);
     assert_eq!(j["cluster"]["state"], "ok");
-    let e = j["cluster"]["data"]["ipfs_error"].as_str().expect("ipfs_error");
+    let e = j["cluster"]["data"]["ipfs_error"]
+        .as_str()
+        .expect("ipfs_error");
     assert!(e.contains("connection refused"), "{e}");
     assert_eq!(j["health"]["sources"]["cluster"]["level"], "degraded");
     assert_eq!(code, 2, "Kubo itself is down: CRITICAL");

@@ -83,10 +83,16 @@ mod tests {
 
     #[test]
     fn parses_kubo_auth_secrets() {
-        assert_eq!("bearer:abc".parse::<Auth>(), Ok(Auth::Bearer(Secret::new("abc"))));
+        assert_eq!(
+            "bearer:abc".parse::<Auth>(),
+            Ok(Auth::Bearer(Secret::new("abc")))
+        );
         assert_eq!(
             "basic:u:p:q".parse::<Auth>(),
-            Ok(Auth::Basic { user: "u".into(), password: Secret::new("p:q") })
+            Ok(Auth::Basic {
+                user: "u".into(),
+                password: Secret::new("p:q")
+            })
         );
         assert!("token abc".parse::<Auth>().is_err());
         assert!("bearer:".parse::<Auth>().is_err());

@@ -60,10 +60,14 @@ impl FromStr for Endpoint {
         } else {
             format!("http://{s}")
         };
-        let mut url = Url::parse(&url_text)
-            .map_err(|e| format!("invalid address {s:?}: {e}; expected http://host:port or /ip4/HOST/tcp/PORT"))?;
+        let mut url = Url::parse(&url_text).map_err(|e| {
+            format!("invalid address {s:?}: {e}; expected http://host:port or /ip4/HOST/tcp/PORT")
+        })?;
         if url.scheme() != "http" && url.scheme() != "https" {
-            return Err(format!("unsupported scheme {:?} in {s:?}: use http or https", url.scheme()));
+            return Err(format!(
+                "unsupported scheme {:?} in {s:?}: use http or https",
+                url.scheme()
+            ));
         }
         if url.host_str().is_none_or(str::is_empty) {
             return Err(format!("address {s:?} has no host"));
@@ -114,15 +118,19 @@ fn percent_decode(s: &str) -> String {
 fn multiaddr_to_url(s: &str) -> Result<String, String> {
     let parts: Vec<&str> = s.trim_end_matches('/').split('/').skip(1).collect();
     let bad = |why: &str| {
-        format!("invalid multiaddr {s:?}: {why}; expected e.g. /ip4/127.0.0.1/tcp/5001 or /dns4/example.com/tcp/443/https")
+        format!(
+            "invalid multiaddr {s:?}: {why}; expected e.g. /ip4/127.0.0.1/tcp/5001 or /dns4/example.com/tcp/443/https"
+        )
     };
     let (host, rest) = match parts.as_slice() {
         ["ip4", addr, rest @ ..] => {
-            addr.parse::<std::net::Ipv4Addr>().map_err(|_| bad("bad IPv4 address"))?;
+            addr.parse::<std::net::Ipv4Addr>()
+                .map_err(|_| bad("bad IPv4 address"))?;
             (addr.to_string(), rest)
         }
         ["ip6", addr, rest @ ..] => {
-            addr.parse::<std::net::Ipv6Addr>().map_err(|_| bad("bad IPv6 address"))?;
+            addr.parse::<std::net::Ipv6Addr>()
+                .map_err(|_| bad("bad IPv6 address"))?;
             (format!("[{addr}]"), rest)
         }
         ["dns" | "dns4" | "dns6", name, rest @ ..] if !name.is_empty() => (name.to_string(), rest),
@@ -148,15 +156,23 @@ mod tests {
     use super::*;
 
     fn url(s: &str) -> String {
-        s.parse::<Endpoint>().map(|e| e.to_string()).unwrap_or_else(|e| format!("ERR {e}"))
+        s.parse::<Endpoint>()
+            .map(|e| e.to_string())
+            .unwrap_or_else(|e| format!("ERR {e}"))
     }
 
     #[test]
     fn accepts_the_forms_operators_write() {
         assert_eq!(url("/ip4/127.0.0.1/tcp/5001"), "http://127.0.0.1:5001");
         assert_eq!(url("/ip6/::1/tcp/5001"), "http://[::1]:5001");
-        assert_eq!(url("/dns4/node.example/tcp/443/https"), "https://node.example");
-        assert_eq!(url("/dns/node.example/tcp/9094/tls/http"), "https://node.example:9094");
+        assert_eq!(
+            url("/dns4/node.example/tcp/443/https"),
+            "https://node.example"
+        );
+        assert_eq!(
+            url("/dns/node.example/tcp/9094/tls/http"),
+            "https://node.example:9094"
+        );
         assert_eq!(url("127.0.0.1:9094"), "http://127.0.0.1:9094");
         assert_eq!(url("http://localhost:5001/"), "http://localhost:5001");
         assert_eq!(url(" /ip4/10.0.0.2/tcp/15001\n"), "http://10.0.0.2:15001");

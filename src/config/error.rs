@@ -10,7 +10,9 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}:{line}:{column}: {message}\n  {excerpt}\n(the file was left unchanged; fix it or pass --config with another file)")]
+    #[error(
+        "{path}:{line}:{column}: {message}\n  {excerpt}\n(the file was left unchanged; fix it or pass --config with another file)"
+    )]
     Parse {
         path: PathBuf,
         line: usize,
@@ -30,7 +32,12 @@ impl ConfigError {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
         let column = before[line_start..].chars().count() + 1;
-        let excerpt = text[line_start..].lines().next().unwrap_or("").trim_end().to_string();
+        let excerpt = text[line_start..]
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_end()
+            .to_string();
         ConfigError::Parse {
             path,
             line,

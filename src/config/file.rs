@@ -95,7 +95,9 @@ pub struct HostSection {
 
 impl Default for HostSection {
     fn default() -> Self {
-        HostSection { interval: Duration::from_secs(1) }
+        HostSection {
+            interval: Duration::from_secs(1),
+        }
     }
 }
 
@@ -133,10 +135,13 @@ fn interval<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
 }
 
 pub fn parse_interval(text: &str) -> Result<Duration, String> {
-    let dur = humantime::parse_duration(text.trim())
-        .map_err(|e| format!("invalid duration {text:?} ({e}); write e.g. \"500ms\", \"2s\" or \"10m\""))?;
+    let dur = humantime::parse_duration(text.trim()).map_err(|e| {
+        format!("invalid duration {text:?} ({e}); write e.g. \"500ms\", \"2s\" or \"10m\"")
+    })?;
     if dur < Duration::from_millis(100) || dur > Duration::from_secs(7 * 24 * 3600) {
-        return Err(format!("duration {text:?} is out of range; use 100ms to 7d"));
+        return Err(format!(
+            "duration {text:?} is out of range; use 100ms to 7d"
+        ));
     }
     Ok(dur)
 }

@@ -141,7 +141,8 @@ pub fn default_config_path(env: &dyn Env) -> Option<PathBuf> {
     if let Some(dir) = env.var("XDG_CONFIG_HOME") {
         return Some(PathBuf::from(dir).join("ipfs-kit/config.toml"));
     }
-    env.var("HOME").map(|h| PathBuf::from(h).join(".config/ipfs-kit/config.toml"))
+    env.var("HOME")
+        .map(|h| PathBuf::from(h).join(".config/ipfs-kit/config.toml"))
 }
 
 /// `$XDG_STATE_HOME/ipfs-kit` (or `~/.local/state/ipfs-kit`).
@@ -284,20 +285,28 @@ fn pick_auth(
     endpoint: &Endpoint,
 ) -> Result<Option<Auth>, ConfigError> {
     if let Some(raw) = env.var(var) {
-        return raw.parse().map(Some).map_err(|message| ConfigError::Invalid {
-            origin: var.to_string(),
-            message,
-        });
+        return raw
+            .parse()
+            .map(Some)
+            .map_err(|message| ConfigError::Invalid {
+                origin: var.to_string(),
+                message,
+            });
     }
     if let Some(name) = file_env {
         let raw = env.var(name).ok_or_else(|| ConfigError::Invalid {
             origin: format!("auth_env = {name:?}"),
-            message: format!("environment variable {name} is not set; export it or remove auth_env"),
+            message: format!(
+                "environment variable {name} is not set; export it or remove auth_env"
+            ),
         })?;
-        return raw.parse().map(Some).map_err(|message| ConfigError::Invalid {
-            origin: name.to_string(),
-            message,
-        });
+        return raw
+            .parse()
+            .map(Some)
+            .map_err(|message| ConfigError::Invalid {
+                origin: name.to_string(),
+                message,
+            });
     }
     Ok(from_file.or_else(|| endpoint.embedded_auth().cloned()))
 }

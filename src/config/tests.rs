@@ -17,7 +17,12 @@ fn env(pairs: &[(&'static str, &str)]) -> FakeEnv {
 
 fn parse_err(text: &str) -> (usize, usize, String) {
     match parse(text, Path::new("/etc/x.toml")) {
-        Err(ConfigError::Parse { line, column, message, .. }) => (line, column, message),
+        Err(ConfigError::Parse {
+            line,
+            column,
+            message,
+            ..
+        }) => (line, column, message),
         other => panic!("expected a parse error, got {other:?}"),
     }
 }
@@ -68,13 +73,19 @@ fn display_names_file_line_and_column() {
 #[test]
 fn flags_beat_env_beat_file() {
     let file = parse("[kubo]\napi = \"127.0.0.1:1111\"\n", Path::new("c.toml")).unwrap();
-    let e = env(&[("IPFS_KIT_KUBO_API", "/ip4/127.0.0.1/tcp/2222"), ("HOME", "/nonexistent")]);
+    let e = env(&[
+        ("IPFS_KIT_KUBO_API", "/ip4/127.0.0.1/tcp/2222"),
+        ("HOME", "/nonexistent"),
+    ]);
     let c = resolve(file, Some("c.toml".into()), &Overrides::default(), &e).unwrap();
     assert_eq!(c.kubo.api.endpoint.to_string(), "http://127.0.0.1:2222");
     assert_eq!(c.kubo.api.origin, Origin::Env("IPFS_KIT_KUBO_API"));
 
     let file = parse("[kubo]\napi = \"127.0.0.1:1111\"\n", Path::new("c.toml")).unwrap();
-    let ov = Overrides { kubo_api: Some("127.0.0.1:3333".into()), ..Default::default() };
+    let ov = Overrides {
+        kubo_api: Some("127.0.0.1:3333".into()),
+        ..Default::default()
+    };
     let c = resolve(file, None, &ov, &e).unwrap();
     assert_eq!(c.kubo.api.endpoint.to_string(), "http://127.0.0.1:3333");
     assert_eq!(c.kubo.api.origin, Origin::Flag);
@@ -84,14 +95,20 @@ fn flags_beat_env_beat_file() {
 fn bad_env_value_names_the_variable() {
     let e = env(&[("IPFS_KIT_CLUSTER_API", "ftp://x")]);
     let err = resolve(FileConfig::default(), None, &Overrides::default(), &e).unwrap_err();
-    assert!(err.to_string().starts_with("IPFS_KIT_CLUSTER_API: "), "{err}");
+    assert!(
+        err.to_string().starts_with("IPFS_KIT_CLUSTER_API: "),
+        "{err}"
+    );
 }
 
 #[test]
 fn kubo_is_discovered_from_ipfs_path_api_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("api"), "/ip4/127.0.0.1/tcp/45678").unwrap();
-    let e = env(&[("IPFS_PATH", dir.path().to_str().unwrap()), ("HOME", "/nonexistent")]);
+    let e = env(&[
+        ("IPFS_PATH", dir.path().to_str().unwrap()),
+        ("HOME", "/nonexistent"),
+    ]);
     let c = resolve(FileConfig::default(), None, &Overrides::default(), &e).unwrap();
     assert_eq!(c.kubo.api.endpoint.to_string(), "http://127.0.0.1:45678");
     assert!(matches!(c.kubo.api.origin, Origin::ApiFile(_)));
@@ -128,8 +145,14 @@ fn auth_from_env_variable_named_in_file() {
 
 #[test]
 fn missing_explicit_file_is_an_error_but_missing_default_is_not() {
-    let ov = Overrides { config: Some("/nonexistent/c.toml".into()), ..Default::default() };
-    assert!(matches!(load(&ov, &env(&[])), Err(ConfigError::Read { .. })));
+    let ov = Overrides {
+        config: Some("/nonexistent/c.toml".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        load(&ov, &env(&[])),
+        Err(ConfigError::Read { .. })
+    ));
     let e = env(&[("XDG_CONFIG_HOME", "/nonexistent")]);
     assert!(load(&Overrides::default(), &e).is_ok());
 }

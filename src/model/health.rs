@@ -96,12 +96,25 @@ impl Health {
         let mut sources = BTreeMap::new();
 
         let mut kubo = base("kubo", &snap.kubo, true);
-        if let Some(ratio) = snap.kubo.data.as_ref().and_then(|d| d.repo.as_ref()?.usage_ratio) {
+        if let Some(ratio) = snap
+            .kubo
+            .data
+            .as_ref()
+            .and_then(|d| d.repo.as_ref()?.usage_ratio)
+        {
             let pct = ratio * 100.0;
             if ratio >= REPO_CRIT {
-                worsen(&mut kubo, HealthLevel::Unhealthy, format!("kubo: repo at {pct:.0}% of StorageMax"));
+                worsen(
+                    &mut kubo,
+                    HealthLevel::Unhealthy,
+                    format!("kubo: repo at {pct:.0}% of StorageMax"),
+                );
             } else if ratio >= REPO_WARN {
-                worsen(&mut kubo, HealthLevel::Degraded, format!("kubo: repo at {pct:.0}% of StorageMax"));
+                worsen(
+                    &mut kubo,
+                    HealthLevel::Degraded,
+                    format!("kubo: repo at {pct:.0}% of StorageMax"),
+                );
             }
         }
         sources.insert("kubo".to_string(), finish(kubo, snap.kubo.latency_ms));
@@ -112,18 +125,29 @@ impl Health {
                 && let Some(d) = &snap.cluster.data
             {
                 if let Some(e) = &d.ipfs_error {
-                    worsen(&mut cluster, HealthLevel::Degraded, format!("cluster: cannot reach its Kubo: {e}"));
+                    worsen(
+                        &mut cluster,
+                        HealthLevel::Degraded,
+                        format!("cluster: cannot reach its Kubo: {e}"),
+                    );
                 }
                 if !d.alerts.is_empty() {
                     let names: Vec<&str> = d.alerts.iter().map(|a| a.name.as_str()).collect();
                     worsen(
                         &mut cluster,
                         HealthLevel::Degraded,
-                        format!("cluster: {} health alert(s): {}", d.alerts.len(), names.join(", ")),
+                        format!(
+                            "cluster: {} health alert(s): {}",
+                            d.alerts.len(),
+                            names.join(", ")
+                        ),
                     );
                 }
             }
-            sources.insert("cluster".to_string(), finish(cluster, snap.cluster.latency_ms));
+            sources.insert(
+                "cluster".to_string(),
+                finish(cluster, snap.cluster.latency_ms),
+            );
         }
 
         let host = base("host", &snap.host, true);
@@ -180,15 +204,23 @@ fn base<T>(name: &str, s: &SourceStatus<T>, required: bool) -> SourceHealth {
         SourceState::Ok => (HealthLevel::Healthy, None),
         SourceState::Degraded => {
             let calls: Vec<String> = s.errors.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-            (HealthLevel::Degraded, Some(format!("{name}: some calls failed ({})", calls.join("; "))))
+            (
+                HealthLevel::Degraded,
+                Some(format!("{name}: some calls failed ({})", calls.join("; "))),
+            )
         }
         SourceState::Down if required => (
             HealthLevel::Unhealthy,
-            Some(format!("{name} is down: {}", s.error.as_deref().unwrap_or("no answer"))),
+            Some(format!(
+                "{name} is down: {}",
+                s.error.as_deref().unwrap_or("no answer")
+            )),
         ),
         SourceState::Down => (
             HealthLevel::Unknown,
-            Some(format!("{name} not configured and not answering at the default address")),
+            Some(format!(
+                "{name} not configured and not answering at the default address"
+            )),
         ),
         SourceState::Unknown => (HealthLevel::Unknown, Some(format!("{name} not polled yet"))),
         SourceState::Disabled => (HealthLevel::Unknown, None),
@@ -245,7 +277,10 @@ mod tests {
     #[test]
     fn all_ok_is_ok_100() {
         let h = Health::derive(&snap(SourceState::Ok, SourceState::Ok), true);
-        assert_eq!((h.status, h.level, h.score), (Status::Ok, HealthLevel::Healthy, Some(100)));
+        assert_eq!(
+            (h.status, h.level, h.score),
+            (Status::Ok, HealthLevel::Healthy, Some(100))
+        );
     }
 
     #[test]
@@ -282,7 +317,10 @@ mod tests {
         let mut s = snap(SourceState::Ok, SourceState::Ok);
         s.kubo.latency_ms = Some(1500);
         if let Some(d) = s.kubo.data.as_mut() {
-            d.repo = Some(RepoStats { usage_ratio: Some(0.97), ..Default::default() });
+            d.repo = Some(RepoStats {
+                usage_ratio: Some(0.97),
+                ..Default::default()
+            });
         }
         let h = Health::derive(&s, true);
         assert_eq!(h.status, Status::Critical);

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use moka::future::Cache;
 use reqwest::Method;
 
-use super::{CallErrors, Poll};
 use super::cluster_api::{AlertResponse, IdResponse, MetricResponse, PeerLine, PinInfoLine};
 use super::http::{ApiError, HttpApi, decode};
+use super::{CallErrors, Poll};
 use crate::config::ClusterConfig;
 use crate::model::{ClusterPeer, ClusterStats};
 
@@ -43,10 +43,17 @@ impl ClusterSource {
 
         let (peers, allocations, status, alerts, freespace) = tokio::join!(
             self.peers(),
-            self.api.ndjson_count(Method::GET, "allocations", &[("filter", "all")]),
-            self.pin_status.try_get_with((), async { self.pin_status_counts().await.map(Arc::new) }),
-            self.api.json::<Option<Vec<AlertResponse>>>(Method::GET, "health/alerts", &[]),
-            self.api.json::<Option<Vec<MetricResponse>>>(Method::GET, "monitor/metrics/freespace", &[]),
+            self.api
+                .ndjson_count(Method::GET, "allocations", &[("filter", "all")]),
+            self.pin_status
+                .try_get_with((), async { self.pin_status_counts().await.map(Arc::new) }),
+            self.api
+                .json::<Option<Vec<AlertResponse>>>(Method::GET, "health/alerts", &[]),
+            self.api.json::<Option<Vec<MetricResponse>>>(
+                Method::GET,
+                "monitor/metrics/freespace",
+                &[]
+            ),
         );
 
         let mut errs = CallErrors::default();
@@ -65,13 +72,15 @@ impl ClusterSource {
             peers,
             pin_count: errs.take("allocations", allocations).unwrap_or(0),
             pin_status: errs.take("pins", status).map(|m| (*m).clone()),
-            alerts: errs.take("health/alerts", alerts)
+            alerts: errs
+                .take("health/alerts", alerts)
                 .flatten()
                 .unwrap_or_default()
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            freespace: errs.take("monitor/metrics/freespace", freespace)
+            freespace: errs
+                .take("monitor/metrics/freespace", freespace)
                 .flatten()
                 .unwrap_or_default()
                 .into_iter()
@@ -109,7 +118,11 @@ impl ClusterSource {
             .ndjson(Method::GET, "pins", &[], |line| {
                 let info: PinInfoLine = decode("pins", line)?;
                 for st in info.peer_map.unwrap_or_default().into_values() {
-                    let key = if st.status.is_empty() { "undefined".to_string() } else { st.status };
+                    let key = if st.status.is_empty() {
+                        "undefined".to_string()
+                    } else {
+                        st.status
+                    };
                     *counts.entry(key).or_insert(0) += 1;
                 }
                 Ok(())

@@ -97,7 +97,10 @@ mod tests {
     use crate::sources::http::decode;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!("{}/tests/fixtures/cluster/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/tests/fixtures/cluster/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
@@ -124,7 +127,8 @@ mod tests {
     fn empty_streams_are_204_with_no_body() {
         assert!(fixture("pins_empty.json").is_empty());
         assert!(fixture("allocations_empty.json").is_empty());
-        let none: Option<Vec<AlertResponse>> = decode("health/alerts", &fixture("health_alerts_none.json")).unwrap();
+        let none: Option<Vec<AlertResponse>> =
+            decode("health/alerts", &fixture("health_alerts_none.json")).unwrap();
         assert_eq!(none.map(|v| v.len()), Some(0));
     }
 
@@ -134,19 +138,31 @@ mod tests {
         assert_eq!(all.len(), 3);
         for l in all {
             let p: PinInfoLine = decode("pins", &l).unwrap();
-            let statuses: Vec<String> = p.peer_map.unwrap().into_values().map(|s| s.status).collect();
+            let statuses: Vec<String> = p
+                .peer_map
+                .unwrap()
+                .into_values()
+                .map(|s| s.status)
+                .collect();
             assert_eq!(statuses, vec!["pinned".to_string()]);
         }
         assert_eq!(lines("allocations.json").len(), 3);
-        let peers: Vec<PeerLine> = lines("peers_one.json").iter().map(|l| decode("peers", l).unwrap()).collect();
+        let peers: Vec<PeerLine> = lines("peers_one.json")
+            .iter()
+            .map(|l| decode("peers", l).unwrap())
+            .collect();
         assert_eq!(peers.len(), 1);
         assert_eq!(peers[0].peername, "vm");
     }
 
     #[test]
     fn freespace_metric() {
-        let m: Vec<MetricResponse> = decode("monitor/metrics/freespace", &fixture("freespace.json")).unwrap();
-        let f: Vec<PeerFreeSpace> = m.into_iter().filter_map(MetricResponse::into_freespace).collect();
+        let m: Vec<MetricResponse> =
+            decode("monitor/metrics/freespace", &fixture("freespace.json")).unwrap();
+        let f: Vec<PeerFreeSpace> = m
+            .into_iter()
+            .filter_map(MetricResponse::into_freespace)
+            .collect();
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].free_bytes, 9_999_979_229);
     }

@@ -24,8 +24,10 @@ impl HostSampler {
     pub fn new() -> Result<Self, String> {
         let mut sys = System::new().map_err(|e| format!("cannot read system info: {e}"))?;
         sys.refresh_cpu_all();
-        let networks = Networks::new_with_refreshed_list().map_err(|e| format!("cannot list network interfaces: {e}"))?;
-        let disks = Disks::new_with_refreshed_list().map_err(|e| format!("cannot list disks: {e}"))?;
+        let networks = Networks::new_with_refreshed_list()
+            .map_err(|e| format!("cannot list network interfaces: {e}"))?;
+        let disks =
+            Disks::new_with_refreshed_list().map_err(|e| format!("cannot list disks: {e}"))?;
         let mut me = HostSampler {
             sys,
             networks,
@@ -76,7 +78,9 @@ impl HostSampler {
         }
         let rate = |bytes: u64| elapsed.map_or(0.0, |s| bytes as f64 / s);
 
-        let load = System::load_average().map(|l| [l.one, l.five, l.fifteen]).unwrap_or_default();
+        let load = System::load_average()
+            .map(|l| [l.one, l.five, l.fifteen])
+            .unwrap_or_default();
         HostStats {
             hostname: System::host_name().ok(),
             cpu_percent: self.sys.global_cpu_usage(),

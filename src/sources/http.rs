@@ -22,7 +22,11 @@ pub enum ApiError {
     #[error("access denied ({status}): {message} — check the auth setting")]
     Denied { status: u16, message: String },
     #[error("HTTP {status} from {call}: {message}")]
-    Status { call: String, status: u16, message: String },
+    Status {
+        call: String,
+        status: u16,
+        message: String,
+    },
     #[error("answer from {call} is larger than {limit} bytes; refusing to read it")]
     TooLarge { call: String, limit: usize },
     #[error("unexpected answer from {call}: {reason}")]
@@ -40,7 +44,11 @@ pub struct HttpApi {
 
 impl HttpApi {
     /// `timeout` bounds every request, connection included.
-    pub fn new(endpoint: &Endpoint, auth: Option<Auth>, timeout: Duration) -> Result<Self, ApiError> {
+    pub fn new(
+        endpoint: &Endpoint,
+        auth: Option<Auth>,
+        timeout: Duration,
+    ) -> Result<Self, ApiError> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(3)))
@@ -64,13 +72,22 @@ impl HttpApi {
 
     fn url(&self, path: &str) -> Url {
         let mut url = self.base.clone();
-        let joined = format!("{}/{}", url.path().trim_end_matches('/'), path.trim_start_matches('/'));
+        let joined = format!(
+            "{}/{}",
+            url.path().trim_end_matches('/'),
+            path.trim_start_matches('/')
+        );
         url.set_path(&joined);
         url
     }
 
     /// Sends a request and maps every failure, HTTP error statuses included, to an ApiError.
-    pub async fn send(&self, method: Method, path: &str, query: &[(&str, &str)]) -> Result<Response, ApiError> {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Response, ApiError> {
         let call = path.to_string();
         let mut req = self.client.request(method, self.url(path));
         if !query.is_empty() {
@@ -81,12 +98,17 @@ impl HttpApi {
             Some(Auth::Basic { user, password }) => req.basic_auth(user, Some(password.expose())),
             None => req,
         };
-        let resp = req.send().await.map_err(|e| self.transport_error(&call, &e))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&call, &e))?;
         let status = resp.status();
         if status.is_success() {
             return Ok(resp);
         }
-        let body = read_limited(resp, 64 * 1024, &call).await.unwrap_or_default();
+        let body = read_limited(resp, 64 * 1024, &call)
+            .await
+            .unwrap_or_default();
         let message = error_message(&body);
         if status == StatusCode::FORBIDDEN || status == StatusCode::UNAUTHORIZED {
             return Err(ApiError::Denied {
@@ -103,7 +125,9 @@ impl HttpApi {
 
     fn transport_error(&self, call: &str, e: &reqwest::Error) -> ApiError {
         if e.is_timeout() {
-            ApiError::Timeout { call: call.to_string() }
+            ApiError::Timeout {
+                call: call.to_string(),
+            }
         } else if e.is_connect() {
             ApiError::Connect {
                 url: self.base.as_str().trim_end_matches('/').to_string(),
@@ -131,7 +155,13 @@ impl HttpApi {
 
     /// Calls `each` with every line of an NDJSON stream, in bounded memory; returns the count.
     /// A 204 or empty body is zero lines.
-    pub async fn ndjson<F>(&self, method: Method, path: &str, query: &[(&str, &str)], mut each: F) -> Result<u64, ApiError>
+    pub async fn ndjson<F>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        mut each: F,
+    ) -> Result<u64, ApiError>
     where
         F: FnMut(&[u8]) -> Result<(), ApiError>,
     {
@@ -146,7 +176,11 @@ impl HttpApi {
             line.clear();
             Ok(())
         };
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(path, &e))? {
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(path, &e))?
+        {
             let mut rest: &[u8] = &chunk;
             while let Some(pos) = rest.iter().position(|b| *b == b'\n') {
                 line.extend_from_slice(&rest[..pos]);
@@ -166,14 +200,23 @@ impl HttpApi {
     }
 
     /// Counts NDJSON lines without decoding them (pin/ls, allocations, peers).
-    pub async fn ndjson_count(&self, method: Method, path: &str, query: &[(&str, &str)]) -> Result<u64, ApiError> {
+    pub async fn ndjson_count(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<u64, ApiError> {
         self.ndjson(method, path, query, |_| Ok(())).await
     }
 }
 
 /// Decodes one JSON value, naming the call on failure.
 pub fn decode<T: DeserializeOwned>(call: &str, body: &[u8]) -> Result<T, ApiError> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
     serde_json::from_slice(body).map_err(|e| ApiError::Decode {
         call: call.to_string(),
         reason: format!("{e}; body starts {:?}", preview(body)),
@@ -204,12 +247,19 @@ async fn read_limited(mut resp: Response, limit: usize, call: &str) -> Result<Ve
 /// Kubo errors are `{"Message":…}`, Cluster's `{"message":…}`; anything else is shown as text.
 fn error_message(body: &[u8]) -> String {
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)
-        && let Some(m) = v.get("Message").or_else(|| v.get("message")).and_then(|m| m.as_str())
+        && let Some(m) = v
+            .get("Message")
+            .or_else(|| v.get("message"))
+            .and_then(|m| m.as_str())
     {
         return m.to_string();
     }
     let text = preview(body);
-    if text.is_empty() { "(empty body)".to_string() } else { text }
+    if text.is_empty() {
+        "(empty body)".to_string()
+    } else {
+        text
+    }
 }
 
 fn preview(body: &[u8]) -> String {
@@ -243,8 +293,14 @@ mod tests {
 
     #[test]
     fn error_messages_from_both_apis() {
-        assert_eq!(error_message(br#"{"Message":"bad cid","Code":0,"Type":"error"}"#), "bad cid");
-        assert_eq!(error_message(br#"{"code":404,"message":"pin not found"}"#), "pin not found");
+        assert_eq!(
+            error_message(br#"{"Message":"bad cid","Code":0,"Type":"error"}"#),
+            "bad cid"
+        );
+        assert_eq!(
+            error_message(br#"{"code":404,"message":"pin not found"}"#),
+            "pin not found"
+        );
         assert_eq!(error_message(b"404 page not found\n"), "404 page not found");
         assert_eq!(error_message(b""), "(empty body)");
     }

@@ -8,12 +8,12 @@ use moka::future::Cache;
 use reqwest::Method;
 use serde_json::Value;
 
-use super::{CallErrors, Poll};
 use super::http::{ApiError, HttpApi};
 use super::kubo_api::{
     BitswapResponse, BwResponse, IdResponse, RepoStatResponse, SwarmPeersResponse, VersionResponse,
     provide_from_value,
 };
+use super::{CallErrors, Poll};
 use crate::config::KuboConfig;
 use crate::model::KuboStats;
 
@@ -40,8 +40,14 @@ impl KuboSource {
         })
     }
 
-    async fn call<T: serde::de::DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T, ApiError> {
-        self.api.json(Method::POST, &format!("api/v0/{path}"), query).await
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, ApiError> {
+        self.api
+            .json(Method::POST, &format!("api/v0/{path}"), query)
+            .await
     }
 
     pub async fn poll(&self) -> Poll<KuboStats> {
@@ -53,18 +59,27 @@ impl KuboSource {
         let latency = started.elapsed();
 
         let (version, bw, repo, full, peers, pins, bitswap, provide) = tokio::join!(
-            self.version.try_get_with((), async { self.call("version", &[]).await.map(Arc::new) }),
+            self.version
+                .try_get_with((), async { self.call("version", &[]).await.map(Arc::new) }),
             self.call::<BwResponse>("stats/bw", &[]),
             self.call::<RepoStatResponse>("repo/stat", &[("size-only", "true")]),
-            self.full_repo.try_get_with((), async { self.call("repo/stat", &[]).await.map(Arc::new) }),
+            self.full_repo.try_get_with((), async {
+                self.call("repo/stat", &[]).await.map(Arc::new)
+            }),
             self.call::<SwarmPeersResponse>("swarm/peers", &[]),
             self.pins.try_get_with((), async {
                 self.api
-                    .ndjson_count(Method::POST, "api/v0/pin/ls", &[("type", "recursive"), ("stream", "true")])
+                    .ndjson_count(
+                        Method::POST,
+                        "api/v0/pin/ls",
+                        &[("type", "recursive"), ("stream", "true")],
+                    )
                     .await
             }),
             self.call::<BitswapResponse>("bitswap/stat", &[]),
-            self.provide.try_get_with((), async { self.call("provide/stat", &[]).await.map(Arc::new) }),
+            self.provide.try_get_with((), async {
+                self.call("provide/stat", &[]).await.map(Arc::new)
+            }),
         );
 
         let mut errs = CallErrors::default();
@@ -75,12 +90,16 @@ impl KuboSource {
             agent_version: id.agent_version,
             addresses: id.addresses.unwrap_or_default(),
             bandwidth: errs.take("stats/bw", bw).map(Into::into),
-            repo: errs.take("repo/stat", repo).map(|r| r.into_model(full.as_deref())),
-            peers: errs.take("swarm/peers", peers)
+            repo: errs
+                .take("repo/stat", repo)
+                .map(|r| r.into_model(full.as_deref())),
+            peers: errs
+                .take("swarm/peers", peers)
                 .map(|p| p.peers.map_or(0, |v| v.len() as u64)),
             recursive_pins: errs.take("pin/ls", pins),
             bitswap: errs.take("bitswap/stat", bitswap).map(Into::into),
-            provide: errs.take("provide/stat", provide)
+            provide: errs
+                .take("provide/stat", provide)
                 .and_then(|v| provide_from_value(&v)),
             ..KuboStats::default()
         };

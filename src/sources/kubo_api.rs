@@ -67,7 +67,8 @@ impl RepoStatResponse {
     /// `full` is the last full stat (for the object count and path), if any.
     pub fn into_model(self, full: Option<&RepoStatResponse>) -> RepoStats {
         // Kubo reports u64::MAX when StorageMax is unset.
-        let max = (self.storage_max != u64::MAX && self.storage_max > 0).then_some(self.storage_max);
+        let max =
+            (self.storage_max != u64::MAX && self.storage_max > 0).then_some(self.storage_max);
         let path = full
             .map(|f| f.repo_path.clone())
             .or(Some(self.repo_path.clone()))
@@ -125,7 +126,9 @@ impl From<BitswapResponse> for BitswapStats {
 /// releases; read the few figures we show by path and leave the rest.
 pub fn provide_from_value(v: &Value) -> Option<ProvideStats> {
     let num = |v: &Value, path: &[&str]| -> Option<u64> {
-        path.iter().try_fold(v, |cur, k| cur.get(k)).and_then(Value::as_u64)
+        path.iter()
+            .try_fold(v, |cur, k| cur.get(k))
+            .and_then(Value::as_u64)
     };
     if let Some(s) = v.get("Sweep").filter(|s| !s.is_null()) {
         return Some(ProvideStats {
@@ -181,7 +184,8 @@ mod tests {
 
     #[test]
     fn repo_stat_size_only_and_full() {
-        let small: RepoStatResponse = decode("repo/stat", &fixture("repo_stat_size_only.json")).unwrap();
+        let small: RepoStatResponse =
+            decode("repo/stat", &fixture("repo_stat_size_only.json")).unwrap();
         let full: RepoStatResponse = decode("repo/stat", &fixture("repo_stat.json")).unwrap();
         assert_eq!(small.num_objects, 0);
         let m = small.into_model(Some(&full));
@@ -200,7 +204,10 @@ mod tests {
             repo_path: String::new(),
         };
         let m = r.into_model(None);
-        assert_eq!((m.storage_max_bytes, m.usage_ratio, m.path), (None, None, None));
+        assert_eq!(
+            (m.storage_max_bytes, m.usage_ratio, m.path),
+            (None, None, None)
+        );
     }
 
     #[test]
@@ -229,6 +236,12 @@ mod tests {
         let v: Value = decode("pin/ls", &fixture("pin_ls_1pin.json")).unwrap();
         assert_eq!(v["Keys"].as_object().map(|m| m.len()), Some(1));
         let lines = fixture("pin_ls_stream_3pins.json");
-        assert_eq!(lines.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count(), 4);
+        assert_eq!(
+            lines
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.is_empty())
+                .count(),
+            4
+        );
     }
 }

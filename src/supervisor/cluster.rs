@@ -49,24 +49,36 @@ impl ClusterDir {
     pub fn init(&self) -> Result<(), LaunchError> {
         std::fs::create_dir_all(&self.path)
             .map_err(|e| LaunchError::io(format!("cannot create {}", self.path.display()), e))?;
-        run_checked(self.command().args(["init", "--consensus", "crdt", "--force"])).map(|_| ())
+        run_checked(
+            self.command()
+                .args(["init", "--consensus", "crdt", "--force"]),
+        )
+        .map(|_| ())
     }
 
     fn read_service(&self) -> Result<Value, LaunchError> {
         let file = self.service_json();
-        let text = std::fs::read_to_string(&file).map_err(|e| LaunchError::io(format!("cannot read {}", file.display()), e))?;
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| LaunchError::io(format!("cannot read {}", file.display()), e))?;
         serde_json::from_str(&text).map_err(|e| LaunchError::BadFile {
             file: file.clone(),
-            message: format!("not valid JSON at line {} column {}: {e}", e.line(), e.column()),
+            message: format!(
+                "not valid JSON at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            ),
         })
     }
 
     fn write_service(&self, v: &Value) -> Result<(), LaunchError> {
         let file = self.service_json();
         let tmp = self.path.join(".service.json.tmp");
-        let text = serde_json::to_string_pretty(v).map_err(|e| LaunchError::io("encode service.json", std::io::Error::other(e)))?;
-        std::fs::write(&tmp, text).map_err(|e| LaunchError::io(format!("cannot write {}", tmp.display()), e))?;
-        std::fs::rename(&tmp, &file).map_err(|e| LaunchError::io(format!("cannot replace {}", file.display()), e))
+        let text = serde_json::to_string_pretty(v)
+            .map_err(|e| LaunchError::io("encode service.json", std::io::Error::other(e)))?;
+        std::fs::write(&tmp, text)
+            .map_err(|e| LaunchError::io(format!("cannot write {}", tmp.display()), e))?;
+        std::fs::rename(&tmp, &file)
+            .map_err(|e| LaunchError::io(format!("cannot replace {}", file.display()), e))
     }
 
     /// Puts every listener on a free 127.0.0.1 port, turns mDNS off and points the connector
@@ -74,37 +86,90 @@ impl ClusterDir {
     pub fn configure_loopback(&self, kubo_api: &str) -> Result<(), LaunchError> {
         let mut v = self.read_service()?;
         let loopback = |what: &str| -> Result<String, LaunchError> {
-            let p = free_port().map_err(|e| LaunchError::io(format!("no free port for {what}"), e))?;
+            let p =
+                free_port().map_err(|e| LaunchError::io(format!("no free port for {what}"), e))?;
             Ok(format!("/ip4/127.0.0.1/tcp/{p}"))
         };
         let swarm = loopback("cluster swarm")?;
-        self.set(&mut v, "/cluster", "listen_multiaddress", serde_json::json!([swarm]))?;
+        self.set(
+            &mut v,
+            "/cluster",
+            "listen_multiaddress",
+            serde_json::json!([swarm]),
+        )?;
         self.set(&mut v, "/cluster", "mdns_interval", Value::from("0s"))?;
-        self.set(&mut v, "/api/restapi", "http_listen_multiaddress", Value::from(loopback("REST API")?))?;
-        self.set(&mut v, "/api/ipfsproxy", "listen_multiaddress", Value::from(loopback("IPFS proxy")?))?;
-        self.set(&mut v, "/api/pinsvcapi", "http_listen_multiaddress", Value::from(loopback("pinning service API")?))?;
-        self.set(&mut v, "/ipfs_connector/ipfshttp", "node_multiaddress", Value::from(kubo_api))?;
-        self.set(&mut v, "/api/ipfsproxy", "node_multiaddress", Value::from(kubo_api))?;
+        self.set(
+            &mut v,
+            "/api/restapi",
+            "http_listen_multiaddress",
+            Value::from(loopback("REST API")?),
+        )?;
+        self.set(
+            &mut v,
+            "/api/ipfsproxy",
+            "listen_multiaddress",
+            Value::from(loopback("IPFS proxy")?),
+        )?;
+        self.set(
+            &mut v,
+            "/api/pinsvcapi",
+            "http_listen_multiaddress",
+            Value::from(loopback("pinning service API")?),
+        )?;
+        self.set(
+            &mut v,
+            "/ipfs_connector/ipfshttp",
+            "node_multiaddress",
+            Value::from(kubo_api),
+        )?;
+        self.set(
+            &mut v,
+            "/api/ipfsproxy",
+            "node_multiaddress",
+            Value::from(kubo_api),
+        )?;
         self.write_service(&v)
     }
 
     /// Points the connector and proxy at `kubo_api`, leaving everything else as it is.
     pub fn point_at_kubo(&self, kubo_api: &str) -> Result<(), LaunchError> {
         let mut v = self.read_service()?;
-        if v.pointer("/ipfs_connector/ipfshttp/node_multiaddress").and_then(Value::as_str) == Some(kubo_api) {
+        if v.pointer("/ipfs_connector/ipfshttp/node_multiaddress")
+            .and_then(Value::as_str)
+            == Some(kubo_api)
+        {
             return Ok(());
         }
-        self.set(&mut v, "/ipfs_connector/ipfshttp", "node_multiaddress", Value::from(kubo_api))?;
-        self.set(&mut v, "/api/ipfsproxy", "node_multiaddress", Value::from(kubo_api))?;
+        self.set(
+            &mut v,
+            "/ipfs_connector/ipfshttp",
+            "node_multiaddress",
+            Value::from(kubo_api),
+        )?;
+        self.set(
+            &mut v,
+            "/api/ipfsproxy",
+            "node_multiaddress",
+            Value::from(kubo_api),
+        )?;
         self.write_service(&v)
     }
 
     /// Sets `key` in the object at `section` (a JSON pointer) of service.json.
-    fn set(&self, v: &mut Value, section: &str, key: &str, value: Value) -> Result<(), LaunchError> {
-        let obj = v.pointer_mut(section).and_then(Value::as_object_mut).ok_or_else(|| LaunchError::BadFile {
-            file: self.service_json(),
-            message: format!("section {section} is missing or not an object"),
-        })?;
+    fn set(
+        &self,
+        v: &mut Value,
+        section: &str,
+        key: &str,
+        value: Value,
+    ) -> Result<(), LaunchError> {
+        let obj = v
+            .pointer_mut(section)
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| LaunchError::BadFile {
+                file: self.service_json(),
+                message: format!("section {section} is missing or not an object"),
+            })?;
         obj.insert(key.to_string(), value);
         Ok(())
     }
@@ -133,7 +198,11 @@ impl ClusterDir {
 
     /// Waits for the READY log line, or `/id` answering with no `ipfs.error` (`/health`
     /// answers 204 long before the peer is ready, so it is not used).
-    pub async fn wait_ready(&self, proc: &mut DaemonProcess, limit: Duration) -> Result<Endpoint, LaunchError> {
+    pub async fn wait_ready(
+        &self,
+        proc: &mut DaemonProcess,
+        limit: Duration,
+    ) -> Result<Endpoint, LaunchError> {
         let api = self.rest_api()?;
         let started = Instant::now();
         let client = reqwest::Client::builder()
@@ -148,8 +217,12 @@ impl ClusterDir {
             if let Ok(r) = client.get(format!("{api}/id")).send().await
                 && r.status().is_success()
                 && let Ok(v) = r.json::<Value>().await
-                && v.pointer("/ipfs/error").and_then(Value::as_str).is_some_and(str::is_empty)
-                && v.pointer("/ipfs/id").and_then(Value::as_str).is_some_and(|s| !s.is_empty())
+                && v.pointer("/ipfs/error")
+                    .and_then(Value::as_str)
+                    .is_some_and(str::is_empty)
+                && v.pointer("/ipfs/id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| !s.is_empty())
             {
                 return Ok(api);
             }

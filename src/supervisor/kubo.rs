@@ -55,7 +55,10 @@ impl KuboRepo {
 
     /// The RPC address in the `api` file a running daemon writes.
     pub fn api_file_endpoint(&self) -> Option<Endpoint> {
-        std::fs::read_to_string(self.path.join("api")).ok()?.parse().ok()
+        std::fs::read_to_string(self.path.join("api"))
+            .ok()?
+            .parse()
+            .ok()
     }
 
     /// Starts `ipfs daemon`; output goes to `log`. A leftover `api` file from a crashed daemon
@@ -68,7 +71,11 @@ impl KuboRepo {
     }
 
     /// Waits until the api file exists and `POST /api/v0/id` answers.
-    pub async fn wait_ready(&self, proc: &mut DaemonProcess, limit: Duration) -> Result<Endpoint, LaunchError> {
+    pub async fn wait_ready(
+        &self,
+        proc: &mut DaemonProcess,
+        limit: Duration,
+    ) -> Result<Endpoint, LaunchError> {
         let started = Instant::now();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(2))
@@ -78,8 +85,9 @@ impl KuboRepo {
             proc.check_alive()?;
             if let Some(ep) = self.api_file_endpoint() {
                 let url = format!("{ep}/api/v0/id");
+                // 403 is an API that is up but wants credentials (API.Authorizations).
                 if let Ok(r) = client.post(&url).send().await
-                    && r.status().is_success()
+                    && (r.status().is_success() || r.status() == reqwest::StatusCode::FORBIDDEN)
                 {
                     return Ok(ep);
                 }

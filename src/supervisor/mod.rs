@@ -56,7 +56,9 @@ impl LaunchError {
 /// Runs a short command to completion, turning a failure into a message with its output.
 pub(crate) fn run_checked(cmd: &mut std::process::Command) -> Result<String, LaunchError> {
     let shown = format!("{cmd:?}");
-    let out = cmd.output().map_err(|e| LaunchError::io(format!("cannot run {shown}"), e))?;
+    let out = cmd
+        .output()
+        .map_err(|e| LaunchError::io(format!("cannot run {shown}"), e))?;
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

@@ -27,7 +27,8 @@ pub struct DaemonProcess {
 impl DaemonProcess {
     pub fn spawn(name: &str, mut cmd: Command, log_path: &Path) -> Result<Self, LaunchError> {
         if let Some(dir) = log_path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| LaunchError::io(format!("cannot create {}", dir.display()), e))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| LaunchError::io(format!("cannot create {}", dir.display()), e))?;
         }
         let log = OpenOptions::new()
             .create(true)
@@ -42,9 +43,9 @@ impl DaemonProcess {
             .stdout(Stdio::from(log))
             .stderr(Stdio::from(log_err))
             .process_group(0);
-        let child = cmd
-            .spawn()
-            .map_err(|e| LaunchError::io(format!("cannot start {name} ({:?})", cmd.get_program()), e))?;
+        let child = cmd.spawn().map_err(|e| {
+            LaunchError::io(format!("cannot start {name} ({:?})", cmd.get_program()), e)
+        })?;
         Ok(DaemonProcess {
             name: name.to_string(),
             child,

@@ -57,7 +57,9 @@ impl Tools {
         if missing.is_empty() {
             Ok(tools)
         } else {
-            let looked = dir.map(|d| format!("{} and PATH", d.display())).unwrap_or_else(|| "PATH".into());
+            let looked = dir
+                .map(|d| format!("{} and PATH", d.display()))
+                .unwrap_or_else(|| "PATH".into());
             Err(LaunchError::ToolMissing(format!(
                 "{} not found in {looked}; {INSTALL_HINT}",
                 missing.join(", ")

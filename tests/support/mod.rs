@@ -47,10 +47,21 @@ pub struct Harness {
 impl Harness {
     /// Kubo only.
     pub fn kubo() -> Harness {
+        Harness::kubo_with(|_| {})
+    }
+
+    /// Kubo only, with `configure` run on the repo between init and start.
+    pub fn kubo_with(configure: impl FnOnce(&KuboRepo)) -> Harness {
         let tools = tools();
-        let dir = tempfile::Builder::new().prefix("ipfs-kit-test-").tempdir().expect("tempdir");
+        let dir = tempfile::Builder::new()
+            .prefix("ipfs-kit-test-")
+            .tempdir()
+            .expect("tempdir");
         let kubo_repo = KuboRepo::new(&tools.ipfs, &dir.path().join("kubo"));
-        kubo_repo.init(&["test"]).unwrap_or_else(|e| panic!("ipfs init: {e}"));
+        kubo_repo
+            .init(&["test"])
+            .unwrap_or_else(|e| panic!("ipfs init: {e}"));
+        configure(&kubo_repo);
         let rt = runtime();
         let mut proc = kubo_repo
             .start(&[], &dir.path().join("logs/kubo.log"))
@@ -95,7 +106,12 @@ impl Harness {
 
     /// Runs the `ipfs` CLI on the test repo; panics with its output on failure.
     pub fn ipfs(&self, args: &[&str]) -> String {
-        let out = self.kubo_repo.command().args(args).output().expect("run ipfs");
+        let out = self
+            .kubo_repo
+            .command()
+            .args(args)
+            .output()
+            .expect("run ipfs");
         check("ipfs", args, &out)
     }
 
@@ -119,7 +135,9 @@ impl Harness {
             .map(|i| {
                 let f = dir.join(format!("f{i}.txt"));
                 std::fs::write(&f, format!("ipfs-kit test file {tag} {i}\n")).expect("write");
-                self.ipfs(&["add", "-Q", f.to_str().expect("utf8 path")]).trim().to_string()
+                self.ipfs(&["add", "-Q", f.to_str().expect("utf8 path")])
+                    .trim()
+                    .to_string()
             })
             .collect()
     }
@@ -183,7 +201,9 @@ pub fn run_json(mut cmd: Command) -> (i32, serde_json::Value, String) {
 
 /// Every pid in /proc whose command line mentions `needle` (to prove nothing is left behind).
 pub fn pids_with_cmdline(needle: &str) -> Vec<u32> {
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
     entries
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())

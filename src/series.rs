@@ -50,7 +50,9 @@ pub struct Ring {
 }
 
 impl Ring {
-    pub fn points(&self) -> impl DoubleEndedIterator<Item = &(DateTime<Utc>, Option<f64>)> + ExactSizeIterator {
+    pub fn points(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = &(DateTime<Utc>, Option<f64>)> + ExactSizeIterator {
         self.points.iter()
     }
 
@@ -128,7 +130,11 @@ mod tests {
         let mut h = History::new(Duration::from_secs(7 * 24 * 3600));
         let t0 = Utc::now();
         for i in 0..(MAX_POINTS as i64 + 50) {
-            h.push(Series::HostCpuPercent, t0 + chrono::Duration::milliseconds(i), Some(1.0));
+            h.push(
+                Series::HostCpuPercent,
+                t0 + chrono::Duration::milliseconds(i),
+                Some(1.0),
+            );
         }
         assert_eq!(h.ring(Series::HostCpuPercent).len(), MAX_POINTS);
     }
