@@ -60,6 +60,56 @@ pub enum Command {
     },
     /// Print the JSON Schema of the snapshot document.
     Schema,
+    /// Start, stop, restart or show the Kubo and Cluster daemons ipfs-kit runs.
+    Daemon {
+        #[command(subcommand)]
+        action: DaemonAction,
+    },
+    /// Run the daemons in the foreground and restart them when they crash (for systemd).
+    Supervise {
+        /// Create missing repos/configs under the state dir.
+        #[arg(long)]
+        init: bool,
+        /// On SIGTERM leave the daemons running instead of stopping them.
+        #[arg(long)]
+        leave_running: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DaemonAction {
+    /// Start (or adopt, when already running); they keep running after this command.
+    Start {
+        #[command(flatten)]
+        target: DaemonTarget,
+        /// Create the repo/config when missing.
+        #[arg(long)]
+        init: bool,
+    },
+    /// Stop gracefully (SIGTERM, then SIGKILL after [supervisor] stop_timeout).
+    Stop {
+        #[command(flatten)]
+        target: DaemonTarget,
+    },
+    Restart {
+        #[command(flatten)]
+        target: DaemonTarget,
+    },
+    /// Exit 0 when all are ready, 1 when one is not, 2 when one has failed.
+    Status {
+        #[command(flatten)]
+        target: DaemonTarget,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DaemonTarget {
+    /// kubo, cluster, all, or a [[supervisor.extra]] name.
+    #[arg(default_value = "all")]
+    pub which: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl Cli {

@@ -3,14 +3,17 @@
 //! The binary (`main.rs`) is a thin edge over this library, so integration tests and
 //! benchmarks can use the same code.
 
+pub mod alerts;
 pub mod cli;
 pub mod collector;
 pub mod config;
+pub mod daemon_cmd;
 pub mod embedded;
 pub mod format;
 pub mod headless;
 pub mod logging;
 pub mod model;
+pub mod ophistory;
 pub mod schema;
 pub mod series;
 pub mod sources;

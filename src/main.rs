@@ -8,11 +8,11 @@ use anyhow::Context;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use ipfs_kit::cli::{Cli, Command};
+use ipfs_kit::cli::{Cli, Command, DaemonAction};
 use ipfs_kit::collector::collect_once;
 use ipfs_kit::config::{self, ConfigError, Origin, ProcessEnv};
 use ipfs_kit::supervisor::LaunchError;
-use ipfs_kit::{embedded, headless, logging, schema};
+use ipfs_kit::{daemon_cmd, embedded, headless, logging, schema};
 
 const EX_USAGE: u8 = 64;
 const EX_UNAVAILABLE: u8 = 69;
@@ -72,6 +72,31 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     let _log_guard = logging::init(&cfg.state_dir);
     tracing::info!(kubo = %cfg.kubo.api.endpoint, cluster = %cfg.cluster.api.endpoint, "ipfs-kit starting");
 
+    match &cli.command {
+        Some(Command::Daemon { action }) => {
+            return match action {
+                DaemonAction::Start { target, init } => {
+                    daemon_cmd::start(&cfg, &target.which, *init, target.json).await
+                }
+                DaemonAction::Stop { target } => {
+                    daemon_cmd::stop(&cfg, &target.which, target.json).await
+                }
+                DaemonAction::Restart { target } => {
+                    daemon_cmd::restart(&cfg, &target.which, target.json).await
+                }
+                DaemonAction::Status { target } => {
+                    daemon_cmd::status(&cfg, &target.which, target.json).await
+                }
+            };
+        }
+        Some(Command::Supervise {
+            init,
+            leave_running,
+        }) => {
+            return daemon_cmd::supervise(&cfg, *init, *leave_running).await;
+        }
+        _ => {}
+    }
     let (json, deadline) = match &cli.command {
         Some(Command::Snapshot { json, timeout }) => (*json, *timeout),
         _ if cli.once => (cli.json, cli.timeout),

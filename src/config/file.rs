@@ -17,6 +17,7 @@ pub struct FileConfig {
     pub host: HostSection,
     pub collector: CollectorSection,
     pub paths: PathsSection,
+    pub supervisor: SupervisorSection,
 }
 
 #[derive(Debug, Deserialize)]
@@ -144,4 +145,69 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
         ));
     }
     Ok(dur)
+}
+
+/// How `ipfs-kit daemon`, `supervise` and the dashboard run Kubo and Cluster.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SupervisorSection {
+    /// Kubo repo (default <state_dir>/node/kubo).
+    pub kubo_repo: Option<PathBuf>,
+    /// Cluster config dir (default <state_dir>/node/cluster).
+    pub cluster_dir: Option<PathBuf>,
+    /// First restart delay; doubled per crash up to `restart_backoff_max`.
+    #[serde(deserialize_with = "interval")]
+    pub restart_backoff: Duration,
+    #[serde(deserialize_with = "interval")]
+    pub restart_backoff_max: Duration,
+    /// Restarts allowed within `restart_window`; past it the daemon is `failed`.
+    pub restart_budget: u32,
+    #[serde(deserialize_with = "interval")]
+    pub restart_window: Duration,
+    /// Graceful stop time before SIGKILL.
+    #[serde(deserialize_with = "interval")]
+    pub stop_timeout: Duration,
+    #[serde(deserialize_with = "interval")]
+    pub ready_timeout: Duration,
+    /// "fail" (default): refuse and name the owner; "next-free": move to the next free port.
+    pub on_port_conflict: PortConflictSetting,
+    /// Other daemons an operator runs beside Kubo and Cluster.
+    pub extra: Vec<ExtraDaemon>,
+}
+
+impl Default for SupervisorSection {
+    fn default() -> Self {
+        SupervisorSection {
+            kubo_repo: None,
+            cluster_dir: None,
+            restart_backoff: Duration::from_secs(1),
+            restart_backoff_max: Duration::from_secs(60),
+            restart_budget: 5,
+            restart_window: Duration::from_secs(600),
+            stop_timeout: Duration::from_secs(20),
+            ready_timeout: Duration::from_secs(90),
+            on_port_conflict: PortConflictSetting::Fail,
+            extra: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PortConflictSetting {
+    #[default]
+    Fail,
+    NextFree,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraDaemon {
+    pub name: String,
+    /// Program and arguments, e.g. ["/usr/local/bin/my-gateway", "--port", "8081"].
+    pub command: Vec<String>,
+    /// Working directory (default: the state dir).
+    pub dir: Option<PathBuf>,
+    pub ready_url: Option<String>,
+    pub ready_log: Option<String>,
 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 pub use auth::{Auth, Secret};
 pub use endpoint::Endpoint;
 pub use error::ConfigError;
-pub use file::{FileConfig, parse_interval};
+pub use file::{ExtraDaemon, FileConfig, PortConflictSetting, SupervisorSection, parse_interval};
 
 /// Kubo's RPC default when nothing else is found.
 pub const DEFAULT_KUBO_API: &str = "http://127.0.0.1:5001";
@@ -81,6 +81,7 @@ pub struct Config {
     pub state_dir: PathBuf,
     /// The file that was read, if any.
     pub file: Option<PathBuf>,
+    pub supervisor: SupervisorSection,
 }
 
 /// Values given on the command line; each wins over file and environment.
@@ -240,6 +241,7 @@ fn resolve(
         max_backoff: file.collector.max_backoff,
         state_dir,
         file: path,
+        supervisor: file.supervisor,
     })
 }
 

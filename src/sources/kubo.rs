@@ -23,6 +23,8 @@ pub struct KuboSource {
     full_repo: Cache<(), Arc<RepoStatResponse>>,
     pins: Cache<(), u64>,
     provide: Cache<(), Arc<Value>>,
+    /// The full `repo/stat` walks every block; one-shot runs skip it.
+    full_repo_stat: bool,
 }
 
 fn ttl_cache<V: Clone + Send + Sync + 'static>(ttl: Duration) -> Cache<(), V> {
@@ -37,7 +39,14 @@ impl KuboSource {
             full_repo: ttl_cache(cfg.full_repo_stat_every),
             pins: ttl_cache(cfg.pins_every),
             provide: ttl_cache(Duration::from_secs(30)),
+            full_repo_stat: true,
         })
+    }
+
+    /// Leaves out the block-walking full `repo/stat` (object count), for one-shot runs.
+    pub fn without_full_repo_stat(mut self) -> Self {
+        self.full_repo_stat = false;
+        self
     }
 
     async fn call<T: serde::de::DeserializeOwned>(
@@ -63,9 +72,17 @@ impl KuboSource {
                 .try_get_with((), async { self.call("version", &[]).await.map(Arc::new) }),
             self.call::<BwResponse>("stats/bw", &[]),
             self.call::<RepoStatResponse>("repo/stat", &[("size-only", "true")]),
-            self.full_repo.try_get_with((), async {
-                self.call("repo/stat", &[]).await.map(Arc::new)
-            }),
+            async {
+                if !self.full_repo_stat {
+                    return Ok(None);
+                }
+                self.full_repo
+                    .try_get_with((), async {
+                        self.call("repo/stat", &[]).await.map(Arc::new)
+                    })
+                    .await
+                    .map(Some)
+            },
             self.call::<SwarmPeersResponse>("swarm/peers", &[]),
             self.pins.try_get_with((), async {
                 self.api
@@ -84,7 +101,7 @@ impl KuboSource {
 
         let mut errs = CallErrors::default();
         let version = errs.take("version", version);
-        let full = errs.take("repo/stat (full)", full);
+        let full = errs.take("repo/stat (full)", full).flatten();
         let mut stats = KuboStats {
             peer_id: id.id,
             agent_version: id.agent_version,

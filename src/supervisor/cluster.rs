@@ -174,6 +174,74 @@ impl ClusterDir {
         Ok(())
     }
 
+    /// TCP ports the peer will bind (cluster swarm, REST, proxy, pinning service API).
+    pub fn listen_ports(&self) -> Result<Vec<(String, u16)>, LaunchError> {
+        let v = self.read_service()?;
+        let mut out = Vec::new();
+        let mut add = |name: &str, val: Option<&Value>| {
+            let addrs: Vec<&str> = match val {
+                Some(Value::String(s)) => vec![s.as_str()],
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            for a in addrs {
+                if let Some(p) = super::kubo::tcp_port(a).filter(|p| *p != 0) {
+                    out.push((name.to_string(), p));
+                }
+            }
+        };
+        add("cluster", v.pointer("/cluster/listen_multiaddress"));
+        add(
+            "restapi",
+            v.pointer("/api/restapi/http_listen_multiaddress"),
+        );
+        add("ipfsproxy", v.pointer("/api/ipfsproxy/listen_multiaddress"));
+        add(
+            "pinsvcapi",
+            v.pointer("/api/pinsvcapi/http_listen_multiaddress"),
+        );
+        Ok(out)
+    }
+
+    /// Moves the listener called `name` (as in `listen_ports`) to `port` on 127.0.0.1.
+    pub fn move_port(&self, name: &str, port: u16) -> Result<(), LaunchError> {
+        let mut v = self.read_service()?;
+        let addr = format!("/ip4/127.0.0.1/tcp/{port}");
+        match name {
+            "cluster" => self.set(
+                &mut v,
+                "/cluster",
+                "listen_multiaddress",
+                serde_json::json!([addr]),
+            )?,
+            "restapi" => self.set(
+                &mut v,
+                "/api/restapi",
+                "http_listen_multiaddress",
+                Value::from(addr),
+            )?,
+            "ipfsproxy" => self.set(
+                &mut v,
+                "/api/ipfsproxy",
+                "listen_multiaddress",
+                Value::from(addr),
+            )?,
+            "pinsvcapi" => self.set(
+                &mut v,
+                "/api/pinsvcapi",
+                "http_listen_multiaddress",
+                Value::from(addr),
+            )?,
+            _ => return Ok(()),
+        }
+        self.write_service(&v)
+    }
+
+    /// Checks service.json before a start, so a corrupt file is reported by name.
+    pub fn check_config(&self) -> Result<(), LaunchError> {
+        self.read_service().map(|_| ())
+    }
+
     /// The REST API address from service.json.
     pub fn rest_api(&self) -> Result<Endpoint, LaunchError> {
         let v = self.read_service()?;

@@ -53,6 +53,44 @@ impl KuboRepo {
         run_checked(self.command().args(["config", "--json", key, json])).map(|_| ())
     }
 
+    /// The repo's config, checked before a start so a corrupt file is reported by name
+    /// (and left as it is) instead of as a daemon crash.
+    pub fn read_config(&self) -> Result<serde_json::Value, LaunchError> {
+        let file = self.path.join("config");
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| LaunchError::io(format!("cannot read {}", file.display()), e))?;
+        serde_json::from_str(&text).map_err(|e| LaunchError::BadFile {
+            file,
+            message: format!(
+                "not valid JSON at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        })
+    }
+
+    /// TCP ports the daemon will bind: API, Gateway and Swarm (port 0 = OS-chosen, skipped).
+    pub fn listen_ports(&self) -> Result<Vec<(String, u16)>, LaunchError> {
+        let cfg = self.read_config()?;
+        let mut out = Vec::new();
+        for key in ["API", "Gateway", "Swarm"] {
+            let addrs: Vec<String> = match cfg.pointer(&format!("/Addresses/{key}")) {
+                Some(serde_json::Value::String(s)) => vec![s.clone()],
+                Some(serde_json::Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for a in addrs {
+                if let Some(port) = tcp_port(&a).filter(|p| *p != 0) {
+                    out.push((key.to_lowercase(), port));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The RPC address in the `api` file a running daemon writes.
     pub fn api_file_endpoint(&self) -> Option<Endpoint> {
         std::fs::read_to_string(self.path.join("api"))
@@ -99,5 +137,46 @@ impl KuboRepo {
             waited: limit,
             log_tail: proc.log_tail(15),
         })
+    }
+}
+
+/// The TCP port of a multiaddr such as `/ip4/127.0.0.1/tcp/5001` (None for udp/quic).
+pub fn tcp_port(maddr: &str) -> Option<u16> {
+    let parts: Vec<&str> = maddr.split('/').collect();
+    parts
+        .iter()
+        .position(|p| *p == "tcp")
+        .and_then(|i| parts.get(i + 1)?.parse().ok())
+}
+
+impl KuboRepo {
+    /// Moves every `/tcp/<old>` of `Addresses.<key>` (api, gateway or swarm) to `new`.
+    pub fn move_port(&self, key: &str, old: u16, new: u16) -> Result<(), LaunchError> {
+        let cfg = self.read_config()?;
+        let field = match key {
+            "api" => "API",
+            "gateway" => "Gateway",
+            "swarm" => "Swarm",
+            _ => return Ok(()),
+        };
+        let Some(v) = cfg.pointer(&format!("/Addresses/{field}")) else {
+            return Ok(());
+        };
+        let from = format!("/tcp/{old}");
+        let to = format!("/tcp/{new}");
+        let moved = match v {
+            serde_json::Value::String(s) => serde_json::Value::from(s.replace(&from, &to)),
+            serde_json::Value::Array(a) => serde_json::Value::Array(
+                a.iter()
+                    .map(|x| {
+                        x.as_str().map_or(x.clone(), |s| {
+                            serde_json::Value::from(s.replace(&from, &to))
+                        })
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        self.set_config_json(&format!("Addresses.{field}"), &moved.to_string())
     }
 }

@@ -5,8 +5,13 @@
 
 pub mod cluster;
 pub mod kubo;
+pub mod manager;
+pub mod pidfile;
+pub mod policy;
 pub mod ports;
 pub mod process;
+pub mod spec;
+pub mod status;
 pub mod tools;
 
 use std::path::PathBuf;
@@ -42,6 +47,22 @@ pub enum LaunchError {
     },
     #[error("{0}")]
     ToolMissing(String),
+    #[error(
+        "{name}: {dir} is not initialised; run `ipfs-kit daemon start {name} --init` to create it"
+    )]
+    NotInitialized { name: String, dir: PathBuf },
+    #[error(
+        "{name}: port {port} ({what}) is already in use by {owner}; stop that process, change the port in {config}, or set [supervisor] on_port_conflict = \"next-free\""
+    )]
+    PortBusy {
+        name: String,
+        what: String,
+        port: u16,
+        owner: String,
+        config: PathBuf,
+    },
+    #[error("no daemon named {0:?}; known: kubo, cluster, all, or a [[supervisor.extra]] name")]
+    UnknownDaemon(String),
 }
 
 impl LaunchError {

@@ -1,0 +1,441 @@
+//! `ipfs-kit daemon …` and `ipfs-kit supervise` with the real Kubo and Cluster: start from
+//! nothing, status, stop without leftovers, crash restarts with backoff and a budget, port
+//! conflicts, adoption, corrupt configs.
+
+mod support;
+
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
+use std::time::{Duration, Instant};
+
+use support::{pids_with_cmdline, tools};
+
+/// A private state/config home for one test; stops whatever is left when dropped.
+struct Kit {
+    dir: tempfile::TempDir,
+}
+
+impl Kit {
+    fn new() -> Kit {
+        Kit {
+            dir: tempfile::Builder::new()
+                .prefix("ipfs-kit-sup-")
+                .tempdir()
+                .expect("tempdir"),
+        }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn state(&self) -> PathBuf {
+        self.root().join("state/ipfs-kit")
+    }
+
+    fn kubo_repo(&self) -> PathBuf {
+        self.state().join("node/kubo")
+    }
+
+    fn config(&self, text: &str) {
+        let dir = self.root().join("config/ipfs-kit");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join("config.toml"), text).expect("write config");
+    }
+
+    fn cmd(&self) -> Command {
+        let bin_dir = tools()
+            .ipfs
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ipfs-kit"));
+        c.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.root().join("home"))
+            .env("XDG_CONFIG_HOME", self.root().join("config"))
+            .env("XDG_STATE_HOME", self.root().join("state"))
+            .env("IPFS_KIT_TOOLS_BIN", bin_dir);
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run ipfs-kit")
+    }
+
+    fn status(&self) -> serde_json::Value {
+        let out = self.run(&["daemon", "status", "--json"]);
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "status is not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    fn daemon<'a>(status: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+        status
+            .as_array()
+            .and_then(|a| a.iter().find(|d| d["name"] == name))
+            .unwrap_or_else(|| panic!("no {name} in {status}"))
+    }
+
+    /// Polls `daemon status --json` until `pred` holds.
+    fn wait_status(
+        &self,
+        what: &str,
+        limit: Duration,
+        pred: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = Instant::now() + limit;
+        loop {
+            let st = self.status();
+            if pred(&st) {
+                return st;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; status: {st:#}"
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    fn ipfs(&self, args: &[&str]) -> String {
+        let out = Command::new(tools().ipfs)
+            .env("IPFS_PATH", self.kubo_repo())
+            .args(args)
+            .output()
+            .expect("run ipfs");
+        assert!(
+            out.status.success(),
+            "ipfs {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for Kit {
+    fn drop(&mut self) {
+        let _ = self.run(&["daemon", "stop", "all"]);
+        let root = self.root().display().to_string();
+        for pid in pids_with_cmdline(&root) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid as i32),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ready(st: &serde_json::Value, name: &str) -> bool {
+    Kit::daemon(st, name)["state"] == "ready"
+}
+
+/// Processes whose command line names this test's directory or whose environment points
+/// into it (daemons started by ipfs-kit carry IPFS_PATH / IPFS_CLUSTER_PATH).
+fn daemons_under(root: &Path) -> Vec<u32> {
+    let needle = root.display().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let cmd = String::from_utf8_lossy(&cmd);
+            let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            (cmd.contains("ipfs\0daemon") || cmd.contains("ipfs-cluster-service\0daemon"))
+                && String::from_utf8_lossy(&env).contains(&needle)
+        })
+        .collect()
+}
+
+#[test]
+fn start_from_nothing_status_stop_and_restart_keeps_pins() {
+    let kit = Kit::new();
+    let out = kit.run(&["daemon", "start", "all", "--init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let st = kit.status();
+    assert!(ready(&st, "kubo") && ready(&st, "cluster"), "{st:#}");
+    assert!(Kit::daemon(&st, "kubo")["pid"].as_u64().is_some());
+    assert_eq!(daemons_under(kit.root()).len(), 2);
+
+    let cid = kit
+        .ipfs(&["add", "-Q", "--pin=true", "/etc/hostname"])
+        .trim()
+        .to_string();
+
+    let out = kit.run(&["daemon", "stop", "all"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        daemons_under(kit.root()).is_empty(),
+        "processes left: {:?}",
+        daemons_under(kit.root())
+    );
+    let st = kit.status();
+    assert_eq!(Kit::daemon(&st, "kubo")["state"], "stopped");
+
+    let out = kit.run(&["daemon", "start"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        kit.ipfs(&["pin", "ls", "--type=recursive", "-q"])
+            .contains(&cid),
+        "the pin survived the restart"
+    );
+}
+
+/// `supervise` as a child in its own process group, killed on drop.
+struct Supervise(Child);
+
+impl Drop for Supervise {
+    fn drop(&mut self) {
+        let pgid = nix::unistd::Pid::from_raw(self.0.id() as i32);
+        let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGKILL);
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn supervise_restarts_a_killed_kubo_then_gives_up_past_the_budget() {
+    let kit = Kit::new();
+    kit.config("[supervisor]\nrestart_backoff = \"500ms\"\nrestart_budget = 2\n");
+    let log = std::fs::File::create(kit.root().join("supervise.log")).expect("log");
+    let child = kit
+        .cmd()
+        .args(["supervise", "--init"])
+        .stdout(log.try_clone().expect("log"))
+        .stderr(log)
+        .process_group(0)
+        .spawn()
+        .expect("spawn supervise");
+    let mut sup = Supervise(child);
+
+    let st = kit.wait_status("both ready", Duration::from_secs(120), |st| {
+        ready(st, "kubo") && ready(st, "cluster")
+    });
+    let first_pid = Kit::daemon(&st, "kubo")["pid"].as_u64().expect("pid");
+
+    for round in 1..=2u64 {
+        let pid = Kit::daemon(&kit.status(), "kubo")["pid"]
+            .as_u64()
+            .expect("pid");
+        let killed = Instant::now();
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .expect("kill -9");
+        let st = kit.wait_status("kubo back", Duration::from_secs(60), |st| {
+            let k = Kit::daemon(st, "kubo");
+            k["state"] == "ready" && k["restarts"].as_u64() == Some(round)
+        });
+        let k = Kit::daemon(&st, "kubo");
+        assert_ne!(k["pid"].as_u64(), Some(pid), "a new process");
+        assert_eq!(k["last_exit"], "killed by SIGKILL");
+        eprintln!(
+            "round {round}: kubo ready again {:?} after kill -9",
+            killed.elapsed()
+        );
+        // Cluster (never restarted) finds its Kubo again.
+        kit.wait_status("cluster reconnects", Duration::from_secs(30), |st| {
+            ready(st, "cluster")
+        });
+    }
+    assert_ne!(first_pid, 0);
+
+    let pid = Kit::daemon(&kit.status(), "kubo")["pid"]
+        .as_u64()
+        .expect("pid");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .expect("kill -9");
+    let st = kit.wait_status("kubo failed", Duration::from_secs(30), |st| {
+        Kit::daemon(st, "kubo")["state"] == "failed"
+    });
+    let msg = Kit::daemon(&st, "kubo")["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(msg.contains("restart budget spent"), "{msg}");
+    let out = kit.run(&["daemon", "status", "kubo"]);
+    assert_eq!(out.status.code(), Some(2), "failed → exit 2");
+    kit.wait_status("cluster sees Kubo gone", Duration::from_secs(30), |st| {
+        Kit::daemon(st, "cluster")["state"] == "degraded"
+    });
+
+    let log = std::fs::read_to_string(kit.root().join("supervise.log")).unwrap_or_default();
+    assert!(log.contains("kubo crash"), "{log}");
+    assert!(log.contains("kubo restart"), "{log}");
+    assert!(log.contains("kubo give-up"), "{log}");
+
+    // SIGTERM: the supervisor stops what it runs and leaves nothing behind.
+    drop(sup.0.stdin.take());
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(sup.0.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .expect("term");
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while sup.0.try_wait().ok().flatten().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "supervise did not exit on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        daemons_under(kit.root()).is_empty(),
+        "left: {:?}",
+        daemons_under(kit.root())
+    );
+}
+
+#[test]
+fn a_foreign_listener_on_our_port_is_named_and_left_alone() {
+    let kit = Kit::new();
+    let out = kit.run(&["daemon", "start", "kubo", "--init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let st = kit.status();
+    let api_port = Kit::daemon(&st, "kubo")["ports"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == "api"))
+        .and_then(|p| p["port"].as_u64())
+        .expect("api port") as u16;
+    assert_eq!(kit.run(&["daemon", "stop", "kubo"]).status.code(), Some(0));
+
+    let squatter = TcpListener::bind(("127.0.0.1", api_port)).expect("bind the API port");
+    let out = kit.run(&["daemon", "start", "kubo"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "port {api_port} (api) is already in use by pid {}",
+            std::process::id()
+        )),
+        "{err}"
+    );
+    assert!(squatter.local_addr().is_ok(), "our listener is untouched");
+    assert!(daemons_under(kit.root()).is_empty());
+
+    kit.config("[supervisor]\non_port_conflict = \"next-free\"\n");
+    let out = kit.run(&["daemon", "start", "kubo"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("port-moved"), "{err}");
+    let st = kit.status();
+    let api = Kit::daemon(&st, "kubo")["api"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        !api.ends_with(&format!(":{api_port}")),
+        "moved off {api_port}: {api}"
+    );
+    drop(squatter);
+}
+
+#[test]
+fn a_kubo_started_by_hand_is_adopted_not_started_twice() {
+    let kit = Kit::new();
+    assert_eq!(
+        kit.run(&["daemon", "start", "kubo", "--init"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(kit.run(&["daemon", "stop", "kubo"]).status.code(), Some(0));
+
+    let mut by_hand = Command::new(tools().ipfs)
+        .env("IPFS_PATH", kit.kubo_repo())
+        .env("IPFS_TELEMETRY", "off")
+        .arg("daemon")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("ipfs daemon");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !kit.kubo_repo().join("api").exists() || kit.run(&["--once", "--json"]).stdout.is_empty()
+    {
+        assert!(Instant::now() < deadline, "hand-started kubo not ready");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+
+    let out = kit.run(&["daemon", "start", "kubo"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("kubo adopt"), "{err}");
+    assert!(!err.contains("lock"), "{err}");
+    assert_eq!(
+        daemons_under(kit.root()),
+        vec![by_hand.id()],
+        "no second process"
+    );
+    let st = kit.status();
+    assert_eq!(
+        Kit::daemon(&st, "kubo")["pid"].as_u64(),
+        Some(u64::from(by_hand.id()))
+    );
+
+    let out = kit.run(&["daemon", "stop", "kubo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while by_hand.try_wait().ok().flatten().is_none() {
+        assert!(Instant::now() < deadline, "adopted kubo not stopped");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn corrupt_configs_are_named_and_left_as_they_were() {
+    let kit = Kit::new();
+    assert_eq!(
+        kit.run(&["daemon", "start", "all", "--init"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(kit.run(&["daemon", "stop", "all"]).status.code(), Some(0));
+
+    let service = kit.state().join("node/cluster/service.json");
+    let broken = "{ \"cluster\": { \"peername\": \"x\", }\n";
+    std::fs::write(&service, broken).expect("write");
+    let out = kit.run(&["daemon", "start", "cluster"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&service.display().to_string()) && err.contains("not valid JSON"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&service).expect("read"), broken);
+
+    let config = kit.kubo_repo().join("config");
+    std::fs::write(&config, "{ not json").expect("write");
+    let out = kit.run(&["daemon", "start", "kubo"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&config.display().to_string()), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&config).expect("read"),
+        "{ not json"
+    );
+    assert!(daemons_under(kit.root()).is_empty());
+}
