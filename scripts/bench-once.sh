@@ -15,7 +15,7 @@ BIG=${BIG:-10000}
 command -v python3 >/dev/null || { echo "bench-once: needs python3" >&2; exit 1; }
 BIN="$(scripts/install-ipfs-tools.sh | tail -n 1)"
 export PATH="$BIN:$PATH" IPFS_TELEMETRY=off
-cargo build --release --locked --quiet
+cargo build --release --quiet
 KIT="$PWD/target/release/ipfs-kit"
 
 WORK=$(mktemp -d /tmp/ipfs-kit-bench.XXXXXX)

@@ -11,5 +11,5 @@ command -v cargo >/dev/null 2>&1 || {
 }
 IPFS_KIT_TOOLS_BIN="$(scripts/install-ipfs-tools.sh | tail -n 1)"
 export IPFS_KIT_TOOLS_BIN
-cargo build --release --locked --quiet
+cargo build --release --quiet
 exec target/release/ipfs-kit "$@"

@@ -26,4 +26,4 @@ command -v cargo >/dev/null 2>&1 || {
 IPFS_KIT_TOOLS_BIN="$(scripts/install-ipfs-tools.sh | tail -n 1)"
 export IPFS_KIT_TOOLS_BIN
 
-cargo test --workspace --locked
+cargo test --workspace
