@@ -65,6 +65,20 @@ pub enum Command {
         #[command(subcommand)]
         action: DaemonAction,
     },
+    /// Show the operation history (daemon actions, crashes, source changes, pins, config).
+    History {
+        /// ok, failed or running.
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        /// Only entries since: a duration back ("24h", "90m") or an RFC 3339 time.
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the daemons in the foreground and restart them when they crash (for systemd).
     Supervise {
         /// Create missing repos/configs under the state dir.

@@ -10,10 +10,12 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{sleep, timeout};
 
+use crate::alerts::{AlertEngine, AlertHistory, Context};
 use crate::config::Config;
 use crate::model::{
     ClusterStats, Health, HostStats, KuboStats, Snapshot, SourceState, SourceStatus,
 };
+use crate::ophistory::{EventType, NewOp, OpHistory, OpStatus};
 pub use crate::series::{History, Ring, Series};
 use crate::sources::Poll;
 use crate::sources::cluster::ClusterSource;
@@ -26,6 +28,8 @@ pub enum Update {
     Host(Box<Poll<HostStats>>),
     Kubo(Box<Poll<KuboStats>>),
     Cluster(Box<Poll<ClusterStats>>),
+    /// The operator acknowledged an alert (by id).
+    Acknowledge(String),
 }
 
 impl Update {
@@ -46,6 +50,10 @@ pub struct CollectorState {
     snap: Snapshot,
     history: Arc<History>,
     cluster_required: bool,
+    alerts: AlertEngine,
+    /// Where alert events and source state changes are kept (the running collector only).
+    alert_log: Option<AlertHistory>,
+    ops: Option<OpHistory>,
 }
 
 impl CollectorState {
@@ -57,17 +65,113 @@ impl CollectorState {
         );
         snap.kubo.endpoint_source = Some(cfg.kubo.api.origin.to_string());
         snap.cluster.endpoint_source = Some(cfg.cluster.api.origin.to_string());
+        let context = Context {
+            cluster_required: cfg.cluster.required,
+            ..Context::default()
+        };
         CollectorState {
             snap,
             history: Arc::new(History::new(cfg.history)),
             cluster_required: cfg.cluster.required,
+            alerts: AlertEngine::new(cfg.alert_rules.clone(), context),
+            alert_log: None,
+            ops: None,
         }
+    }
+
+    /// Keeps alert events in `<state>/alerts.jsonl` (restoring alerts that were firing) and
+    /// records source state changes in the operation history. Returns read warnings.
+    pub fn persist(&mut self, state_dir: &std::path::Path, ops: Option<OpHistory>) -> Vec<String> {
+        let mut warnings = Vec::new();
+        match AlertHistory::open(state_dir, 500) {
+            Ok((mut log, w)) => {
+                warnings.extend(w.iter().map(|w| format!("{w:?}")));
+                let events = self.alerts.restore(log.take_unresolved(), Utc::now());
+                if let Err(e) = log.append(&events) {
+                    warnings.push(format!("alert history: {e}"));
+                }
+                self.alert_log = Some(log);
+            }
+            Err(e) => warnings.push(format!("alert history not kept: {e}")),
+        }
+        self.ops = ops;
+        warnings
+    }
+
+    /// Facts from the supervisor for the `daemon.*` alert metrics.
+    pub fn alert_context(&mut self) -> &mut Context {
+        self.alerts.context_mut()
+    }
+
+    fn record_transition(
+        &self,
+        source: &str,
+        before: SourceState,
+        after: SourceState,
+        error: Option<&str>,
+    ) {
+        let Some(ops) = &self.ops else { return };
+        let (action, status) = match (before, after) {
+            (b, SourceState::Down) if b != SourceState::Down => ("source.down", OpStatus::Failed),
+            (SourceState::Down | SourceState::Unknown, SourceState::Ok | SourceState::Degraded) => {
+                ("source.up", OpStatus::Ok)
+            }
+            _ => return,
+        };
+        let mut op = NewOp::new(EventType::System, action).resource("source", source);
+        if let Some(e) = error {
+            op = op.detail("error", e);
+        }
+        let _ = ops.record(op, status);
     }
 
     pub fn apply(&mut self, update: Update) {
         let now = Utc::now();
+        let before = [
+            self.snap.host.state,
+            self.snap.kubo.state,
+            self.snap.cluster.state,
+        ];
+        if let Update::Acknowledge(id) = &update {
+            match self.alerts.acknowledge(id, now) {
+                Ok(Some(event)) => {
+                    if let Some(log) = &mut self.alert_log {
+                        let _ = log.append(std::slice::from_ref(&event));
+                    }
+                    if let Some(ops) = &self.ops {
+                        let op = NewOp::new(EventType::Admin, "alert.acknowledge")
+                            .resource("alert", id.clone());
+                        let _ = ops.record(op, OpStatus::Ok);
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!("acknowledge {id}: {e}"),
+            }
+            self.snap.alerts = self.alerts.active();
+            return;
+        }
+        self.apply_poll(update, now);
+        let after = [
+            self.snap.host.state,
+            self.snap.kubo.state,
+            self.snap.cluster.state,
+        ];
+        let errors = [
+            &self.snap.host.error,
+            &self.snap.kubo.error,
+            &self.snap.cluster.error,
+        ];
+        for (i, name) in ["host", "kubo", "cluster"].iter().enumerate() {
+            if before[i] != after[i] {
+                self.record_transition(name, before[i], after[i], errors[i].as_deref());
+            }
+        }
+    }
+
+    fn apply_poll(&mut self, update: Update, now: chrono::DateTime<Utc>) {
         let h = Arc::make_mut(&mut self.history);
         match update {
+            Update::Acknowledge(_) => {}
             Update::Host(p) => {
                 merge(&mut self.snap.host, *p, now);
                 let d = self
@@ -147,9 +251,16 @@ impl CollectorState {
         self.snap.time = now;
     }
 
-    /// The current snapshot with health derived.
+    /// The current snapshot with alerts evaluated and health derived.
     pub fn snapshot(&mut self) -> Arc<Snapshot> {
         self.snap.history = Arc::clone(&self.history);
+        let events = self.alerts.evaluate(&self.snap, Utc::now());
+        if let Some(log) = &mut self.alert_log
+            && let Err(e) = log.append(&events)
+        {
+            tracing::warn!("alert history: {e}");
+        }
+        self.snap.alerts = self.alerts.active();
         self.snap.health = Health::derive(&self.snap, self.cluster_required);
         Arc::new(self.snap.clone())
     }
@@ -198,14 +309,25 @@ pub struct Collector {
     pub snapshots: watch::Receiver<Arc<Snapshot>>,
     refresh: Arc<Notify>,
     tasks: Vec<JoinHandle<()>>,
+    control: mpsc::Sender<Update>,
 }
 
 impl Collector {
-    /// Starts every source task and the merge task on the current tokio runtime.
+    /// Starts every source task and the merge task on the current tokio runtime. Alert
+    /// events are kept under the state dir.
     pub fn spawn(cfg: &Config) -> Collector {
+        Collector::spawn_with(cfg, None)
+    }
+
+    /// As `spawn`, also recording source state changes and acknowledgements in `ops`.
+    pub fn spawn_with(cfg: &Config, ops: Option<OpHistory>) -> Collector {
         let mut state = CollectorState::new(cfg);
+        for w in state.persist(&cfg.state_dir, ops) {
+            tracing::warn!("{w}");
+        }
         let (snap_tx, snap_rx) = watch::channel(state.snapshot());
         let (tx, mut rx) = mpsc::channel::<Update>(64);
+        let control = tx.clone();
         let refresh = Arc::new(Notify::new());
         let mut tasks = Vec::new();
 
@@ -268,7 +390,15 @@ impl Collector {
             snapshots: snap_rx,
             refresh,
             tasks,
+            control,
         }
+    }
+
+    /// Marks an active alert as seen; the next snapshot shows it acknowledged.
+    pub fn acknowledge(&self, alert_id: &str) {
+        let _ = self
+            .control
+            .try_send(Update::Acknowledge(alert_id.to_string()));
     }
 
     /// Polls every source now instead of waiting for its next tick.

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::ophistory::{self, EventType, NewOp, OpHistory, OpStatus};
 use crate::supervisor::LaunchError;
 use crate::supervisor::manager::{Event, Supervisor};
 use crate::supervisor::pidfile;
@@ -70,17 +71,66 @@ pub fn print_event(e: &Event) {
     );
 }
 
+/// The operation history under the state dir; a failure to open it is reported, not fatal.
+pub fn open_history(cfg: &Config) -> Option<OpHistory> {
+    match OpHistory::open(&cfg.op_history.options(cfg.state_dir.clone())) {
+        Ok((h, warnings)) => {
+            for w in warnings {
+                eprintln!("ipfs-kit: history: {w:?}");
+            }
+            Some(h)
+        }
+        Err(e) => {
+            eprintln!("ipfs-kit: operation history not kept: {e}");
+            None
+        }
+    }
+}
+
+/// Puts a supervisor event into the operation history.
+pub fn record_event(ops: Option<&OpHistory>, e: &Event) {
+    let Some(ops) = ops else { return };
+    let op = NewOp::new(EventType::System, format!("daemon.{}", e.kind.as_str()))
+        .resource("daemon", e.daemon.clone())
+        .detail("message", e.detail.clone());
+    let status = if e.ok { OpStatus::Ok } else { OpStatus::Failed };
+    let _ = match e.duration {
+        Some(d) => ops.record_timed(op, status, d),
+        None => ops.record(op, status),
+    };
+}
+
+/// Prints events and records them.
+fn report(ops: Option<&OpHistory>, events: &[Event]) {
+    for e in events {
+        print_event(e);
+        record_event(ops, e);
+    }
+}
+
+/// Records a failed command (the error ended it before any event).
+fn record_failure(ops: Option<&OpHistory>, action: &str, which: &str, err: &dyn std::fmt::Display) {
+    if let Some(ops) = ops {
+        let op = NewOp::new(EventType::System, format!("daemon.{action}"))
+            .resource("daemon", which.to_string())
+            .detail("error", err.to_string());
+        let _ = ops.record(op, OpStatus::Failed);
+    }
+}
+
 /// `daemon start`: starts (or adopts) and leaves them running after this command exits.
 pub async fn start(cfg: &Config, which: &str, init: bool, json: bool) -> anyhow::Result<u8> {
     let mut sup = supervisor(cfg)?;
+    let ops = open_history(cfg);
     let result = sup.start(which, init).await;
     let code = match &result {
         Ok(events) => {
-            events.iter().for_each(print_event);
+            report(ops.as_ref(), events);
             0
         }
         Err(e) => {
             eprintln!("ipfs-kit: {e}");
+            record_failure(ops.as_ref(), "start", which, e);
             1
         }
     };
@@ -91,25 +141,28 @@ pub async fn start(cfg: &Config, which: &str, init: bool, json: bool) -> anyhow:
 
 pub async fn stop(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
     let mut sup = supervisor(cfg)?;
+    let ops = open_history(cfg);
     let events = sup.stop(which).await?;
     if events.is_empty() {
         eprintln!("ipfs-kit: nothing to stop ({which} not running)");
     }
-    events.iter().for_each(print_event);
+    report(ops.as_ref(), &events);
     print_status(&sup.status(), which, json)?;
     Ok(0)
 }
 
 pub async fn restart(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
     let mut sup = supervisor(cfg)?;
-    sup.stop(which).await?.iter().for_each(print_event);
+    let ops = open_history(cfg);
+    report(ops.as_ref(), &sup.stop(which).await?);
     let code = match sup.start(which, false).await {
         Ok(events) => {
-            events.iter().for_each(print_event);
+            report(ops.as_ref(), &events);
             0
         }
         Err(e) => {
             eprintln!("ipfs-kit: {e}");
+            record_failure(ops.as_ref(), "restart", which, &e);
             1
         }
     };
@@ -203,11 +256,13 @@ pub async fn supervise(cfg: &Config, init: bool, leave_running: bool) -> anyhow:
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
     let mut hup = signal(SignalKind::hangup())?;
+    let ops = open_history(cfg);
     match sup.start("all", init).await {
-        Ok(events) => events.iter().for_each(print_event),
+        Ok(events) => report(ops.as_ref(), &events),
         Err(e) => {
             eprintln!("ipfs-kit: {e}");
-            sup.stop("all").await?.iter().for_each(print_event);
+            record_failure(ops.as_ref(), "start", "all", &e);
+            report(ops.as_ref(), &sup.stop("all").await?);
             return Ok(1);
         }
     }
@@ -216,7 +271,7 @@ pub async fn supervise(cfg: &Config, init: bool, leave_running: bool) -> anyhow:
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_millis(500)) => {
                 let events = sup.tick().await;
-                events.iter().for_each(print_event);
+                report(ops.as_ref(), &events);
                 write_state(&cfg.state_dir, sup.status());
             }
             _ = term.recv() => break,
@@ -227,8 +282,70 @@ pub async fn supervise(cfg: &Config, init: bool, leave_running: bool) -> anyhow:
     if leave_running {
         sup.detach_all();
     } else {
-        sup.stop("all").await?.iter().for_each(print_event);
+        report(ops.as_ref(), &sup.stop("all").await?);
     }
     let _ = std::fs::remove_file(state_file(&cfg.state_dir));
+    Ok(0)
+}
+
+/// `ipfs-kit history`: the operation history, newest first.
+pub fn history(
+    cfg: &Config,
+    status: Option<&str>,
+    since: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let now = Utc::now();
+    let filter = ophistory::Filter {
+        status: status
+            .map(|s| s.parse::<OpStatus>())
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--status: {e}"))?,
+        since: since
+            .map(|s| ophistory::parse_since(s, now))
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--since: {e}"))?,
+        limit: Some(limit),
+    };
+    let result = ophistory::query(&cfg.state_dir, &filter)?;
+    for w in &result.warnings {
+        eprintln!(
+            "ipfs-kit: history: skipped {}:{}: {}",
+            w.file.display(),
+            w.line,
+            w.message
+        );
+    }
+    let mut out = std::io::stdout().lock();
+    for e in &result.entries {
+        if json {
+            serde_json::to_writer(&mut out, e)?;
+            writeln!(out)?;
+            continue;
+        }
+        let took = e
+            .duration_ms
+            .map_or("-".to_string(), |ms| format!("{:.1}s", ms as f64 / 1000.0));
+        let detail = e
+            .details
+            .get("error")
+            .or_else(|| e.details.get("message"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        writeln!(
+            out,
+            "{}  {:<7} {:<22} {:<10} {:>7}  {}  {}",
+            e.timestamp
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S"),
+            e.status.as_str(),
+            e.action,
+            e.resource.as_deref().unwrap_or("-"),
+            took,
+            e.user_id,
+            detail
+        )?;
+    }
     Ok(0)
 }

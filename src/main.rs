@@ -89,6 +89,14 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 }
             };
         }
+        Some(Command::History {
+            status,
+            since,
+            limit,
+            json,
+        }) => {
+            return daemon_cmd::history(&cfg, status.as_deref(), since.as_deref(), *limit, *json);
+        }
         Some(Command::Supervise {
             init,
             leave_running,

@@ -287,6 +287,26 @@ fn supervise_restarts_a_killed_kubo_then_gives_up_past_the_budget() {
     assert!(log.contains("kubo restart"), "{log}");
     assert!(log.contains("kubo give-up"), "{log}");
 
+    // The operation history (read by another process) has the crashes and restarts.
+    let out = kit.run(&["history", "--json", "--limit", "200"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let entries: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("history line is JSON"))
+        .collect();
+    let count = |action: &str| entries.iter().filter(|e| e["action"] == action && e["resource"] == "kubo").count();
+    assert_eq!(count("daemon.crash"), 3, "{entries:#?}");
+    assert_eq!(count("daemon.restart"), 2);
+    assert_eq!(count("daemon.give-up"), 1);
+    for e in &entries {
+        for field in ["event_type", "action", "timestamp", "user_id", "resource", "status", "operation_id", "session_id", "details"] {
+            assert!(!e[field].is_null(), "{field} missing in {e}");
+        }
+    }
+    let out = kit.run(&["history", "--status", "failed", "--since", "1h"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("daemon.crash") && !text.contains("daemon.start "), "{text}");
+
     // SIGTERM: the supervisor stops what it runs and leaves nothing behind.
     drop(sup.0.stdin.take());
     nix::sys::signal::kill(

@@ -27,7 +27,12 @@ pub enum ConfigError {
 impl ConfigError {
     /// Builds a Parse error from a toml error, turning its byte span into line and column.
     pub fn from_toml(path: PathBuf, text: &str, err: &toml::de::Error) -> Self {
-        let offset = err.span().map(|s| s.start).unwrap_or(0).min(text.len());
+        Self::at_offset(path, text, err.span().map(|s| s.start).unwrap_or(0), err.message().trim().to_string())
+    }
+
+    /// A Parse error for a problem found after parsing, at a byte offset of the text.
+    pub fn at_offset(path: PathBuf, text: &str, offset: usize, message: String) -> Self {
+        let offset = offset.min(text.len());
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
@@ -42,7 +47,7 @@ impl ConfigError {
             path,
             line,
             column,
-            message: err.message().trim().to_string(),
+            message,
             excerpt,
         }
     }

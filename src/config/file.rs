@@ -18,6 +18,8 @@ pub struct FileConfig {
     pub collector: CollectorSection,
     pub paths: PathsSection,
     pub supervisor: SupervisorSection,
+    pub alerts: crate::alerts::AlertsSection,
+    pub history: crate::ophistory::HistorySection,
 }
 
 #[derive(Debug, Deserialize)]

@@ -82,6 +82,9 @@ pub struct Config {
     /// The file that was read, if any.
     pub file: Option<PathBuf>,
     pub supervisor: SupervisorSection,
+    /// The alert rules in effect (built-ins overridden by the file).
+    pub alert_rules: Vec<crate::alerts::Rule>,
+    pub op_history: crate::ophistory::HistorySection,
 }
 
 /// Values given on the command line; each wins over file and environment.
@@ -124,9 +127,16 @@ pub fn load(overrides: &Overrides, env: &dyn Env) -> Result<Config, ConfigError>
     resolve(file, path, overrides, env)
 }
 
-/// Parses config text; `path` is only used in error messages.
+/// Parses config text and checks what needs more than one field (alert rules); `path` is
+/// only used in error messages.
 pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
-    toml::from_str(text).map_err(|e| ConfigError::from_toml(path.to_path_buf(), text, &e))
+    let file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::from_toml(path.to_path_buf(), text, &e))?;
+    if let Err(issues) = file.alerts.rules() {
+        let first = issues.first().and_then(|i| i.span.clone()).map_or(0, |s| s.start);
+        let message = issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+        return Err(ConfigError::at_offset(path.to_path_buf(), text, first, message));
+    }
+    Ok(file)
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -242,6 +252,11 @@ fn resolve(
         state_dir,
         file: path,
         supervisor: file.supervisor,
+        alert_rules: file.alerts.rules().map_err(|issues| ConfigError::Invalid {
+            origin: "[alerts]".into(),
+            message: issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+        })?,
+        op_history: file.history,
     })
 }
 

@@ -4,14 +4,17 @@
 //! Formula (also in ARCHITECTURE.md):
 //! - level per source: ok -> healthy, degraded -> degraded, down -> unhealthy (an auto-probed
 //!   Cluster that is down -> unknown, "not configured"), not yet polled -> unknown, disabled ->
-//!   left out. A Cluster whose Kubo is unreachable, or with health alerts, is degraded. Kubo
-//!   with repo use >= 80% of StorageMax is degraded, >= 95% unhealthy.
+//!   left out. Then every firing alert worsens the source its metric belongs to (`kubo.*`,
+//!   `source.kubo.*`, `daemon.kubo.*` -> kubo, and so on): warning -> degraded, critical ->
+//!   unhealthy. Repo use against StorageMax, a Cluster that cannot reach its Kubo, Cluster
+//!   health alerts etc. come in this way, from the (configurable) alert rules.
 //! - score per source: healthy 100, degraded 60, unhealthy 0; minus 10 when its primary call
 //!   took over 1 s, 25 over 3 s. Unknown sources have no score.
 //! - overall score: weighted mean of the scored sources (kubo 5, cluster 3, host 2); overall
 //!   level: the worst source level (unknown only when every source is unknown).
-//! - status: CRITICAL when Kubo is unhealthy; WARNING when any source is degraded or the
-//!   Cluster is unhealthy; UNKNOWN when nothing could be assessed; else OK.
+//! - status: CRITICAL when Kubo is unhealthy or any alert fires at critical; WARNING when any
+//!   source is degraded or unhealthy or any alert fires at warning; UNKNOWN when nothing could
+//!   be assessed; else OK.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +22,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{Snapshot, SourceState, SourceStatus};
+use crate::alerts::{Alert, Severity};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -87,71 +91,51 @@ impl Default for Health {
     }
 }
 
-const REPO_WARN: f64 = 0.80;
-const REPO_CRIT: f64 = 0.95;
+/// The source an alert's metric belongs to.
+fn alert_source(metric: &str) -> &str {
+    let mut parts = metric.split('.');
+    match parts.next() {
+        Some("source" | "daemon") => match parts.next() {
+            Some("cluster") => "cluster",
+            Some("host") => "host",
+            _ => "kubo",
+        },
+        Some("cluster") => "cluster",
+        Some("host") => "host",
+        _ => "kubo",
+    }
+}
 
 impl Health {
     /// `cluster_required`: whether a down Cluster counts against health.
     pub fn derive(snap: &Snapshot, cluster_required: bool) -> Health {
         let mut sources = BTreeMap::new();
 
-        let mut kubo = base("kubo", &snap.kubo, true);
-        if let Some(ratio) = snap
-            .kubo
-            .data
-            .as_ref()
-            .and_then(|d| d.repo.as_ref()?.usage_ratio)
-        {
-            let pct = ratio * 100.0;
-            if ratio >= REPO_CRIT {
-                worsen(
-                    &mut kubo,
-                    HealthLevel::Unhealthy,
-                    format!("kubo: repo at {pct:.0}% of StorageMax"),
-                );
-            } else if ratio >= REPO_WARN {
-                worsen(
-                    &mut kubo,
-                    HealthLevel::Degraded,
-                    format!("kubo: repo at {pct:.0}% of StorageMax"),
-                );
-            }
-        }
-        sources.insert("kubo".to_string(), finish(kubo, snap.kubo.latency_ms));
-
+        let mut levels = BTreeMap::new();
+        levels.insert("kubo", base("kubo", &snap.kubo, true));
         if snap.cluster.state != SourceState::Disabled {
-            let mut cluster = base("cluster", &snap.cluster, cluster_required);
-            if snap.cluster.state == SourceState::Ok
-                && let Some(d) = &snap.cluster.data
-            {
-                if let Some(e) = &d.ipfs_error {
-                    worsen(
-                        &mut cluster,
-                        HealthLevel::Degraded,
-                        format!("cluster: cannot reach its Kubo: {e}"),
-                    );
-                }
-                if !d.alerts.is_empty() {
-                    let names: Vec<&str> = d.alerts.iter().map(|a| a.name.as_str()).collect();
-                    worsen(
-                        &mut cluster,
-                        HealthLevel::Degraded,
-                        format!(
-                            "cluster: {} health alert(s): {}",
-                            d.alerts.len(),
-                            names.join(", ")
-                        ),
-                    );
-                }
-            }
-            sources.insert(
-                "cluster".to_string(),
-                finish(cluster, snap.cluster.latency_ms),
-            );
+            levels.insert("cluster", base("cluster", &snap.cluster, cluster_required));
         }
+        levels.insert("host", base("host", &snap.host, true));
 
-        let host = base("host", &snap.host, true);
-        sources.insert("host".to_string(), finish(host, None));
+        let firing: Vec<&Alert> = snap.alerts.iter().filter(|a| a.is_firing()).collect();
+        for a in &firing {
+            let level = match a.severity {
+                Severity::Critical => HealthLevel::Unhealthy,
+                Severity::Warning => HealthLevel::Degraded,
+            };
+            if let Some(h) = levels.get_mut(alert_source(&a.metric)) {
+                worsen(h, level, format!("alert {}: {}", a.rule, a.message));
+            }
+        }
+        let latency = |name: &str| match name {
+            "kubo" => snap.kubo.latency_ms,
+            "cluster" => snap.cluster.latency_ms,
+            _ => None,
+        };
+        for (name, h) in levels {
+            sources.insert(name.to_string(), finish(h, latency(name)));
+        }
 
         let weight = |name: &str| match name {
             "kubo" => 5.0,
@@ -172,11 +156,12 @@ impl Health {
         let level = known.iter().copied().max().unwrap_or(HealthLevel::Unknown);
 
         let kubo_level = sources.get("kubo").map(|s| s.level);
+        let critical_alert = firing.iter().any(|a| a.severity == Severity::Critical);
         let status = if known.is_empty() {
             Status::Unknown
-        } else if kubo_level == Some(HealthLevel::Unhealthy) {
+        } else if kubo_level == Some(HealthLevel::Unhealthy) || critical_alert {
             Status::Critical
-        } else if level >= HealthLevel::Degraded {
+        } else if level >= HealthLevel::Degraded || !firing.is_empty() {
             Status::Warning
         } else if kubo_level == Some(HealthLevel::Unknown) {
             Status::Unknown
@@ -258,7 +243,29 @@ fn finish(mut h: SourceHealth, latency_ms: Option<u64>) -> SourceHealth {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ClusterStats, KuboStats, RepoStats};
+    use crate::alerts::AlertState;
+    use crate::model::{ClusterStats, KuboStats};
+
+    fn firing(rule: &str, metric: &str, severity: Severity) -> Alert {
+        let now = chrono::Utc::now();
+        Alert {
+            id: format!("{rule}-1"),
+            rule: rule.into(),
+            metric: metric.into(),
+            severity,
+            state: AlertState::Firing,
+            message: format!("{rule} fired"),
+            value: Some(1.0),
+            threshold: 0.0,
+            peak: 1.0,
+            started_at: now,
+            fired_at: Some(now),
+            resolved_at: None,
+            acknowledged: false,
+            acknowledged_at: None,
+            duration_secs: 0,
+        }
+    }
 
     fn snap(kubo: SourceState, cluster: SourceState) -> Snapshot {
         let mut s = Snapshot::empty("k".into(), "c".into(), true);
@@ -302,32 +309,46 @@ mod tests {
     }
 
     #[test]
-    fn cluster_without_its_kubo_is_degraded() {
+    fn a_warning_alert_degrades_its_source() {
         let mut s = snap(SourceState::Ok, SourceState::Ok);
-        if let Some(d) = s.cluster.data.as_mut() {
-            d.ipfs_error = Some("connection refused".into());
-        }
+        s.alerts.push(firing(
+            "cluster_kubo_unreachable",
+            "cluster.ipfs_error",
+            Severity::Warning,
+        ));
         let h = Health::derive(&s, true);
         assert_eq!(h.status, Status::Warning);
+        assert_eq!(h.sources["cluster"].level, HealthLevel::Degraded);
         assert_eq!(h.sources["cluster"].score, Some(60));
+        assert!(
+            h.reasons[0].contains("cluster_kubo_unreachable"),
+            "{:?}",
+            h.reasons
+        );
     }
 
     #[test]
-    fn full_repo_is_critical_and_slow_api_costs_score() {
+    fn a_critical_alert_is_critical_and_slow_api_costs_score() {
         let mut s = snap(SourceState::Ok, SourceState::Ok);
         s.kubo.latency_ms = Some(1500);
-        if let Some(d) = s.kubo.data.as_mut() {
-            d.repo = Some(RepoStats {
-                usage_ratio: Some(0.97),
-                ..Default::default()
-            });
-        }
+        s.alerts.push(firing(
+            "kubo_repo_usage",
+            "kubo.repo.usage_percent",
+            Severity::Critical,
+        ));
         let h = Health::derive(&s, true);
         assert_eq!(h.status, Status::Critical);
         assert_eq!(h.sources["kubo"].score, Some(0));
-        s.kubo.data.as_mut().unwrap().repo = None;
+        s.alerts.clear();
         let h = Health::derive(&s, true);
         assert_eq!(h.sources["kubo"].score, Some(90));
+        // A critical host alert is CRITICAL too, though Kubo is fine.
+        s.alerts.push(firing(
+            "host_memory",
+            "host.memory_percent",
+            Severity::Critical,
+        ));
+        assert_eq!(Health::derive(&s, true).status, Status::Critical);
     }
 
     #[test]

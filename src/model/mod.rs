@@ -32,7 +32,9 @@ pub struct Snapshot {
     pub host: SourceStatus<HostStats>,
     pub kubo: SourceStatus<KuboStats>,
     pub cluster: SourceStatus<ClusterStats>,
-    /// Derived from the source states; drives the exit code of headless modes.
+    /// Active alerts (pending and firing) from the alert rules, most severe first.
+    pub alerts: Vec<crate::alerts::Alert>,
+    /// Derived from the source states and alerts; drives the exit code of headless modes.
     pub health: Health,
     /// Time series for charts; not part of the JSON document.
     #[serde(skip)]
@@ -53,6 +55,7 @@ impl Snapshot {
             host: SourceStatus::new("host", None),
             kubo: SourceStatus::new("kubo", Some(kubo_endpoint)),
             cluster,
+            alerts: Vec::new(),
             health: Health::default(),
             history: Arc::new(History::default()),
         };

@@ -100,6 +100,15 @@ impl OpHistory {
         Ok(entry)
     }
 
+    /// Records an operation that was timed elsewhere (it started `duration` ago).
+    pub fn record_timed(&self, op: NewOp, status: OpStatus, duration: std::time::Duration) -> Result<OpEntry, HistoryError> {
+        let mut entry = self.entry(op, status);
+        entry.duration_ms = Some(duration.as_millis().min(u128::from(u64::MAX)) as u64);
+        entry.timestamp -= chrono::Duration::from_std(duration).unwrap_or_default();
+        self.write(entry.clone())?;
+        Ok(entry)
+    }
+
     /// The newest `n` entries in memory, newest first, one per operation.
     pub fn recent(&self, n: usize) -> Vec<OpEntry> {
         self.lock().ring.iter().rev().take(n).cloned().collect()
