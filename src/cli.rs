@@ -65,6 +65,11 @@ pub enum Command {
         #[command(subcommand)]
         action: DaemonAction,
     },
+    /// Set up backends, VFS mounts or monitoring, step by step (or from answers).
+    Wizard {
+        #[command(subcommand)]
+        action: WizardAction,
+    },
     /// Show the operation history (daemon actions, crashes, source changes, pins, config).
     History {
         /// ok, failed or running.
@@ -114,6 +119,37 @@ pub enum DaemonAction {
         #[command(flatten)]
         target: DaemonTarget,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WizardAction {
+    /// List the wizards and their templates.
+    List,
+    /// A storage backend: Kubo, Cluster, S3 bucket, local path or pinning service.
+    Backend(WizardArgs),
+    /// A VFS mount: MFS path or local mount point, backends, cache policy.
+    Vfs(WizardArgs),
+    /// Monitoring: source intervals, alert thresholds, outputs.
+    Monitoring(WizardArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WizardArgs {
+    /// Start from a built-in template (see `ipfs-kit wizard list`).
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// Answers from a TOML file (same keys as --set).
+    #[arg(long, value_name = "FILE.toml")]
+    pub answers: Option<std::path::PathBuf>,
+    /// One answer, e.g. --set kind=s3 --set bucket=archive (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Never prompt: list every missing or invalid answer and exit 65.
+    #[arg(long)]
+    pub non_interactive: bool,
+    /// Show the change to config.toml without writing it.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, clap::Args)]

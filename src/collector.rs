@@ -13,7 +13,8 @@ use tokio::time::{sleep, timeout};
 use crate::alerts::{AlertEngine, AlertHistory, Context};
 use crate::config::Config;
 use crate::model::{
-    ClusterStats, Health, HostStats, KuboStats, Snapshot, SourceState, SourceStatus,
+    BackendStatus, ClusterStats, Health, HostStats, KuboStats, Snapshot, SourceState, SourceStatus,
+    VfsMountStats,
 };
 use crate::ophistory::{EventType, NewOp, OpHistory, OpStatus};
 pub use crate::series::{History, Ring, Series};
@@ -21,6 +22,7 @@ use crate::sources::Poll;
 use crate::sources::cluster::ClusterSource;
 use crate::sources::host::HostSampler;
 use crate::sources::kubo::KuboSource;
+use crate::sources::vfs::VfsSource;
 
 /// One poll result on its way to the merge task.
 #[derive(Debug)]
@@ -30,6 +32,8 @@ pub enum Update {
     Cluster(Box<Poll<ClusterStats>>),
     /// The operator acknowledged an alert (by id).
     Acknowledge(String),
+    Vfs(Vec<VfsMountStats>),
+    Backends(Vec<BackendStatus>),
 }
 
 impl Update {
@@ -172,6 +176,8 @@ impl CollectorState {
         let h = Arc::make_mut(&mut self.history);
         match update {
             Update::Acknowledge(_) => {}
+            Update::Vfs(v) => self.snap.vfs = v,
+            Update::Backends(b) => self.snap.backends = b,
             Update::Host(p) => {
                 merge(&mut self.snap.host, *p, now);
                 let d = self
@@ -386,6 +392,24 @@ impl Collector {
             ));
         }
 
+        if let Some(every) = cfg.vfs_interval
+            && let Ok(vfs) = VfsSource::new(&cfg.kubo, cfg.vfs.clone(), cfg.kubo.api.timeout)
+            && !vfs.is_empty()
+        {
+            let (tx, refresh) = (control.clone(), refresh.clone());
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    if tx.send(Update::Vfs(vfs.poll().await)).await.is_err() {
+                        return;
+                    }
+                    tokio::select! {
+                        _ = sleep(every) => {}
+                        _ = refresh.notified() => {}
+                    }
+                }
+            }));
+        }
+
         Collector {
             snapshots: snap_rx,
             refresh,
@@ -556,7 +580,18 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
             Err(e) => Poll::down(e.to_string(), Duration::ZERO),
         })
     };
-    let (h, k, c) = tokio::join!(host, kubo, cluster);
+    let vfs = async {
+        match VfsSource::new(&cfg.kubo, cfg.vfs.clone(), deadline) {
+            Ok(v) if !v.is_empty() && cfg.vfs_interval.is_some() => {
+                timeout(deadline, v.poll()).await.ok()
+            }
+            _ => None,
+        }
+    };
+    let (h, k, c, v) = tokio::join!(host, kubo, cluster, vfs);
+    if let Some(v) = v {
+        state.apply(Update::Vfs(v));
+    }
     state.apply(Update::host(h));
     state.apply(Update::kubo(k));
     if let Some(c) = c {

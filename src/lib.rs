@@ -18,3 +18,4 @@ pub mod schema;
 pub mod series;
 pub mod sources;
 pub mod supervisor;
+pub mod wizard_cmd;

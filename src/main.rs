@@ -8,11 +8,11 @@ use anyhow::Context;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use ipfs_kit::cli::{Cli, Command, DaemonAction};
+use ipfs_kit::cli::{Cli, Command, DaemonAction, WizardAction};
 use ipfs_kit::collector::collect_once;
 use ipfs_kit::config::{self, ConfigError, Origin, ProcessEnv};
 use ipfs_kit::supervisor::LaunchError;
-use ipfs_kit::{daemon_cmd, embedded, headless, logging, schema};
+use ipfs_kit::{daemon_cmd, embedded, headless, logging, schema, wizard_cmd};
 
 const EX_USAGE: u8 = 64;
 const EX_UNAVAILABLE: u8 = 69;
@@ -89,6 +89,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 }
             };
         }
+        Some(Command::Wizard { action }) => return run_wizard(&cfg, action),
         Some(Command::History {
             status,
             since,
@@ -119,6 +120,31 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     }
     out.flush().context("cannot write to stdout")?;
     Ok(snap.health.status.exit_code() as u8)
+}
+
+fn run_wizard(cfg: &config::Config, action: &WizardAction) -> anyhow::Result<u8> {
+    use ipfs_kit_wizards::WizardKind;
+    let (kind, args) = match action {
+        WizardAction::List => return wizard_cmd::list(),
+        WizardAction::Backend(a) => (WizardKind::Backend, a),
+        WizardAction::Vfs(a) => (WizardKind::Vfs, a),
+        WizardAction::Monitoring(a) => (WizardKind::Monitoring, a),
+    };
+    let path = cfg
+        .file
+        .clone()
+        .or_else(|| config::default_config_path(&ProcessEnv))
+        .context("no config location: set HOME or XDG_CONFIG_HOME, or pass --config FILE")?;
+    let input = wizard_cmd::WizardInput {
+        template: args.template.clone(),
+        answers: args.answers.clone(),
+        sets: args.sets.clone(),
+        non_interactive: args.non_interactive,
+        dry_run: args.dry_run,
+    };
+    let ops = daemon_cmd::open_history(cfg);
+    // TODO(probes): hand the live connection probe in once src/probes lands.
+    wizard_cmd::run(&path, kind, &input, None, ops.as_ref())
 }
 
 /// No arguments: the configured or running node, else the embedded one (started for this run

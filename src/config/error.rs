@@ -27,7 +27,12 @@ pub enum ConfigError {
 impl ConfigError {
     /// Builds a Parse error from a toml error, turning its byte span into line and column.
     pub fn from_toml(path: PathBuf, text: &str, err: &toml::de::Error) -> Self {
-        Self::at_offset(path, text, err.span().map(|s| s.start).unwrap_or(0), err.message().trim().to_string())
+        Self::at_offset(
+            path,
+            text,
+            err.span().map(|s| s.start).unwrap_or(0),
+            err.message().trim().to_string(),
+        )
     }
 
     /// A Parse error for a problem found after parsing, at a byte offset of the text.

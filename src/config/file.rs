@@ -20,6 +20,12 @@ pub struct FileConfig {
     pub supervisor: SupervisorSection,
     pub alerts: crate::alerts::AlertsSection,
     pub history: crate::ophistory::HistorySection,
+    /// Storage backends probed on an interval (written by `ipfs-kit wizard backend`).
+    pub backends: std::collections::BTreeMap<String, ipfs_kit_wizards::BackendConfig>,
+    /// VFS mounts (written by `ipfs-kit wizard vfs`).
+    pub vfs: std::collections::BTreeMap<String, ipfs_kit_wizards::VfsConfig>,
+    /// Intervals, thresholds and outputs (written by `ipfs-kit wizard monitoring`).
+    pub monitoring: Option<ipfs_kit_wizards::MonitoringConfig>,
 }
 
 #[derive(Debug, Deserialize)]

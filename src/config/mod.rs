@@ -82,9 +82,18 @@ pub struct Config {
     /// The file that was read, if any.
     pub file: Option<PathBuf>,
     pub supervisor: SupervisorSection,
-    /// The alert rules in effect (built-ins overridden by the file).
+    /// The alert rules in effect (built-ins overridden by the file and [monitoring.thresholds]).
     pub alert_rules: Vec<crate::alerts::Rule>,
     pub op_history: crate::ophistory::HistorySection,
+    pub backends: std::collections::BTreeMap<String, ipfs_kit_wizards::BackendConfig>,
+    pub vfs: std::collections::BTreeMap<String, ipfs_kit_wizards::VfsConfig>,
+    /// How often backends are probed and VFS mounts stat'ed; None = off.
+    pub backends_interval: Option<Duration>,
+    pub vfs_interval: Option<Duration>,
+    /// Where the latest snapshot is written as JSON, if anywhere.
+    pub snapshot_file: Option<PathBuf>,
+    /// Default log filter ([monitoring.outputs] log_level); IPFS_KIT_LOG wins.
+    pub log_level: String,
 }
 
 /// Values given on the command line; each wins over file and environment.
@@ -130,11 +139,41 @@ pub fn load(overrides: &Overrides, env: &dyn Env) -> Result<Config, ConfigError>
 /// Parses config text and checks what needs more than one field (alert rules); `path` is
 /// only used in error messages.
 pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
-    let file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::from_toml(path.to_path_buf(), text, &e))?;
+    let file: FileConfig =
+        toml::from_str(text).map_err(|e| ConfigError::from_toml(path.to_path_buf(), text, &e))?;
+    let refs = ipfs_kit_wizards::WizardSections::check_references(&file.backends, &file.vfs);
+    if let Some(first) = refs.first() {
+        // Point at the table the problem is in, e.g. [vfs.media].
+        let table = first.path.split('.').take(2).collect::<Vec<_>>().join(".");
+        let offset = text.find(&format!("[{table}")).unwrap_or(0);
+        let message = refs
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(ConfigError::at_offset(
+            path.to_path_buf(),
+            text,
+            offset,
+            message,
+        ));
+    }
     if let Err(issues) = file.alerts.rules() {
-        let first = issues.first().and_then(|i| i.span.clone()).map_or(0, |s| s.start);
-        let message = issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-        return Err(ConfigError::at_offset(path.to_path_buf(), text, first, message));
+        let first = issues
+            .first()
+            .and_then(|i| i.span.clone())
+            .map_or(0, |s| s.start);
+        let message = issues
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(ConfigError::at_offset(
+            path.to_path_buf(),
+            text,
+            first,
+            message,
+        ));
     }
     Ok(file)
 }
@@ -254,10 +293,21 @@ fn resolve(
         supervisor: file.supervisor,
         alert_rules: file.alerts.rules().map_err(|issues| ConfigError::Invalid {
             origin: "[alerts]".into(),
-            message: issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+            message: issues
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
         })?,
         op_history: file.history,
-    })
+        backends: file.backends,
+        vfs: file.vfs,
+        backends_interval: Some(Duration::from_secs(60)),
+        vfs_interval: Some(Duration::from_secs(30)),
+        snapshot_file: None,
+        log_level: "info".into(),
+    }
+    .with_monitoring(file.monitoring.as_ref(), ov.interval.is_some()))
 }
 
 fn parse_default(s: &str) -> Endpoint {
@@ -326,6 +376,104 @@ fn pick_auth(
             });
     }
     Ok(from_file.or_else(|| endpoint.embedded_auth().cloned()))
+}
+
+impl Config {
+    /// Applies `[monitoring]` (the monitoring wizard's section): its source intervals win over
+    /// the per-source `interval` keys (but not over `--interval`), its thresholds set the
+    /// built-in alert rules they correspond to, and its outputs set retention, the snapshot
+    /// file and the log level.
+    fn with_monitoring(
+        mut self,
+        m: Option<&ipfs_kit_wizards::MonitoringConfig>,
+        interval_flag: bool,
+    ) -> Config {
+        use ipfs_kit_wizards::values::SourceInterval;
+        let Some(m) = m else { return self };
+        let every = |s: &SourceInterval| match s {
+            SourceInterval::Every(i) => Some(i.get()),
+            SourceInterval::Off => None,
+        };
+        if !interval_flag {
+            if let Some(d) = every(&m.sources.kubo) {
+                self.kubo.api.interval = d;
+            }
+            if let Some(d) = every(&m.sources.host) {
+                self.host_interval = d;
+            }
+            match every(&m.sources.cluster) {
+                Some(d) => self.cluster.api.interval = d,
+                None => {
+                    self.cluster.enabled = false;
+                    self.cluster.required = false;
+                }
+            }
+        }
+        self.backends_interval = every(&m.sources.backends);
+        self.vfs_interval = every(&m.sources.vfs);
+
+        let t = &m.thresholds;
+        let set = |rules: &mut Vec<crate::alerts::Rule>, name: &str, w: f64, c: f64| {
+            if let Some(r) = rules.iter_mut().find(|r| r.name == name) {
+                r.warning = Some(w);
+                r.critical = Some(c);
+            }
+        };
+        let pct = |p: ipfs_kit_wizards::values::Percent| f64::from(p.get());
+        set(
+            &mut self.alert_rules,
+            "kubo_repo_usage",
+            pct(t.repo_used_percent.warning),
+            pct(t.repo_used_percent.critical),
+        );
+        // "fewer than N peers": the rule fires below its threshold.
+        set(
+            &mut self.alert_rules,
+            "kubo_peers_low",
+            f64::from(t.min_peers.warning),
+            f64::from(t.min_peers.critical),
+        );
+        // "N or more pin errors": the rule is `> threshold`, so one less.
+        set(
+            &mut self.alert_rules,
+            "cluster_pin_error",
+            f64::from(t.pin_errors.warning) - 1.0,
+            f64::from(t.pin_errors.critical) - 1.0,
+        );
+        set(
+            &mut self.alert_rules,
+            "cluster_peers_missing",
+            f64::from(t.cluster_peers_down.warning) - 1.0,
+            f64::from(t.cluster_peers_down.critical) - 1.0,
+        );
+        set(
+            &mut self.alert_rules,
+            "host_disk_free",
+            pct(t.disk_free_percent.warning),
+            pct(t.disk_free_percent.critical),
+        );
+        set(
+            &mut self.alert_rules,
+            "host_cpu",
+            pct(t.cpu_percent.warning),
+            pct(t.cpu_percent.critical),
+        );
+        set(
+            &mut self.alert_rules,
+            "host_memory",
+            pct(t.memory_percent.warning),
+            pct(t.memory_percent.critical),
+        );
+
+        self.history = m.outputs.history_retention.get();
+        self.snapshot_file = m
+            .outputs
+            .snapshot_file
+            .as_ref()
+            .map(|p| p.as_path().to_path_buf());
+        self.log_level = m.outputs.log_level.to_string();
+        self
+    }
 }
 
 /// Kubo's own discovery order: `$IPFS_PATH/api`, `~/.ipfs/api`, then the default port.

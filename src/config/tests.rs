@@ -156,3 +156,88 @@ fn missing_explicit_file_is_an_error_but_missing_default_is_not() {
     let e = env(&[("XDG_CONFIG_HOME", "/nonexistent")]);
     assert!(load(&Overrides::default(), &e).is_ok());
 }
+
+#[test]
+fn monitoring_section_drives_intervals_thresholds_and_outputs() {
+    let text = r#"
+[kubo]
+interval = "9s"
+
+[monitoring.sources]
+kubo = "3s"
+cluster = "off"
+host = "2s"
+backends = "5m"
+vfs = "off"
+
+[monitoring.thresholds]
+repo_used_percent = { warning = 70, critical = 90 }
+min_peers = { warning = 4, critical = 1 }
+
+[monitoring.outputs]
+history_retention = "30m"
+snapshot_file = "/tmp/ipfs-kit-snapshot.json"
+log_level = "debug"
+"#;
+    let file = parse(text, Path::new("c.toml")).unwrap();
+    let c = resolve(
+        file,
+        None,
+        &Overrides::default(),
+        &env(&[("HOME", "/nonexistent")]),
+    )
+    .unwrap();
+    assert_eq!(c.kubo.api.interval, Duration::from_secs(3));
+    assert_eq!(c.host_interval, Duration::from_secs(2));
+    assert!(!c.cluster.enabled);
+    assert_eq!(c.backends_interval, Some(Duration::from_secs(300)));
+    assert_eq!(c.vfs_interval, None);
+    let repo = c
+        .alert_rules
+        .iter()
+        .find(|r| r.name == "kubo_repo_usage")
+        .unwrap();
+    assert_eq!((repo.warning, repo.critical), (Some(70.0), Some(90.0)));
+    let peers = c
+        .alert_rules
+        .iter()
+        .find(|r| r.name == "kubo_peers_low")
+        .unwrap();
+    assert_eq!((peers.warning, peers.critical), (Some(4.0), Some(1.0)));
+    assert_eq!(c.history, Duration::from_secs(1800));
+    assert_eq!(
+        c.snapshot_file.as_deref(),
+        Some(Path::new("/tmp/ipfs-kit-snapshot.json"))
+    );
+    assert_eq!(c.log_level, "debug");
+
+    // --interval still wins over [monitoring.sources].
+    let file = parse(text, Path::new("c.toml")).unwrap();
+    let ov = Overrides {
+        interval: Some(Duration::from_secs(1)),
+        ..Default::default()
+    };
+    let c = resolve(file, None, &ov, &env(&[])).unwrap();
+    assert_eq!(c.kubo.api.interval, Duration::from_secs(1));
+}
+
+#[test]
+fn a_vfs_mount_naming_a_missing_backend_is_a_config_error_at_its_table() {
+    let text =
+        "[kubo]\ninterval = \"2s\"\n\n[vfs.media]\nmfs_path = \"/media\"\nbackends = [\"nope\"]\n";
+    let err = parse(text, Path::new("c.toml")).unwrap_err();
+    match err {
+        ConfigError::Parse { line, message, .. } => {
+            assert_eq!(line, 4, "{message}");
+            assert!(message.contains("nope"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn backends_written_by_the_wizard_are_read() {
+    let text = "[backends.local]\nkind = \"kubo\"\napi = \"/ip4/127.0.0.1/tcp/5001\"\n";
+    let file = parse(text, Path::new("c.toml")).unwrap();
+    assert_eq!(file.backends.len(), 1);
+}

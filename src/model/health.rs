@@ -111,12 +111,54 @@ impl Health {
     pub fn derive(snap: &Snapshot, cluster_required: bool) -> Health {
         let mut sources = BTreeMap::new();
 
-        let mut levels = BTreeMap::new();
-        levels.insert("kubo", base("kubo", &snap.kubo, true));
+        let mut levels: BTreeMap<String, SourceHealth> = BTreeMap::new();
+        levels.insert("kubo".into(), base("kubo", &snap.kubo, true));
         if snap.cluster.state != SourceState::Disabled {
-            levels.insert("cluster", base("cluster", &snap.cluster, cluster_required));
+            levels.insert(
+                "cluster".into(),
+                base("cluster", &snap.cluster, cluster_required),
+            );
         }
-        levels.insert("host", base("host", &snap.host, true));
+        levels.insert("host".into(), base("host", &snap.host, true));
+        for b in &snap.backends {
+            let (level, reason) = match b.state {
+                SourceState::Ok => (HealthLevel::Healthy, None),
+                SourceState::Unknown | SourceState::Disabled => (HealthLevel::Unknown, None),
+                _ => (
+                    HealthLevel::Unhealthy,
+                    Some(format!(
+                        "backend {}: {}",
+                        b.name,
+                        b.error.as_deref().unwrap_or("probe failed")
+                    )),
+                ),
+            };
+            levels.insert(
+                format!("backend:{}", b.name),
+                SourceHealth {
+                    level,
+                    score: None,
+                    reasons: reason.into_iter().collect(),
+                },
+            );
+        }
+        for v in &snap.vfs {
+            let (level, reason) = match &v.error {
+                None => (HealthLevel::Healthy, None),
+                Some(e) => (
+                    HealthLevel::Degraded,
+                    Some(format!("vfs {} ({}): {e}", v.name, v.location)),
+                ),
+            };
+            levels.insert(
+                format!("vfs:{}", v.name),
+                SourceHealth {
+                    level,
+                    score: None,
+                    reasons: reason.into_iter().collect(),
+                },
+            );
+        }
 
         let firing: Vec<&Alert> = snap.alerts.iter().filter(|a| a.is_firing()).collect();
         for a in &firing {
@@ -131,16 +173,21 @@ impl Health {
         let latency = |name: &str| match name {
             "kubo" => snap.kubo.latency_ms,
             "cluster" => snap.cluster.latency_ms,
-            _ => None,
+            n => n
+                .strip_prefix("backend:")
+                .and_then(|b| snap.backends.iter().find(|x| x.name == b))
+                .and_then(|b| b.latency_ms),
         };
         for (name, h) in levels {
-            sources.insert(name.to_string(), finish(h, latency(name)));
+            let scored = finish(h, latency(&name));
+            sources.insert(name, scored);
         }
 
         let weight = |name: &str| match name {
             "kubo" => 5.0,
             "cluster" => 3.0,
-            _ => 2.0,
+            "host" => 2.0,
+            _ => 1.0,
         };
         let (sum, total) = sources
             .iter()

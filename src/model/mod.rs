@@ -6,6 +6,7 @@ mod health;
 mod host;
 mod kubo;
 mod source;
+mod storage;
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ pub use health::{Health, HealthLevel, Status};
 pub use host::{DiskStats, HostStats, ProcessStats};
 pub use kubo::{BandwidthStats, BitswapStats, KuboStats, ProvideStats, RepoStats};
 pub use source::{SourceState, SourceStatus};
+pub use storage::{BackendStatus, VfsMountStats};
 
 use crate::collector::History;
 
@@ -32,6 +34,10 @@ pub struct Snapshot {
     pub host: SourceStatus<HostStats>,
     pub kubo: SourceStatus<KuboStats>,
     pub cluster: SourceStatus<ClusterStats>,
+    /// Configured storage backends and their last probe.
+    pub backends: Vec<BackendStatus>,
+    /// VFS mounts with size, blocks and local share.
+    pub vfs: Vec<VfsMountStats>,
     /// Active alerts (pending and firing) from the alert rules, most severe first.
     pub alerts: Vec<crate::alerts::Alert>,
     /// Derived from the source states and alerts; drives the exit code of headless modes.
@@ -55,6 +61,8 @@ impl Snapshot {
             host: SourceStatus::new("host", None),
             kubo: SourceStatus::new("kubo", Some(kubo_endpoint)),
             cluster,
+            backends: Vec::new(),
+            vfs: Vec::new(),
             alerts: Vec::new(),
             health: Health::default(),
             history: Arc::new(History::default()),

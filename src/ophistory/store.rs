@@ -101,7 +101,12 @@ impl OpHistory {
     }
 
     /// Records an operation that was timed elsewhere (it started `duration` ago).
-    pub fn record_timed(&self, op: NewOp, status: OpStatus, duration: std::time::Duration) -> Result<OpEntry, HistoryError> {
+    pub fn record_timed(
+        &self,
+        op: NewOp,
+        status: OpStatus,
+        duration: std::time::Duration,
+    ) -> Result<OpEntry, HistoryError> {
         let mut entry = self.entry(op, status);
         entry.duration_ms = Some(duration.as_millis().min(u128::from(u64::MAX)) as u64);
         entry.timestamp -= chrono::Duration::from_std(duration).unwrap_or_default();

@@ -7,6 +7,7 @@ pub mod host;
 pub mod http;
 pub mod kubo;
 mod kubo_api;
+pub mod vfs;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

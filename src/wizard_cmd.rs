@@ -1,0 +1,158 @@
+//! `ipfs-kit wizard list|backend|vfs|monitoring`: run a setup wizard (interactive on a
+//! terminal, from a template/answers file/--set otherwise) and merge its section into
+//! config.toml atomically, secrets into a 0600 credentials file.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use ipfs_kit_wizards::{
+    Answers, Context, InquirePrompter, Outcome, Probe, WizardKind, layer_answers, run_interactive,
+    run_non_interactive, save, templates,
+};
+
+use crate::ophistory::{EventType, NewOp, OpHistory, OpStatus};
+
+/// Answers given on the command line.
+#[derive(Debug, Default)]
+pub struct WizardInput {
+    pub template: Option<String>,
+    pub answers: Option<PathBuf>,
+    pub sets: Vec<String>,
+    pub non_interactive: bool,
+    pub dry_run: bool,
+}
+
+/// Exit code when answers are missing or invalid (sysexits EX_DATAERR).
+pub const EX_DATAERR: u8 = 65;
+
+pub fn list() -> anyhow::Result<u8> {
+    let all = templates::list().context("built-in templates")?;
+    for kind in [WizardKind::Backend, WizardKind::Vfs, WizardKind::Monitoring] {
+        println!("{:<11} {}", kind.as_str(), kind.description());
+        for t in all.iter().filter(|t| t.kind == kind) {
+            println!("  --template {:<20} {}", t.name, t.description);
+        }
+    }
+    Ok(0)
+}
+
+pub fn run(
+    config_path: &Path,
+    kind: WizardKind,
+    input: &WizardInput,
+    probe: Option<&dyn Probe>,
+    ops: Option<&OpHistory>,
+) -> anyhow::Result<u8> {
+    let started = std::time::Instant::now();
+    let existing = save::read_existing(config_path)
+        .with_context(|| format!("cannot read {}", config_path.display()))?;
+    let file_answers = match &input.answers {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read answers file {}", p.display()))?;
+            Some(
+                Answers::from_toml(&text)
+                    .with_context(|| format!("answers file {}", p.display()))?,
+            )
+        }
+        None => None,
+    };
+    let sets = Answers::from_sets(&input.sets).context("--set")?;
+    let answers = layer_answers(kind, input.template.as_deref(), file_answers, sets)?;
+
+    let interactive =
+        !input.non_interactive && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let section = if interactive {
+        let mut prompter = InquirePrompter::new()?;
+        let ctx = Context {
+            existing_config: &existing,
+            probe,
+        };
+        match run_interactive(kind, &mut prompter, &ctx, answers)? {
+            Outcome::Apply(section) => section,
+            Outcome::Cancelled => {
+                eprintln!("ipfs-kit: wizard cancelled; nothing was written");
+                record(ops, kind, input, OpStatus::Failed, "cancelled", started);
+                return Ok(1);
+            }
+        }
+    } else {
+        match run_non_interactive(kind, &answers, &existing) {
+            Ok(section) => section,
+            Err(errors) => {
+                let why = if input.non_interactive {
+                    "--non-interactive"
+                } else {
+                    "no terminal"
+                };
+                eprintln!(
+                    "ipfs-kit: wizard {}: {} problem(s) in the answers ({why}; give them with --template, --answers FILE.toml or --set key=value):",
+                    kind.as_str(),
+                    errors.len()
+                );
+                for e in &errors {
+                    eprintln!("  {}: {}", e.path, e.message);
+                }
+                record(
+                    ops,
+                    kind,
+                    input,
+                    OpStatus::Failed,
+                    "invalid answers",
+                    started,
+                );
+                return Ok(EX_DATAERR);
+            }
+        }
+    };
+
+    let plan = save::plan(&existing, &section)?;
+    println!("{}", plan.diff());
+    if input.dry_run {
+        eprintln!(
+            "ipfs-kit: dry run; {} was not changed",
+            config_path.display()
+        );
+        record(ops, kind, input, OpStatus::Ok, "dry run", started);
+        return Ok(0);
+    }
+    if let Some(dir) = config_path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let saved = plan.apply(&save::ConfigPaths::beside(config_path))?;
+    eprintln!("ipfs-kit: saved {}", saved.config.display());
+    if let Some(b) = &saved.backup {
+        eprintln!("ipfs-kit: the previous file is kept as {}", b.display());
+    }
+    if let Some(c) = &saved.credentials {
+        eprintln!("ipfs-kit: secrets are in {} (mode 0600)", c.display());
+    }
+    record(ops, kind, input, OpStatus::Ok, "saved", started);
+    if let Some(ops) = ops {
+        let op = NewOp::new(EventType::Admin, "config.save")
+            .resource("config", saved.config.display().to_string());
+        let _ = ops.record(op, OpStatus::Ok);
+    }
+    Ok(0)
+}
+
+fn record(
+    ops: Option<&OpHistory>,
+    kind: WizardKind,
+    input: &WizardInput,
+    status: OpStatus,
+    outcome: &str,
+    started: std::time::Instant,
+) {
+    let Some(ops) = ops else { return };
+    let mut op = NewOp::new(EventType::Admin, "wizard.run")
+        .resource("wizard", kind.as_str())
+        .detail("outcome", outcome)
+        .detail("dry_run", input.dry_run)
+        .detail("non_interactive", input.non_interactive);
+    if let Some(t) = &input.template {
+        op = op.detail("template", t.clone());
+    }
+    let _ = ops.record_timed(op, status, started.elapsed());
+}
