@@ -83,8 +83,10 @@ impl KuboRepo {
                 _ => Vec::new(),
             };
             for a in addrs {
-                if let Some(port) = tcp_port(&a).filter(|p| *p != 0) {
-                    out.push((key.to_lowercase(), port));
+                let entry = tcp_port(&a).filter(|p| *p != 0).map(|p| (key.to_lowercase(), p));
+                // IPv4 and IPv6 listeners on one port are one port to check.
+                if let Some(e) = entry.filter(|e| !out.contains(e)) {
+                    out.push(e);
                 }
             }
         }
