@@ -25,5 +25,7 @@ command -v cargo >/dev/null 2>&1 || {
 
 IPFS_KIT_TOOLS_BIN="$(scripts/install-ipfs-tools.sh | tail -n 1)"
 export IPFS_KIT_TOOLS_BIN
+# The S3-compatible server the probe tests talk to.
+scripts/install-test-tools.sh >/dev/null
 
 cargo test --workspace

@@ -43,6 +43,15 @@ pub struct Cli {
     /// With --once: deadline for all sources together.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_interval)]
     pub timeout: Duration,
+    /// Dashboard: refuse actions that change something (repo gc, and later pins, daemons).
+    #[arg(long)]
+    pub read_only: bool,
+    /// Dashboard: draw with ASCII only (no box drawing, braille or symbols), for serial consoles.
+    #[arg(long)]
+    pub ascii: bool,
+    /// Dashboard colours; monochrome is the default when NO_COLOR is set.
+    #[arg(long, value_enum, value_name = "THEME")]
+    pub theme: Option<crate::tui::ThemeName>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -69,6 +78,11 @@ pub enum Command {
     Wizard {
         #[command(subcommand)]
         action: WizardAction,
+    },
+    /// Pin or unpin a CID (through Cluster when it answers, else Kubo); recorded in history.
+    Pin {
+        #[command(subcommand)]
+        action: PinAction,
     },
     /// Show the operation history (daemon actions, crashes, source changes, pins, config).
     History {
@@ -122,6 +136,12 @@ pub enum DaemonAction {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum PinAction {
+    Add { cid: String },
+    Rm { cid: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum WizardAction {
     /// List the wizards and their templates.
     List,
@@ -163,6 +183,15 @@ pub struct DaemonTarget {
 }
 
 impl Cli {
+    /// The dashboard's flags.
+    pub fn tui_options(&self) -> crate::tui::Options {
+        crate::tui::Options {
+            read_only: self.read_only,
+            ascii: self.ascii,
+            theme: self.theme,
+        }
+    }
+
     pub fn overrides(&self) -> Overrides {
         Overrides {
             config: self.config.clone(),

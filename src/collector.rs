@@ -19,6 +19,7 @@ use crate::model::{
 use crate::ophistory::{EventType, NewOp, OpHistory, OpStatus};
 pub use crate::series::{History, Ring, Series};
 use crate::sources::Poll;
+use crate::sources::backends::BackendsSource;
 use crate::sources::cluster::ClusterSource;
 use crate::sources::host::HostSampler;
 use crate::sources::kubo::KuboSource;
@@ -34,6 +35,8 @@ pub enum Update {
     Acknowledge(String),
     Vfs(Vec<VfsMountStats>),
     Backends(Vec<BackendStatus>),
+    /// From the supervisor service: the daemons it runs.
+    Daemons(Vec<crate::supervisor::status::DaemonStatus>),
 }
 
 impl Update {
@@ -177,7 +180,40 @@ impl CollectorState {
         match update {
             Update::Acknowledge(_) => {}
             Update::Vfs(v) => self.snap.vfs = v,
-            Update::Backends(b) => self.snap.backends = b,
+            Update::Daemons(d) => {
+                use crate::supervisor::status::DaemonState;
+                let facts = &mut self.alerts.context_mut().daemons;
+                facts.clear();
+                for st in &d {
+                    facts.insert(
+                        st.name.clone(),
+                        crate::alerts::DaemonFacts {
+                            crashed: matches!(
+                                st.state,
+                                DaemonState::Crashed
+                                    | DaemonState::BackingOff
+                                    | DaemonState::Failed
+                            ),
+                            restart_budget_exhausted: st.state == DaemonState::Failed,
+                        },
+                    );
+                }
+                self.snap.daemons = d;
+            }
+            Update::Backends(mut b) => {
+                // A failed probe keeps the time of the backend's last success.
+                for new in &mut b {
+                    if new.last_success.is_none() {
+                        new.last_success = self
+                            .snap
+                            .backends
+                            .iter()
+                            .find(|old| old.name == new.name)
+                            .and_then(|old| old.last_success);
+                    }
+                }
+                self.snap.backends = b;
+            }
             Update::Host(p) => {
                 merge(&mut self.snap.host, *p, now);
                 let d = self
@@ -410,12 +446,43 @@ impl Collector {
             }));
         }
 
+        let backends = BackendsSource::new(
+            cfg.backends.clone(),
+            credentials_path(cfg).as_deref(),
+            cfg.kubo.api.timeout.max(Duration::from_secs(10)),
+        );
+        if let Some(every) = cfg.backends_interval
+            && !backends.is_empty()
+        {
+            let (tx, refresh) = (control.clone(), refresh.clone());
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    if tx
+                        .send(Update::Backends(backends.poll().await))
+                        .await
+                        .is_err()
+                    {
+                        return;
+                    }
+                    tokio::select! {
+                        _ = sleep(every) => {}
+                        _ = refresh.notified() => {}
+                    }
+                }
+            }));
+        }
+
         Collector {
             snapshots: snap_rx,
             refresh,
             tasks,
             control,
         }
+    }
+
+    /// The channel other producers (the supervisor service) send updates on.
+    pub fn updates(&self) -> mpsc::Sender<Update> {
+        self.control.clone()
     }
 
     /// Marks an active alert as seen; the next snapshot shows it acknowledged.
@@ -536,6 +603,14 @@ fn spawn_host(
     })
 }
 
+/// `credentials.toml` beside the config file (where the wizards put secrets).
+fn credentials_path(cfg: &Config) -> Option<std::path::PathBuf> {
+    cfg.file
+        .clone()
+        .or_else(|| crate::config::default_config_path(&crate::config::ProcessEnv))
+        .map(|f| f.with_file_name("credentials.toml"))
+}
+
 /// CPU use in a one-shot run is measured over this window, concurrently with the API calls.
 /// Shorter than sysinfo's recommended 200 ms to keep `--once` quick; at 100 Hz kernel ticks
 /// that still resolves 5% of two cores.
@@ -588,7 +663,21 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
             _ => None,
         }
     };
-    let (h, k, c, v) = tokio::join!(host, kubo, cluster, vfs);
+    let backends = async {
+        let b = BackendsSource::new(
+            cfg.backends.clone(),
+            credentials_path(cfg).as_deref(),
+            deadline,
+        );
+        if b.is_empty() || cfg.backends_interval.is_none() {
+            return None;
+        }
+        timeout(deadline, b.poll()).await.ok()
+    };
+    let (h, k, c, v, b) = tokio::join!(host, kubo, cluster, vfs, backends);
+    if let Some(b) = b {
+        state.apply(Update::Backends(b));
+    }
     if let Some(v) = v {
         state.apply(Update::Vfs(v));
     }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use ipfs_kit::cli::{Cli, Command, DaemonAction, WizardAction};
+use ipfs_kit::cli::{Cli, Command, DaemonAction, PinAction, WizardAction};
 use ipfs_kit::collector::collect_once;
 use ipfs_kit::config::{self, ConfigError, Origin, ProcessEnv};
 use ipfs_kit::supervisor::LaunchError;
@@ -90,6 +90,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             };
         }
         Some(Command::Wizard { action }) => return run_wizard(&cfg, action),
+        Some(Command::Pin { action }) => return run_pin(&cfg, action).await,
         Some(Command::History {
             status,
             since,
@@ -109,6 +110,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     let (json, deadline) = match &cli.command {
         Some(Command::Snapshot { json, timeout }) => (*json, *timeout),
         _ if cli.once => (cli.json, cli.timeout),
+        _ if ipfs_kit::tui::can_run() => return dashboard(&mut cfg, &cli).await,
         _ => return embedded_default(&mut cfg, cli.timeout).await,
     };
     let snap = collect_once(&cfg, deadline).await;
@@ -120,6 +122,24 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     }
     out.flush().context("cannot write to stdout")?;
     Ok(snap.health.status.exit_code() as u8)
+}
+
+async fn run_pin(cfg: &config::Config, action: &PinAction) -> anyhow::Result<u8> {
+    let ops = daemon_cmd::open_history(cfg);
+    let (verb, result) = match action {
+        PinAction::Add { cid } => ("pinned", ipfs_kit::pins::add(cfg, cid, ops.as_ref()).await),
+        PinAction::Rm { cid } => ("unpinned", ipfs_kit::pins::remove(cfg, cid, ops.as_ref()).await),
+    };
+    match result {
+        Ok(via) => {
+            eprintln!("ipfs-kit: {verb} through {}", via.as_str());
+            Ok(0)
+        }
+        Err(e) => {
+            eprintln!("ipfs-kit: {e}");
+            Ok(1)
+        }
+    }
 }
 
 fn run_wizard(cfg: &config::Config, action: &WizardAction) -> anyhow::Result<u8> {
@@ -143,8 +163,16 @@ fn run_wizard(cfg: &config::Config, action: &WizardAction) -> anyhow::Result<u8>
         dry_run: args.dry_run,
     };
     let ops = daemon_cmd::open_history(cfg);
-    // TODO(probes): hand the live connection probe in once src/probes lands.
-    wizard_cmd::run(&path, kind, &input, None, ops.as_ref())
+    // The review's connection test resolves secrets the way the collector will.
+    let probe = match ipfs_kit::probes::LiveProbe::load(&path.with_file_name("credentials.toml")) {
+        Ok(p) => p,
+        Err(e) => {
+            // Still run the wizard; the connection test will say which secret it lacks.
+            eprintln!("ipfs-kit: {e}");
+            ipfs_kit::probes::LiveProbe::default()
+        }
+    };
+    wizard_cmd::run(&path, kind, &input, Some(&probe), ops.as_ref())
 }
 
 /// No arguments: the configured or running node, else the embedded one (started for this run
@@ -159,6 +187,35 @@ async fn embedded_default(cfg: &mut config::Config, deadline: Duration) -> anyho
         return Ok(first.health.status.exit_code() as u8);
     }
 
+    let node = start_embedded(cfg).await?;
+    let snap = collect_once(cfg, deadline).await;
+    {
+        let mut out = std::io::stdout().lock();
+        headless::write_summary(&snap, &mut out).context("cannot write to stdout")?;
+    }
+    stop_embedded(node);
+    Ok(snap.health.status.exit_code() as u8)
+}
+
+/// No arguments on a terminal: the dashboard over the configured or running node, else over
+/// the embedded one, started as `embedded_default` does and stopped when the dashboard ends
+/// (until the supervisor keeps it).
+async fn dashboard(cfg: &mut config::Config, cli: &Cli) -> anyhow::Result<u8> {
+    let discovered = matches!(cfg.kubo.api.origin, Origin::Default | Origin::ApiFile(_));
+    let node = if discovered && collect_once(cfg, cli.timeout).await.kubo.data.is_none() {
+        Some(start_embedded(cfg).await?)
+    } else {
+        None
+    };
+    let exit = ipfs_kit::tui::run(cfg, &cli.tui_options()).await;
+    if let Some(node) = node {
+        stop_embedded(node);
+    }
+    Ok(exit?.code())
+}
+
+/// Starts (or reuses) the embedded Kubo + Cluster and points `cfg` at it.
+async fn start_embedded(cfg: &mut config::Config) -> anyhow::Result<embedded::LocalNode> {
     eprintln!(
         "ipfs-kit: no Kubo configured or running; using the embedded node under {}",
         embedded::node_root(&cfg.state_dir).display()
@@ -172,12 +229,11 @@ async fn embedded_default(cfg: &mut config::Config, deadline: Duration) -> anyho
     cfg.cluster.api.origin = Origin::Embedded;
     cfg.cluster.required = true;
     cfg.cluster.enabled = true;
+    Ok(node)
+}
 
-    let snap = collect_once(cfg, deadline).await;
-    {
-        let mut out = std::io::stdout().lock();
-        headless::write_summary(&snap, &mut out).context("cannot write to stdout")?;
-    }
+/// Stops what `start_embedded` started, and says so.
+fn stop_embedded(node: embedded::LocalNode) {
     let started = node.started();
     node.stop();
     if !started.is_empty() {
@@ -190,5 +246,4 @@ async fn embedded_default(cfg: &mut config::Config, deadline: Duration) -> anyho
             names.join(", ")
         );
     }
-    Ok(snap.health.status.exit_code() as u8)
 }

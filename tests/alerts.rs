@@ -16,7 +16,10 @@ fn repo_percent(h: &Harness) -> f64 {
     let out = h.ipfs(&["repo", "stat", "--size-only"]);
     let field = |name: &str| -> f64 {
         out.lines()
-            .find_map(|l| l.strip_prefix(name).map(|v| v.trim().parse::<f64>().expect("number")))
+            .find_map(|l| {
+                l.strip_prefix(name)
+                    .map(|v| v.trim().parse::<f64>().expect("number"))
+            })
             .unwrap_or_else(|| panic!("{name} in {out}"))
     };
     field("RepoSize:") * 100.0 / field("StorageMax:")
@@ -31,7 +34,9 @@ fn fill_to(h: &Harness, target: f64, tag: &str) -> f64 {
             return pct;
         }
         let f = h.root().join(format!("fill-{tag}-{i}.bin"));
-        let body: Vec<u8> = (0..4096u32).map(|b| ((b * 31 + i * 7) % 251) as u8).collect();
+        let body: Vec<u8> = (0..4096u32)
+            .map(|b| ((b * 31 + i * 7) % 251) as u8)
+            .collect();
         std::fs::write(&f, body).expect("write");
         h.ipfs(&["add", "-Q", f.to_str().expect("path")]);
         i += 1;
@@ -42,14 +47,16 @@ fn fill_to(h: &Harness, target: f64, tag: &str) -> f64 {
 #[test]
 fn repo_use_warns_then_goes_critical_and_a_stopped_kubo_alerts() {
     let mut h = Harness::kubo_with(|repo| {
-        repo.set_config_json("Datastore.StorageMax", "\"200KB\"").expect("StorageMax");
+        repo.set_config_json("Datastore.StorageMax", "\"200KB\"")
+            .expect("StorageMax");
     });
     let pct = fill_to(&h, 80.0, "w");
     assert!(pct < 95.0, "overshot to {pct}%");
     let mut cmd = h.ipfs_kit();
     cmd.args(["--once", "--json"]);
     let (code, j, _) = run_json(cmd);
-    let a = alert(&j, "kubo_repo_usage").unwrap_or_else(|| panic!("no repo alert at {pct}%: {}", j["alerts"]));
+    let a = alert(&j, "kubo_repo_usage")
+        .unwrap_or_else(|| panic!("no repo alert at {pct}%: {}", j["alerts"]));
     assert_eq!(a["severity"], "warning");
     assert_eq!(a["state"], "firing");
     assert_eq!(code, 1, "{}", j["health"]);
@@ -68,7 +75,8 @@ fn repo_use_warns_then_goes_critical_and_a_stopped_kubo_alerts() {
     let mut cmd = h.ipfs_kit();
     cmd.args(["--once", "--json"]);
     let (code, j, _) = run_json(cmd);
-    let a = alert(&j, "source_kubo_down").unwrap_or_else(|| panic!("no source-down alert: {}", j["alerts"]));
+    let a = alert(&j, "source_kubo_down")
+        .unwrap_or_else(|| panic!("no source-down alert: {}", j["alerts"]));
     assert_eq!(a["severity"], "critical");
     assert_eq!(code, 2);
 }
@@ -87,7 +95,10 @@ fn an_unfetchable_pin_is_counted_as_queued_and_alerted() {
     // Content no node has: its CID is computed, never stored.
     let f = h.root().join("nowhere.txt");
     std::fs::write(&f, format!("not stored anywhere {:?}", Instant::now())).expect("write");
-    let cid = h.ipfs(&["add", "-Q", "--only-hash", f.to_str().expect("path")]).trim().to_string();
+    let cid = h
+        .ipfs(&["add", "-Q", "--only-hash", f.to_str().expect("path")])
+        .trim()
+        .to_string();
     h.cluster_ctl(&["pin", "add", &cid]);
 
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -103,11 +114,21 @@ fn an_unfetchable_pin_is_counted_as_queued_and_alerted() {
         if waiting >= 1 {
             break (code, j);
         }
-        assert!(Instant::now() < deadline, "the pin never showed as queued/pinning: {st}");
+        assert!(
+            Instant::now() < deadline,
+            "the pin never showed as queued/pinning: {st}"
+        );
         std::thread::sleep(Duration::from_millis(500));
     };
-    let a = alert(&j, "pins_stuck").unwrap_or_else(|| panic!("no pins_stuck alert: {}", j["alerts"]));
+    let a =
+        alert(&j, "pins_stuck").unwrap_or_else(|| panic!("no pins_stuck alert: {}", j["alerts"]));
     assert_eq!(a["state"], "firing");
-    assert!(a["message"].as_str().unwrap_or("").contains("pin(s) not yet pinned"), "{a}");
+    assert!(
+        a["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("pin(s) not yet pinned"),
+        "{a}"
+    );
     assert_eq!(code, 1, "{}", j["health"]);
 }

@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{Harness, pids_with_cmdline, run_json};
+use support::{Harness, run_json};
 
 fn count_lines(s: &str) -> usize {
     s.lines().filter(|l| !l.trim().is_empty()).count()
@@ -95,7 +95,7 @@ fn figures_match_the_daemons_own_tools() {
     assert!(text.contains("health OK"), "{text}");
     drop(h);
     assert!(
-        pids_with_cmdline(&root).is_empty(),
+        support::daemons_under(std::path::Path::new(&root)).is_empty(),
         "daemons left running under {root}"
     );
 }

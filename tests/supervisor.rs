@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
-use support::{pids_with_cmdline, tools};
+use support::{daemons_under, tools};
 
 /// A private state/config home for one test; stops whatever is left when dropped.
 struct Kit {
@@ -121,8 +121,7 @@ impl Kit {
 impl Drop for Kit {
     fn drop(&mut self) {
         let _ = self.run(&["daemon", "stop", "all"]);
-        let root = self.root().display().to_string();
-        for pid in pids_with_cmdline(&root) {
+        for pid in daemons_under(self.root()) {
             let _ = nix::sys::signal::kill(
                 nix::unistd::Pid::from_raw(pid as i32),
                 nix::sys::signal::Signal::SIGKILL,
@@ -137,26 +136,6 @@ fn stderr(o: &Output) -> String {
 
 fn ready(st: &serde_json::Value, name: &str) -> bool {
     Kit::daemon(st, name)["state"] == "ready"
-}
-
-/// Processes whose command line names this test's directory or whose environment points
-/// into it (daemons started by ipfs-kit carry IPFS_PATH / IPFS_CLUSTER_PATH).
-fn daemons_under(root: &Path) -> Vec<u32> {
-    let needle = root.display().to_string();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-            let cmd = String::from_utf8_lossy(&cmd);
-            let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-            (cmd.contains("ipfs\0daemon") || cmd.contains("ipfs-cluster-service\0daemon"))
-                && String::from_utf8_lossy(&env).contains(&needle)
-        })
-        .collect()
 }
 
 #[test]
@@ -294,18 +273,36 @@ fn supervise_restarts_a_killed_kubo_then_gives_up_past_the_budget() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("history line is JSON"))
         .collect();
-    let count = |action: &str| entries.iter().filter(|e| e["action"] == action && e["resource"] == "kubo").count();
+    let count = |action: &str| {
+        entries
+            .iter()
+            .filter(|e| e["action"] == action && e["resource"] == "kubo")
+            .count()
+    };
     assert_eq!(count("daemon.crash"), 3, "{entries:#?}");
     assert_eq!(count("daemon.restart"), 2);
     assert_eq!(count("daemon.give-up"), 1);
     for e in &entries {
-        for field in ["event_type", "action", "timestamp", "user_id", "resource", "status", "operation_id", "session_id", "details"] {
+        for field in [
+            "event_type",
+            "action",
+            "timestamp",
+            "user_id",
+            "resource",
+            "status",
+            "operation_id",
+            "session_id",
+            "details",
+        ] {
             assert!(!e[field].is_null(), "{field} missing in {e}");
         }
     }
     let out = kit.run(&["history", "--status", "failed", "--since", "1h"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("daemon.crash") && !text.contains("daemon.start "), "{text}");
+    assert!(
+        text.contains("daemon.crash") && !text.contains("daemon.start "),
+        "{text}"
+    );
 
     // SIGTERM: the supervisor stops what it runs and leaves nothing behind.
     drop(sup.0.stdin.take());

@@ -13,17 +13,38 @@ struct Tmux {
 
 impl Tmux {
     fn new(dir: &Path, env: &[(&str, String)]) -> Tmux {
-        let available = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
-        assert!(available, "this test needs tmux: install tmux (apt-get install tmux)");
+        let available = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            available,
+            "this test needs tmux: install tmux (apt-get install tmux)"
+        );
         let socket = format!("ipfs-kit-wiz-{}", std::process::id());
         let mut cmd = Command::new("tmux");
-        cmd.args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "50"]);
+        cmd.args([
+            "-L",
+            &socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "50",
+        ]);
         for (k, v) in env {
             cmd.arg("-e").arg(format!("{k}={v}"));
         }
         cmd.arg("-c").arg(dir).arg("sh");
         let out = cmd.output().expect("tmux new-session");
-        assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         Tmux { socket }
     }
 
@@ -46,7 +67,16 @@ impl Tmux {
 
     fn screen(&self) -> String {
         let out = Command::new("tmux")
-            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "0", "-S", "-200"])
+            .args([
+                "-L",
+                &self.socket,
+                "capture-pane",
+                "-p",
+                "-t",
+                "0",
+                "-S",
+                "-200",
+            ])
             .output()
             .expect("capture-pane");
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -62,7 +92,10 @@ impl Tmux {
                 std::thread::sleep(Duration::from_millis(150));
                 return s;
             }
-            assert!(Instant::now() < deadline, "waited for {needle:?} x{times}; screen:\n{s}");
+            assert!(
+                Instant::now() < deadline,
+                "waited for {needle:?} x{times}; screen:\n{s}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -70,7 +103,9 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
     }
 }
 
@@ -86,7 +121,10 @@ fn backend_wizard_in_a_terminal_with_back_saves_config_and_0600_credentials() {
         ("PS1", "$ ".to_string()),
     ];
     let t = Tmux::new(root, &env);
-    t.text(&format!("{} wizard backend; echo WIZARD-EXIT=$?", env!("CARGO_BIN_EXE_ipfs-kit")));
+    t.text(&format!(
+        "{} wizard backend; echo WIZARD-EXIT=$?",
+        env!("CARGO_BIN_EXE_ipfs-kit")
+    ));
     t.send(&["Enter"]);
 
     t.wait("What kind of backend?", 1);
@@ -118,7 +156,13 @@ fn backend_wizard_in_a_terminal_with_back_saves_config_and_0600_credentials() {
     }
     t.text("ttyhome");
     t.send(&["Enter"]);
-    for q in ["Request timeout", "Connect timeout", "Priority", "Weight among", "Quota"] {
+    for q in [
+        "Request timeout",
+        "Connect timeout",
+        "Priority",
+        "Weight among",
+        "Quota",
+    ] {
         t.wait(q, 1);
         t.send(&["Enter"]);
     }
@@ -127,15 +171,29 @@ fn backend_wizard_in_a_terminal_with_back_saves_config_and_0600_credentials() {
     t.send(&["Enter"]);
     let screen = t.wait("WIZARD-EXIT=", 1);
     assert!(screen.contains("WIZARD-EXIT=0"), "{screen}");
-    assert!(!screen.contains("tty-s3cret-value"), "the secret was shown:\n{screen}");
+    assert!(
+        !screen.contains("tty-s3cret-value"),
+        "the secret was shown:\n{screen}"
+    );
 
     let cfg = root.join("config/ipfs-kit/config.toml");
     let text = std::fs::read_to_string(&cfg).unwrap_or_else(|e| panic!("{e}; screen:\n{screen}"));
-    assert!(text.contains("[backends.ttyhome]") && text.contains("kind = \"kubo\""), "{text}");
+    assert!(
+        text.contains("[backends.ttyhome]") && text.contains("kind = \"kubo\""),
+        "{text}"
+    );
     assert!(text.contains("repo = \"/var/lib/ipfs\""), "{text}");
     assert!(!text.contains("tty-s3cret-value"), "{text}");
     let creds = cfg.with_file_name("credentials.toml");
-    let mode = std::fs::metadata(&creds).expect("credentials.toml").permissions().mode() & 0o777;
+    let mode = std::fs::metadata(&creds)
+        .expect("credentials.toml")
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o600);
-    assert!(std::fs::read_to_string(&creds).expect("read").contains("tty-s3cret-value"));
+    assert!(
+        std::fs::read_to_string(&creds)
+            .expect("read")
+            .contains("tty-s3cret-value")
+    );
 }

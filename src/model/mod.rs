@@ -38,6 +38,8 @@ pub struct Snapshot {
     pub backends: Vec<BackendStatus>,
     /// VFS mounts with size, blocks and local share.
     pub vfs: Vec<VfsMountStats>,
+    /// Daemons run by ipfs-kit's supervisor (empty when it runs none).
+    pub daemons: Vec<crate::supervisor::status::DaemonStatus>,
     /// Active alerts (pending and firing) from the alert rules, most severe first.
     pub alerts: Vec<crate::alerts::Alert>,
     /// Derived from the source states and alerts; drives the exit code of headless modes.
@@ -63,6 +65,7 @@ impl Snapshot {
             cluster,
             backends: Vec::new(),
             vfs: Vec::new(),
+            daemons: Vec::new(),
             alerts: Vec::new(),
             health: Health::default(),
             history: Arc::new(History::default()),

@@ -1,6 +1,7 @@
 //! Data sources: each a small typed client whose `poll` returns a `Poll` — data plus what
 //! failed — and never an error the caller has to handle.
 
+pub mod backends;
 pub mod cluster;
 mod cluster_api;
 pub mod host;

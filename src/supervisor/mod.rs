@@ -10,6 +10,7 @@ pub mod pidfile;
 pub mod policy;
 pub mod ports;
 pub mod process;
+pub mod service;
 pub mod spec;
 pub mod status;
 pub mod tools;

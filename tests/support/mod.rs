@@ -5,7 +5,7 @@
 
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
@@ -199,18 +199,22 @@ pub fn run_json(mut cmd: Command) -> (i32, serde_json::Value, String) {
     (out.status.code().unwrap_or(-1), json, stderr)
 }
 
-/// Every pid in /proc whose command line mentions `needle` (to prove nothing is left behind).
-pub fn pids_with_cmdline(needle: &str) -> Vec<u32> {
+/// Processes whose command line names this test's directory or whose environment points
+/// into it (daemons started by ipfs-kit carry IPFS_PATH / IPFS_CLUSTER_PATH).
+pub fn daemons_under(root: &Path) -> Vec<u32> {
+    let needle = root.display().to_string();
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
     entries
-        .filter_map(|e| e.ok())
+        .flatten()
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
         .filter(|pid| {
-            std::fs::read(PathBuf::from(format!("/proc/{pid}/cmdline")))
-                .map(|c| String::from_utf8_lossy(&c).contains(needle))
-                .unwrap_or(false)
+            let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let cmd = String::from_utf8_lossy(&cmd);
+            let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            (cmd.contains("ipfs\0daemon") || cmd.contains("ipfs-cluster-service\0daemon"))
+                && String::from_utf8_lossy(&env).contains(&needle)
         })
         .collect()
 }

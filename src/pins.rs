@@ -1,0 +1,168 @@
+//! Pin and unpin through ipfs-kit (the dashboard's `p`/`u` keys and `ipfs-kit pin`): through
+//! Cluster when one is configured and answering, else through Kubo; every call recorded in
+//! the operation history.
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+
+use crate::config::Config;
+use crate::ophistory::{EventType, NewOp, OpHistory};
+use crate::sources::http::{ApiError, HttpApi};
+
+/// Where a pin went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinVia {
+    Cluster,
+    Kubo,
+}
+
+impl PinVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PinVia::Cluster => "cluster",
+            PinVia::Kubo => "kubo",
+        }
+    }
+}
+
+/// A CID as operators paste it: trimmed, `/ipfs/` prefix removed, checked for the base
+/// alphabets CIDs use so a typo fails here rather than as a daemon error.
+pub fn parse_cid(input: &str) -> Result<String, String> {
+    let s = input
+        .trim()
+        .trim_start_matches("/ipfs/")
+        .trim_end_matches('/');
+    let ok_v0 = s.len() == 46
+        && s.starts_with("Qm")
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() && !"0OIl".contains(c));
+    let ok_v1 = s.len() > 10
+        && s.starts_with('b')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || ('2'..='7').contains(&c));
+    let ok_other = s.len() > 10
+        && (s.starts_with('z') || s.starts_with('f'))
+        && s.chars().all(|c| c.is_ascii_alphanumeric());
+    if ok_v0 || ok_v1 || ok_other {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{input:?} is not a CID (expected e.g. Qm… or bafy…)"
+        ))
+    }
+}
+
+async fn cluster_up(cfg: &Config) -> Option<HttpApi> {
+    if !cfg.cluster.enabled {
+        return None;
+    }
+    let api = HttpApi::new(
+        &cfg.cluster.api.endpoint,
+        cfg.cluster.api.auth.clone(),
+        Duration::from_secs(3),
+    )
+    .ok()?;
+    api.json::<serde_json::Value>(Method::GET, "id", &[])
+        .await
+        .ok()
+        .map(|_| api)
+}
+
+fn kubo(cfg: &Config, timeout: Duration) -> Result<HttpApi, ApiError> {
+    HttpApi::new(&cfg.kubo.api.endpoint, cfg.kubo.api.auth.clone(), timeout)
+}
+
+/// Pins `cid` (recursively). Kubo's pin/add fetches the whole DAG before answering, so it is
+/// given a long timeout; Cluster queues the pin and answers at once.
+pub async fn add(cfg: &Config, cid: &str, ops: Option<&OpHistory>) -> Result<PinVia, String> {
+    let started = Instant::now();
+    let result = async {
+        let cid = parse_cid(cid)?;
+        if let Some(api) = cluster_up(cfg).await {
+            api.json::<serde_json::Value>(Method::POST, &format!("pins/{cid}"), &[])
+                .await
+                .map_err(|e| e.to_string())?;
+            return Ok(PinVia::Cluster);
+        }
+        kubo(cfg, Duration::from_secs(600))
+            .map_err(|e| e.to_string())?
+            .json::<serde_json::Value>(
+                Method::POST,
+                "api/v0/pin/add",
+                &[("arg", cid.as_str()), ("recursive", "true")],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(PinVia::Kubo)
+    }
+    .await;
+    record(ops, "pin.add", cid, &result, started);
+    result
+}
+
+/// Unpins `cid`.
+pub async fn remove(cfg: &Config, cid: &str, ops: Option<&OpHistory>) -> Result<PinVia, String> {
+    let started = Instant::now();
+    let result = async {
+        let cid = parse_cid(cid)?;
+        if let Some(api) = cluster_up(cfg).await {
+            api.send(Method::DELETE, &format!("pins/{cid}"), &[])
+                .await
+                .map_err(|e| e.to_string())?;
+            return Ok(PinVia::Cluster);
+        }
+        kubo(cfg, Duration::from_secs(60))
+            .map_err(|e| e.to_string())?
+            .json::<serde_json::Value>(
+                Method::POST,
+                "api/v0/pin/rm",
+                &[("arg", cid.as_str()), ("recursive", "true")],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(PinVia::Kubo)
+    }
+    .await;
+    record(ops, "pin.remove", cid, &result, started);
+    result
+}
+
+fn record(
+    ops: Option<&OpHistory>,
+    action: &str,
+    cid: &str,
+    result: &Result<PinVia, String>,
+    started: Instant,
+) {
+    let Some(ops) = ops else { return };
+    let shown = parse_cid(cid).unwrap_or_else(|_| cid.trim().to_string());
+    let mut op = NewOp::new(EventType::Data, action).resource("pin", shown);
+    let status = match result {
+        Ok(via) => {
+            op = op.detail("via", via.as_str());
+            crate::ophistory::OpStatus::Ok
+        }
+        Err(e) => {
+            op = op.detail("error", e.clone());
+            crate::ophistory::OpStatus::Failed
+        }
+    };
+    let _ = ops.record_timed(op, status, started.elapsed());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cids_as_pasted() {
+        assert_eq!(
+            parse_cid(" /ipfs/QmW9g8uq43EiXhFiqVDVYY4Yb73XPJRukR8sJYJdFAjVTG \n"),
+            Ok("QmW9g8uq43EiXhFiqVDVYY4Yb73XPJRukR8sJYJdFAjVTG".into())
+        );
+        assert!(parse_cid("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi").is_ok());
+        assert!(parse_cid("hello").unwrap_err().contains("not a CID"));
+        assert!(parse_cid("QmW9g8uq43EiXhFiqVDVYY4Yb73XPJRukR8sJYJdFAjVT0").is_err());
+    }
+}

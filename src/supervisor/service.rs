@@ -1,0 +1,174 @@
+//! The supervisor as a running service for the dashboard: one task owns the Supervisor,
+//! ticks it, runs start/stop/restart commands sent over a channel, records every event in the
+//! operation history, publishes daemon statuses into the collector (so they are part of the
+//! Snapshot) and into `<state>/daemons/supervisor.json` for other ipfs-kit processes.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use super::manager::{Event, Supervisor};
+use crate::collector::Update;
+use crate::daemon_cmd::{record_event, write_state};
+use crate::ophistory::OpHistory;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Start,
+    Stop,
+    Restart,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Start => "start",
+            Action::Stop => "stop",
+            Action::Restart => "restart",
+        }
+    }
+}
+
+type Reply = oneshot::Sender<Result<Vec<Event>, String>>;
+
+enum Msg {
+    Run(Action, String, Reply),
+    Shutdown {
+        stop_all: bool,
+        done: oneshot::Sender<()>,
+    },
+}
+
+/// Handle on the running supervisor service.
+pub struct SupervisorService {
+    tx: mpsc::Sender<Msg>,
+    task: JoinHandle<()>,
+}
+
+impl SupervisorService {
+    /// `updates`: the collector's channel (`Collector::updates()`), for daemon statuses.
+    pub fn spawn(
+        mut sup: Supervisor,
+        ops: Option<OpHistory>,
+        state_dir: PathBuf,
+        updates: mpsc::Sender<Update>,
+    ) -> Self {
+        let (tx, mut rx) = mpsc::channel::<Msg>(16);
+        let task = tokio::spawn(async move {
+            let publish = |sup: &Supervisor| {
+                let st = sup.status();
+                write_state(&state_dir, st.clone());
+                let _ = updates.try_send(Update::Daemons(st));
+            };
+            publish(&sup);
+            let mut tick = tokio::time::interval(Duration::from_millis(500));
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {
+                        let events = sup.tick().await;
+                        for e in &events {
+                            record_event(ops.as_ref(), e);
+                        }
+                        publish(&sup);
+                    }
+                    msg = rx.recv() => match msg {
+                        Some(Msg::Run(action, which, reply)) => {
+                            let result = match action {
+                                Action::Start => sup.start(&which, false).await,
+                                Action::Stop => sup.stop(&which).await,
+                                Action::Restart => match sup.stop(&which).await {
+                                    Ok(mut stopped) => sup.start(&which, false).await.map(|started| {
+                                        stopped.extend(started);
+                                        stopped
+                                    }),
+                                    Err(e) => Err(e),
+                                },
+                            };
+                            let result = result.map_err(|e| e.to_string());
+                            match &result {
+                                Ok(events) => events.iter().for_each(|e| record_event(ops.as_ref(), e)),
+                                Err(e) => {
+                                    if let Some(ops) = &ops {
+                                        let op = crate::ophistory::NewOp::new(
+                                            crate::ophistory::EventType::System,
+                                            format!("daemon.{}", action.as_str()),
+                                        )
+                                        .resource("daemon", which.clone())
+                                        .detail("error", e.clone());
+                                        let _ = ops.record(op, crate::ophistory::OpStatus::Failed);
+                                    }
+                                }
+                            }
+                            publish(&sup);
+                            let _ = reply.send(result);
+                        }
+                        Some(Msg::Shutdown { stop_all, done }) => {
+                            if stop_all {
+                                if let Ok(events) = sup.stop("all").await {
+                                    events.iter().for_each(|e| record_event(ops.as_ref(), e));
+                                }
+                            } else {
+                                sup.detach_all();
+                            }
+                            let _ = std::fs::remove_file(crate::daemon_cmd::state_file(&state_dir));
+                            let _ = done.send(());
+                            return;
+                        }
+                        None => {
+                            sup.detach_all();
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        SupervisorService { tx, task }
+    }
+
+    /// Runs an action and waits for its outcome.
+    pub async fn run(&self, action: Action, which: &str) -> Result<Vec<Event>, String> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Msg::Run(action, which.to_string(), reply))
+            .await
+            .map_err(|_| "the supervisor has stopped".to_string())?;
+        rx.await
+            .map_err(|_| "the supervisor has stopped".to_string())?
+    }
+
+    /// A sender the dashboard can keep in its command handlers.
+    pub fn requester(&self) -> SupervisorRequester {
+        SupervisorRequester {
+            tx: self.tx.clone(),
+        }
+    }
+
+    /// Ends the service: stops every daemon when `stop_all`, else lets them run on.
+    pub async fn shutdown(self, stop_all: bool) {
+        let (done, rx) = oneshot::channel();
+        if self.tx.send(Msg::Shutdown { stop_all, done }).await.is_ok() {
+            let _ = rx.await;
+        }
+        let _ = self.task.await;
+    }
+}
+
+/// A cloneable way to send actions to the service.
+#[derive(Clone)]
+pub struct SupervisorRequester {
+    tx: mpsc::Sender<Msg>,
+}
+
+impl SupervisorRequester {
+    pub async fn run(&self, action: Action, which: &str) -> Result<Vec<Event>, String> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Msg::Run(action, which.to_string(), reply))
+            .await
+            .map_err(|_| "the supervisor has stopped".to_string())?;
+        rx.await
+            .map_err(|_| "the supervisor has stopped".to_string())?
+    }
+}

@@ -1,0 +1,311 @@
+//! The keymap as data: one table drives key handling, the footer and the help overlay, and
+//! says which actions are disabled right now and why.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::model::{Model, Overlay, ZOOMS};
+
+/// What a key asks for in the normal mode (no overlay open).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    NextTab,
+    PrevTab,
+    /// Tab by number, 1-based.
+    GoTab(u32),
+    FocusLeft,
+    FocusRight,
+    FocusUp,
+    FocusDown,
+    Expand,
+    Help,
+    Filter,
+    Freeze,
+    ZoomIn,
+    ZoomOut,
+    Refresh,
+    RepoGc,
+    ScrollUp,
+    ScrollDown,
+    Close,
+    Quit,
+}
+
+/// A key as the keymap names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    /// A character, whatever Shift says (`+` and `?` come shifted on most layouts).
+    Char(char),
+    /// Ctrl and a letter.
+    Ctrl(char),
+    Code(KeyCode),
+    /// Any of `1`-`9`.
+    Digit,
+}
+
+impl Key {
+    fn matches(self, ev: &KeyEvent) -> Option<Option<u32>> {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = ev.modifiers.contains(KeyModifiers::ALT);
+        match (self, ev.code) {
+            (Key::Ctrl(c), KeyCode::Char(k)) if ctrl && k.eq_ignore_ascii_case(&c) => Some(None),
+            (Key::Char(c), KeyCode::Char(k)) if !ctrl && !alt && k == c => Some(None),
+            (Key::Digit, KeyCode::Char(k)) if !ctrl && !alt && ('1'..='9').contains(&k) => {
+                Some(k.to_digit(10))
+            }
+            (Key::Code(c), code) if !ctrl && !alt && code == c => Some(None),
+            _ => None,
+        }
+    }
+}
+
+/// One line of the keymap.
+#[derive(Clone, Copy, Debug)]
+pub struct Binding {
+    /// Keys and what each does; all belong to one family (shown on one help line).
+    pub keys: &'static [(Key, Action)],
+    /// The keys as the help shows them.
+    pub label: &'static str,
+    /// The key as the footer shows it, and the footer's word; `None` keeps it out of the footer.
+    pub footer: Option<(&'static str, &'static str)>,
+    /// What it does, for the help.
+    pub help: &'static str,
+}
+
+impl Binding {
+    /// The action that stands for the whole line when judging whether it is enabled.
+    pub fn action(&self) -> Action {
+        self.keys[0].1
+    }
+}
+
+use Action as A;
+use KeyCode as C;
+
+/// The whole keymap, in help order.
+pub const KEYMAP: &[Binding] = &[
+    Binding {
+        keys: &[
+            (Key::Code(C::Tab), A::NextTab),
+            (Key::Code(C::BackTab), A::PrevTab),
+        ],
+        label: "Tab / Shift-Tab",
+        footer: Some(("Tab", "tabs")),
+        help: "next / previous tab",
+    },
+    Binding {
+        keys: &[(Key::Digit, A::GoTab(0))],
+        label: "1-9",
+        footer: None,
+        help: "go to a tab by its number",
+    },
+    Binding {
+        keys: &[
+            (Key::Code(C::Left), A::FocusLeft),
+            (Key::Char('h'), A::FocusLeft),
+            (Key::Code(C::Down), A::FocusDown),
+            (Key::Char('j'), A::FocusDown),
+            (Key::Code(C::Up), A::FocusUp),
+            (Key::Char('k'), A::FocusUp),
+            (Key::Code(C::Right), A::FocusRight),
+            (Key::Char('l'), A::FocusRight),
+        ],
+        label: "arrows / h j k l",
+        footer: Some(("hjkl", "focus")),
+        help: "move the focus between widgets",
+    },
+    Binding {
+        keys: &[
+            (Key::Code(C::Enter), A::Expand),
+            (Key::Char('e'), A::Expand),
+        ],
+        label: "Enter / e",
+        footer: Some(("e", "expand")),
+        help: "expand the focused widget (again to shrink it)",
+    },
+    Binding {
+        keys: &[(Key::Char('?'), A::Help)],
+        label: "?",
+        footer: Some(("?", "help")),
+        help: "this help",
+    },
+    Binding {
+        keys: &[(Key::Char('/'), A::Filter)],
+        label: "/",
+        footer: Some(("/", "filter")),
+        help: "filter the lists (alerts, operations, peers, disks...)",
+    },
+    Binding {
+        keys: &[(Key::Char('f'), A::Freeze)],
+        label: "f",
+        footer: Some(("f", "freeze")),
+        help: "freeze the screen (new data is held) / resume",
+    },
+    Binding {
+        keys: &[(Key::Char('+'), A::ZoomIn), (Key::Char('='), A::ZoomIn)],
+        label: "+",
+        footer: Some(("+-", "zoom")),
+        help: "zoom in: a shorter time window",
+    },
+    Binding {
+        keys: &[(Key::Char('-'), A::ZoomOut), (Key::Char('_'), A::ZoomOut)],
+        label: "-",
+        footer: None,
+        help: "zoom out: a longer time window",
+    },
+    Binding {
+        keys: &[(Key::Char('r'), A::Refresh)],
+        label: "r",
+        footer: Some(("r", "refresh")),
+        help: "poll every source now",
+    },
+    Binding {
+        keys: &[(Key::Char('g'), A::RepoGc)],
+        label: "g",
+        footer: Some(("g", "gc")),
+        help: "garbage-collect the Kubo repo (asks first)",
+    },
+    Binding {
+        keys: &[
+            (Key::Code(C::PageUp), A::ScrollUp),
+            (Key::Code(C::PageDown), A::ScrollDown),
+        ],
+        label: "PgUp / PgDn, wheel",
+        footer: None,
+        help: "scroll the focused list (wheel: the list under it)",
+    },
+    Binding {
+        keys: &[(Key::Code(C::Esc), A::Close)],
+        label: "Esc",
+        footer: None,
+        help: "close the overlay, shrink the widget, clear the filter",
+    },
+    Binding {
+        keys: &[(Key::Char('q'), A::Quit), (Key::Ctrl('c'), A::Quit)],
+        label: "q / Ctrl-C",
+        footer: Some(("q", "quit")),
+        help: "quit",
+    },
+];
+
+/// The action a key stands for in the normal mode.
+pub fn action_for(ev: &KeyEvent) -> Option<Action> {
+    KEYMAP
+        .iter()
+        .flat_map(|b| b.keys.iter())
+        .find_map(|(k, a)| {
+            k.matches(ev).map(|digit| match (a, digit) {
+                (A::GoTab(_), Some(d)) => A::GoTab(d),
+                _ => *a,
+            })
+        })
+}
+
+/// Whether `action` can run now; `Err` says why not, in words for the help and the footer.
+pub fn availability(m: &Model, action: Action) -> Result<(), String> {
+    match action {
+        A::Refresh if m.frozen => Err("frozen: press f to resume first".into()),
+        A::RepoGc if m.info.read_only => Err("read-only mode (--read-only)".into()),
+        A::RepoGc if !m.kubo_up() => Err("Kubo is not answering".into()),
+        A::RepoGc if m.running(GC_ACTION) => Err("a garbage collection is running".into()),
+        A::ZoomIn if m.zoom == 0 => Err(format!(
+            "already at the shortest window ({})",
+            crate::tui::convert::window_label(ZOOMS[0])
+        )),
+        A::ZoomOut if m.zoom >= m.max_zoom() => Err(format!(
+            "already showing all retained history ({})",
+            crate::tui::convert::window_label(m.window())
+        )),
+        A::ScrollUp | A::ScrollDown if super::layout::focused(m).list().is_none() => {
+            Err("the focused widget is not a list".into())
+        }
+        A::Close if m.overlay == Overlay::None && !m.expanded && m.filter.is_empty() => {
+            Err("nothing to close".into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The operation-history name of a repo GC.
+pub const GC_ACTION: &str = "repo gc";
+
+/// Footer entries for the normal mode: `(key, word)` for the enabled actions, in keymap order.
+pub fn footer(m: &Model) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    if m.expanded || !m.filter.is_empty() {
+        out.push(("Esc", if m.expanded { "shrink" } else { "clear filter" }));
+    }
+    out.extend(
+        KEYMAP
+            .iter()
+            .filter(|b| availability(m, b.action()).is_ok())
+            .filter_map(|b| b.footer),
+    );
+    // Quit and help matter most when the footer is cut: put them first.
+    out.sort_by_key(|(k, _)| match *k {
+        "q" => 0,
+        "?" => 1,
+        "Esc" => 2,
+        _ => 3,
+    });
+    out
+}
+
+/// Help lines: keys, description, and why it is disabled now (if it is).
+pub fn help_lines(m: &Model) -> Vec<(&'static str, &'static str, Option<String>)> {
+    KEYMAP
+        .iter()
+        .map(|b| {
+            let why = match b.action() {
+                // Inside the help Esc closes it; judge the rest as if the help were closed.
+                A::Close => None,
+                a => availability(m, a).err(),
+            };
+            (b.label, b.help, why)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEventKind;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent {
+            code,
+            modifiers: mods,
+            kind: KeyEventKind::Press,
+            state: crossterm::event::KeyEventState::NONE,
+        }
+    }
+
+    #[test]
+    fn keys_resolve() {
+        let none = KeyModifiers::NONE;
+        assert_eq!(action_for(&key(C::Char('7'), none)), Some(A::GoTab(7)));
+        assert_eq!(action_for(&key(C::Char('0'), none)), None);
+        assert_eq!(
+            action_for(&key(C::Char('+'), KeyModifiers::SHIFT)),
+            Some(A::ZoomIn)
+        );
+        assert_eq!(
+            action_for(&key(C::Char('c'), KeyModifiers::CONTROL)),
+            Some(A::Quit)
+        );
+        assert_eq!(action_for(&key(C::Char('r'), KeyModifiers::CONTROL)), None);
+        assert_eq!(
+            action_for(&key(C::BackTab, KeyModifiers::SHIFT)),
+            Some(A::PrevTab)
+        );
+    }
+
+    #[test]
+    fn labels_are_ascii() {
+        for b in KEYMAP {
+            assert!(b.label.is_ascii() && b.help.is_ascii(), "{}", b.label);
+            if let Some((k, w)) = b.footer {
+                assert!(k.is_ascii() && w.is_ascii());
+            }
+        }
+    }
+}

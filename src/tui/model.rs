@@ -1,0 +1,409 @@
+//! The dashboard's state: everything the screen shows is a function of this.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDate, Timelike, Utc};
+use ipfs_kit_widgets::Theme;
+
+use crate::model::Snapshot;
+use crate::series::Series;
+
+/// The tabs, in key order (`1` is Overview).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Overview,
+    Node,
+    Cluster,
+    Host,
+    Operations,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [
+        Tab::Overview,
+        Tab::Node,
+        Tab::Cluster,
+        Tab::Host,
+        Tab::Operations,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Node => "Node",
+            Tab::Cluster => "Cluster",
+            Tab::Host => "Host",
+            Tab::Operations => "Operations",
+        }
+    }
+
+    /// Tab `n` counting from 1, as the number keys do.
+    pub fn from_number(n: u32) -> Option<Tab> {
+        Tab::ALL
+            .get(usize::try_from(n).ok()?.checked_sub(1)?)
+            .copied()
+    }
+
+    pub fn next(self) -> Tab {
+        Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
+    }
+
+    pub fn prev(self) -> Tab {
+        Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
+    }
+}
+
+/// Which source a status widget describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Src {
+    Kubo,
+    Cluster,
+    Host,
+}
+
+/// Counters: a value with its change over the time window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CounterKind {
+    KuboPins,
+    KuboPeers,
+    ClusterPins,
+    ClusterPeers,
+    BitswapBlocks,
+    Provided,
+}
+
+/// Metrics: a value against warning and critical thresholds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MetricKind {
+    Repo,
+    Cpu,
+    Memory,
+    Swap,
+    Disk,
+}
+
+/// Sparklines over the time window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SparkKind {
+    BwIn,
+    BwOut,
+    KuboPeers,
+    RepoSize,
+    Cpu,
+    Memory,
+    NetRx,
+    NetTx,
+    ClusterPins,
+    ClusterPeers,
+}
+
+impl SparkKind {
+    pub fn series(self) -> Series {
+        match self {
+            SparkKind::BwIn => Series::KuboBwInRate,
+            SparkKind::BwOut => Series::KuboBwOutRate,
+            SparkKind::KuboPeers => Series::KuboPeers,
+            SparkKind::RepoSize => Series::KuboRepoSize,
+            SparkKind::Cpu => Series::HostCpuPercent,
+            SparkKind::Memory => Series::HostMemUsedBytes,
+            SparkKind::NetRx => Series::HostNetRxRate,
+            SparkKind::NetTx => Series::HostNetTxRate,
+            SparkKind::ClusterPins => Series::ClusterPins,
+            SparkKind::ClusterPeers => Series::ClusterPeers,
+        }
+    }
+}
+
+/// Bar charts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BarsKind {
+    PinStatus,
+    FreeSpace,
+    Cores,
+}
+
+/// Lists that scroll and filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListKind {
+    /// Health reasons, source errors and Cluster alerts.
+    Alerts,
+    /// The Cluster's own health alerts.
+    ClusterAlerts,
+    /// The dashboard's operation history.
+    History,
+    /// Kubo's listen addresses.
+    Addresses,
+    /// Cluster peers.
+    ClusterPeers,
+    /// Host disks.
+    Disks,
+    /// Kubo and Cluster daemons found on the host.
+    Processes,
+}
+
+/// One widget on a tab; focus, expansion and scrolling refer to these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Panel {
+    Status(Src),
+    Health,
+    Counter(CounterKind),
+    Metric(MetricKind),
+    Spark(SparkKind),
+    Bars(BarsKind),
+    /// Kubo bandwidth in and out as a line chart.
+    Bandwidth,
+    /// Kubo bandwidth by hour of day.
+    Heatmap,
+    List(ListKind),
+}
+
+impl Panel {
+    /// Whether the panel is a list that scrolls and filters.
+    pub fn list(self) -> Option<ListKind> {
+        match self {
+            Panel::List(k) => Some(k),
+            _ => None,
+        }
+    }
+}
+
+/// What covers the tabs, if anything.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help,
+    /// Asks before running a command that changes something.
+    Confirm(Confirm),
+    /// Typing a filter; the text is `Model::filter`, applied as it is typed.
+    Filter,
+}
+
+/// Actions that ask first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confirm {
+    RepoGc,
+}
+
+/// How an operation of the dashboard ended (or that it has not yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpState {
+    Running,
+    Ok,
+    Failed,
+}
+
+/// One entry of the in-memory operation history: an action the dashboard took.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpEntry {
+    pub id: u64,
+    /// When it started; set by the event loop (update() never reads a clock).
+    pub time: Option<DateTime<Utc>>,
+    pub action: String,
+    pub target: String,
+    pub state: OpState,
+    pub duration_ms: Option<u64>,
+}
+
+/// Operation history kept in memory, newest first.
+pub const MAX_OPS: usize = 500;
+
+/// Static facts about this run, for plain-words advice and the help screen.
+#[derive(Clone, Debug, Default)]
+pub struct AppInfo {
+    /// The config file to point people at (`~/.config/ipfs-kit/config.toml`).
+    pub config_path: String,
+    /// Where the logs are (`~/.local/state/ipfs-kit/logs`).
+    pub log_dir: String,
+    /// Actions that change something are refused.
+    pub read_only: bool,
+    /// `ipfs-kit x.y.z`.
+    pub version: String,
+}
+
+/// Kubo bandwidth by (day, hour): the heat map's data, accumulated from the history rings as
+/// snapshots arrive, so it covers the whole session, not only the retained window.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Activity {
+    buckets: BTreeMap<(NaiveDate, u32), Bucket>,
+    last: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Bucket {
+    in_sum: f64,
+    in_n: u32,
+    out_sum: f64,
+    out_n: u32,
+}
+
+/// Days the heat map shows.
+pub const ACTIVITY_DAYS: usize = 7;
+
+impl Activity {
+    /// Takes in the ring points newer than what was already counted.
+    pub fn absorb(&mut self, snap: &Snapshot) {
+        let h = &snap.history;
+        let last = self.last;
+        let newer = |t: &DateTime<Utc>| last.is_none_or(|l| *t > l);
+        let mut newest = last;
+        for (series, is_in) in [(Series::KuboBwInRate, true), (Series::KuboBwOutRate, false)] {
+            let ring = h.ring(series);
+            // Newest first, stopping at what was counted before.
+            for (t, v) in ring.points().rev().take_while(|(t, _)| newer(t)) {
+                newest = newest.max(Some(*t));
+                let Some(v) = v.filter(|v| v.is_finite()) else {
+                    continue;
+                };
+                let b = self.buckets.entry((t.date_naive(), t.hour())).or_default();
+                if is_in {
+                    b.in_sum += v;
+                    b.in_n += 1;
+                } else {
+                    b.out_sum += v;
+                    b.out_n += 1;
+                }
+            }
+        }
+        self.last = newest;
+        if let Some(now) = newest {
+            let oldest = now.date_naive() - ChronoDuration::days(ACTIVITY_DAYS as i64);
+            self.buckets.retain(|(d, _), _| *d > oldest);
+        }
+    }
+
+    /// Rows newest day first (`today` at the top), 24 hourly cells each: mean bytes/s in + out.
+    pub fn grid(&self, today: NaiveDate) -> Vec<(String, Vec<Option<f64>>)> {
+        (0..ACTIVITY_DAYS)
+            .map(|back| {
+                let day = today - ChronoDuration::days(back as i64);
+                let cells = (0..24)
+                    .map(|hour| {
+                        self.buckets.get(&(day, hour)).and_then(|b| {
+                            let mean = |s: f64, n: u32| (n > 0).then(|| s / f64::from(n));
+                            match (mean(b.in_sum, b.in_n), mean(b.out_sum, b.out_n)) {
+                                (None, None) => None,
+                                (i, o) => Some(i.unwrap_or(0.0) + o.unwrap_or(0.0)),
+                            }
+                        })
+                    })
+                    .collect();
+                (day.weekday().to_string(), cells)
+            })
+            .collect()
+    }
+}
+
+/// Time windows `+`/`-` step through; capped by what the collector retains.
+pub const ZOOMS: [Duration; 9] = [
+    Duration::from_secs(60),
+    Duration::from_secs(120),
+    Duration::from_secs(300),
+    Duration::from_secs(600),
+    Duration::from_secs(1800),
+    Duration::from_secs(3600),
+    Duration::from_secs(2 * 3600),
+    Duration::from_secs(6 * 3600),
+    Duration::from_secs(24 * 3600),
+];
+
+/// The zoom the dashboard opens with: five minutes, or less if less is retained.
+const DEFAULT_ZOOM: usize = 2;
+
+/// The dashboard's whole state.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub info: AppInfo,
+    pub theme: Theme,
+    /// The snapshot on screen.
+    pub snap: Arc<Snapshot>,
+    /// The newest snapshot received while frozen.
+    pub pending: Option<Arc<Snapshot>>,
+    pub frozen: bool,
+    pub tab: Tab,
+    /// The focused panel of each tab; `None` is the tab's first panel.
+    pub focus: [Option<Panel>; 5],
+    /// The focused panel fills the body.
+    pub expanded: bool,
+    pub overlay: Overlay,
+    /// Lists show only rows containing this (any case).
+    pub filter: String,
+    /// Index into [`ZOOMS`].
+    pub zoom: usize,
+    /// First row shown, per list.
+    pub scroll: BTreeMap<ListKind, usize>,
+    /// Newest first.
+    pub ops: VecDeque<OpEntry>,
+    pub next_op: u64,
+    pub activity: Activity,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// A one-line note in the footer until the next key (why a key did nothing).
+    pub flash: Option<String>,
+    pub quit: bool,
+    /// Something on screen changed since the last draw.
+    pub dirty: bool,
+}
+
+impl Model {
+    pub fn new(info: AppInfo, theme: Theme, snap: Arc<Snapshot>, size: (u16, u16)) -> Self {
+        let mut activity = Activity::default();
+        activity.absorb(&snap);
+        let mut m = Model {
+            info,
+            theme,
+            snap,
+            pending: None,
+            frozen: false,
+            tab: Tab::Overview,
+            focus: [None; 5],
+            expanded: false,
+            overlay: Overlay::None,
+            filter: String::new(),
+            zoom: DEFAULT_ZOOM,
+            scroll: BTreeMap::new(),
+            ops: VecDeque::new(),
+            next_op: 1,
+            activity,
+            size,
+            flash: None,
+            quit: false,
+            dirty: true,
+        };
+        m.zoom = m.zoom.min(m.max_zoom());
+        m
+    }
+
+    /// The time window charts show.
+    pub fn window(&self) -> Duration {
+        ZOOMS[self.zoom.min(ZOOMS.len() - 1)]
+    }
+
+    /// The longest zoom the retained history covers (at least the shortest zoom).
+    pub fn max_zoom(&self) -> usize {
+        let retained = self.snap.history.window();
+        ZOOMS.iter().rposition(|z| *z <= retained).unwrap_or(0)
+    }
+
+    /// Running operations.
+    pub fn running(&self, action: &str) -> bool {
+        self.ops
+            .iter()
+            .any(|o| o.state == OpState::Running && o.action == action)
+    }
+
+    /// Kubo answered its last poll.
+    pub fn kubo_up(&self) -> bool {
+        use crate::model::SourceState;
+        matches!(
+            self.snap.kubo.state,
+            SourceState::Ok | SourceState::Degraded
+        )
+    }
+}

@@ -1,0 +1,177 @@
+//! Plain words about what is down and how to start or configure it, shown above a tab's
+//! widgets.
+
+use ipfs_kit_widgets::Level;
+
+use super::model::{Model, Tab};
+use crate::model::{SourceState, SourceStatus};
+
+/// One notice: how serious, and what to say.
+pub type Notice = (Level, String);
+
+/// The notices a tab shows.
+pub fn for_tab(m: &Model, tab: Tab) -> Vec<Notice> {
+    let s = &m.snap;
+    let mut out = Vec::new();
+    let (kubo, cluster, host) = match tab {
+        Tab::Overview => (true, true, true),
+        Tab::Node => (true, false, false),
+        Tab::Cluster => (false, true, false),
+        Tab::Host => (false, false, true),
+        Tab::Operations => (false, false, false),
+    };
+    if kubo && let Some(n) = kubo_notice(m, &s.kubo) {
+        out.push(n);
+    }
+    if cluster {
+        // On a small overview only what needs doing: "no Cluster here" waits for its tab.
+        let room = tab != Tab::Overview || m.size.1 >= 31;
+        out.extend(
+            cluster_notice(m, &s.cluster, tab == Tab::Cluster)
+                .filter(|(level, _)| room || *level != Level::Info),
+        );
+    }
+    if host && s.host.state == SourceState::Down {
+        out.push((
+            Level::Warning,
+            format!(
+                "Host figures are unavailable: {}.",
+                s.host.error.as_deref().unwrap_or("no sample")
+            ),
+        ));
+    }
+    out
+}
+
+/// Why a call failed, without the address the sentence already names.
+fn reason(error: Option<&str>, endpoint: &str) -> String {
+    let e = error.unwrap_or("no answer");
+    let prefix = format!("cannot connect to {endpoint}: ");
+    e.strip_prefix(&prefix).unwrap_or(e).to_string()
+}
+
+fn kubo_notice(m: &Model, k: &SourceStatus<crate::model::KuboStats>) -> Option<Notice> {
+    if k.state != SourceState::Down {
+        return None;
+    }
+    let ep = k.endpoint.as_deref().unwrap_or("?");
+    let why = reason(k.error.as_deref(), ep);
+    let origin = k.endpoint_source.as_deref().unwrap_or("default");
+    let cfg = &m.info.config_path;
+    let text = if origin == "embedded node" {
+        format!(
+            "The embedded Kubo is not answering at {ep} ({why}). Its log is in {}; quit and \
+             run ipfs-kit again to restart it.",
+            m.info.log_dir
+        )
+    } else if origin == "default" || origin.starts_with("api file") {
+        format!(
+            "Kubo is not answering at {ep} ({why}). Start it with `ipfs daemon`, or set \
+             IPFS_KIT_KUBO_API / [kubo] api in {cfg}."
+        )
+    } else {
+        format!(
+            "Kubo is not answering at {ep} ({why}). Check that Kubo runs there, or change the \
+             address (it comes from {origin})."
+        )
+    };
+    Some((Level::Critical, text))
+}
+
+fn cluster_notice(
+    m: &Model,
+    c: &SourceStatus<crate::model::ClusterStats>,
+    own_tab: bool,
+) -> Option<Notice> {
+    let ep = c.endpoint.as_deref().unwrap_or("?");
+    let origin = c.endpoint_source.as_deref().unwrap_or("default");
+    let cfg = &m.info.config_path;
+    match c.state {
+        SourceState::Down if origin == "default" => Some((
+            Level::Info,
+            format!(
+                "No IPFS Cluster answers at {ep} (none configured). To watch one, start \
+                 `ipfs-cluster-service daemon` or set IPFS_KIT_CLUSTER_API / [cluster] api in \
+                 {cfg}; [cluster] enabled = false hides this."
+            ),
+        )),
+        SourceState::Down => {
+            let why = reason(c.error.as_deref(), ep);
+            Some((
+                Level::Warning,
+                format!(
+                    "IPFS Cluster is not answering at {ep} ({why}). Start it with \
+                     `ipfs-cluster-service daemon`, or change the address (it comes from \
+                     {origin})."
+                ),
+            ))
+        }
+        SourceState::Disabled if own_tab => Some((
+            Level::Info,
+            format!("Cluster monitoring is off ([cluster] enabled = false in {cfg})."),
+        )),
+        _ => c
+            .data
+            .as_ref()
+            .and_then(|d| d.ipfs_error.as_ref())
+            .map(|e| {
+                (
+                    Level::Warning,
+                    format!(
+                        "IPFS Cluster cannot reach its Kubo ({e}); it cannot pin until it can. \
+                         Check ipfs_connector.ipfshttp.node_multiaddress in its service.json."
+                    ),
+                )
+            }),
+    }
+}
+
+/// Rows the tab's notices take at `width` columns (each notice wrapped, marker included).
+pub fn lines(m: &Model, tab: Tab, width: u16) -> usize {
+    for_tab(m, tab)
+        .iter()
+        .map(|(l, t)| wrap(&with_marker(*l, t, m.theme.ascii), usize::from(width)).len())
+        .sum()
+}
+
+/// `✖ Kubo is not answering…` / `[XX] Kubo is not answering…`.
+pub fn with_marker(level: Level, text: &str, ascii: bool) -> String {
+    format!("{} {text}", level.glyph(ascii))
+}
+
+/// Word wrap to `width` cells; words longer than a line are cut.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut line_w = 0;
+    for word in text.split_whitespace() {
+        let w = ipfs_kit_widgets::format::width(word);
+        if line_w > 0 && line_w + 1 + w > width {
+            out.push(std::mem::take(&mut line));
+            line_w = 0;
+        }
+        if line_w > 0 {
+            line.push(' ');
+            line_w += 1;
+        }
+        line.push_str(word);
+        line_w += w;
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_on_words() {
+        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
+        assert_eq!(wrap("", 5), vec![""]);
+        assert_eq!(wrap("abcdefgh", 3), vec!["abcdefgh"]);
+    }
+}

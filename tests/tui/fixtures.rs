@@ -1,0 +1,345 @@
+//! Snapshots and models built in code, with fixed times and values: no clocks, no daemons.
+//! Shared with `benches/overview.rs` through `#[path]`.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use ipfs_kit::collector::History;
+use ipfs_kit::model::{
+    BandwidthStats, BitswapStats, ClusterAlert, ClusterPeer, ClusterStats, DiskStats, Health,
+    HostStats, KuboStats, PeerFreeSpace, ProcessStats, ProvideStats, RepoStats, Snapshot,
+    SourceState, SourceStatus,
+};
+use ipfs_kit::series::Series;
+use ipfs_kit::tui::{AppInfo, Model};
+use ipfs_kit_widgets::Theme;
+
+pub const KUBO_ID: &str = "12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo";
+pub const CLUSTER_ID: &str = "12D3KooWAZWobXKmv41yf9DEkDCpR3jxwQji9ERVqNaHQgGmVWQP";
+pub const PEER2_ID: &str = "12D3KooWJ1mYxA6Xc4F8VpDGtwZmqKtxv6yZrTq2uP8FhZbYb5Nq";
+
+const MIB: f64 = 1024.0 * 1024.0;
+const GIB: u64 = 1024 * 1024 * 1024;
+
+/// Saturday 21 November 2026, 12:00:00 UTC: "now" in every fixture.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+/// A fixed wobble in 0..1.
+fn wobble(i: i64) -> f64 {
+    ((i * 7919 + 13).rem_euclid(97)) as f64 / 97.0
+}
+
+fn status<T>(
+    name: &str,
+    endpoint: Option<&str>,
+    origin: &str,
+    data: T,
+    latency: u64,
+) -> SourceStatus<T> {
+    let mut s = SourceStatus::new(name, endpoint.map(Into::into));
+    s.state = SourceState::Ok;
+    s.endpoint_source = Some(origin.into());
+    s.last_success = Some(now());
+    s.last_attempt = Some(now());
+    s.latency_ms = Some(latency);
+    s.data = Some(data);
+    s
+}
+
+pub fn host_stats(cpu: f32, mem_used_gib: f64) -> HostStats {
+    HostStats {
+        hostname: Some("ipfs-1".into()),
+        cpu_percent: cpu,
+        cpu_per_core: vec![cpu + 5.0, cpu - 5.0, cpu + 1.0, (cpu - 20.0).max(0.0)],
+        memory_total_bytes: 16 * GIB,
+        memory_used_bytes: (mem_used_gib * GIB as f64) as u64,
+        swap_total_bytes: 2 * GIB,
+        swap_used_bytes: GIB / 8,
+        load_average: [0.52, 0.40, 0.31],
+        uptime_secs: 3 * 86_400 + 4 * 3_600 + 12 * 60,
+        disks: vec![
+            DiskStats {
+                mount_point: "/".into(),
+                file_system: "ext4".into(),
+                total_bytes: 100 * GIB,
+                available_bytes: 40 * GIB,
+            },
+            DiskStats {
+                mount_point: "/var/lib/ipfs".into(),
+                file_system: "xfs".into(),
+                total_bytes: 500 * GIB,
+                available_bytes: 180 * GIB,
+            },
+        ],
+        net_rx_bytes_per_sec: 1.5 * MIB,
+        net_tx_bytes_per_sec: 0.4 * MIB,
+        net_rx_total_bytes: 40 * GIB,
+        net_tx_total_bytes: 12 * GIB,
+        processes: vec![
+            ProcessStats {
+                role: "kubo".into(),
+                pid: 4242,
+                name: "ipfs".into(),
+                cpu_percent: 12.5,
+                rss_bytes: 420 * 1024 * 1024,
+                run_time_secs: 2 * 86_400 + 3_600,
+            },
+            ProcessStats {
+                role: "cluster".into(),
+                pid: 4300,
+                name: "ipfs-cluster-service".into(),
+                cpu_percent: 1.5,
+                rss_bytes: 80 * 1024 * 1024,
+                run_time_secs: 2 * 86_400,
+            },
+        ],
+    }
+}
+
+pub fn kubo_stats(repo_ratio: f64) -> KuboStats {
+    let max = 200 * GIB;
+    KuboStats {
+        peer_id: KUBO_ID.into(),
+        agent_version: "kubo/0.39.0/".into(),
+        version: Some("0.39.0".into()),
+        commit: Some("abc1234".into()),
+        repo_version: Some("16".into()),
+        system: Some("amd64/linux".into()),
+        golang: Some("go1.25.4".into()),
+        addresses: vec![
+            "/ip4/127.0.0.1/tcp/4001".into(),
+            "/ip4/10.0.0.5/tcp/4001".into(),
+            "/ip4/10.0.0.5/udp/4001/quic-v1".into(),
+            "/ip6/::1/tcp/4001".into(),
+        ],
+        bandwidth: Some(BandwidthStats {
+            total_in_bytes: 50 * GIB,
+            total_out_bytes: 20 * GIB,
+            rate_in_bytes_per_sec: 2.5 * MIB,
+            rate_out_bytes_per_sec: 0.8 * MIB,
+        }),
+        repo: Some(RepoStats {
+            size_bytes: (max as f64 * repo_ratio) as u64,
+            storage_max_bytes: Some(max),
+            usage_ratio: Some(repo_ratio),
+            num_objects: Some(1_234_567),
+            path: Some("/var/lib/ipfs/kubo".into()),
+        }),
+        peers: Some(42),
+        recursive_pins: Some(12_345),
+        bitswap: Some(BitswapStats {
+            wantlist_len: 3,
+            partners: 40,
+            blocks_received: 98_765,
+            data_received_bytes: 3 * GIB,
+            dup_blocks_received: 120,
+            dup_data_received_bytes: 12 * 1024 * 1024,
+            messages_received: 200_000,
+            blocks_sent: 45_000,
+            data_sent_bytes: GIB,
+        }),
+        provide: Some(ProvideStats {
+            system: "sweep".into(),
+            queued: Some(12),
+            provided_total: Some(54_321),
+            failed_total: Some(3),
+            scheduled_keys: Some(12_345),
+            connectivity: Some("online".into()),
+        }),
+    }
+}
+
+pub fn cluster_stats() -> ClusterStats {
+    let mut pin_status = BTreeMap::new();
+    pin_status.insert("pinned".to_string(), 24_500);
+    pin_status.insert("pinning".to_string(), 95);
+    pin_status.insert("pin_queued".to_string(), 47);
+    pin_status.insert("pin_error".to_string(), 3);
+    ClusterStats {
+        peer_id: CLUSTER_ID.into(),
+        peer_name: "ipfs-1".into(),
+        version: "1.1.6".into(),
+        ipfs_error: None,
+        ipfs_peer_id: Some(KUBO_ID.into()),
+        peer_count: 2,
+        peers: vec![
+            ClusterPeer {
+                peer_id: CLUSTER_ID.into(),
+                peer_name: "ipfs-1".into(),
+                error: None,
+            },
+            ClusterPeer {
+                peer_id: PEER2_ID.into(),
+                peer_name: "ipfs-2".into(),
+                error: Some("context deadline exceeded".into()),
+            },
+        ],
+        pin_count: 12_300,
+        pin_status: Some(pin_status),
+        alerts: vec![ClusterAlert {
+            name: "ping".into(),
+            peer: PEER2_ID.into(),
+            value: String::new(),
+            expire_unix_ns: (now() - chrono::Duration::seconds(75))
+                .timestamp_nanos_opt()
+                .unwrap_or(0),
+        }],
+        freespace: vec![
+            PeerFreeSpace {
+                peer: CLUSTER_ID.into(),
+                free_bytes: 180 * GIB,
+                valid: true,
+            },
+            PeerFreeSpace {
+                peer: PEER2_ID.into(),
+                free_bytes: 35 * GIB,
+                valid: true,
+            },
+        ],
+    }
+}
+
+/// Ten minutes of history: host every second, Kubo every 2 s (with a 20 s outage), Cluster
+/// every 5 s.
+pub fn history() -> History {
+    let mut h = History::new(Duration::from_secs(600));
+    let t0 = now() - chrono::Duration::seconds(600);
+    for s in 1..=600i64 {
+        let t = t0 + chrono::Duration::seconds(s);
+        let w = wobble(s);
+        h.push(Series::HostCpuPercent, t, Some(20.0 + 30.0 * w));
+        h.push(Series::HostMemUsedBytes, t, Some((6.0 + w) * GIB as f64));
+        h.push(Series::HostNetRxRate, t, Some((1.0 + w) * MIB));
+        h.push(Series::HostNetTxRate, t, Some((0.2 + 0.3 * w) * MIB));
+        if s % 2 == 0 {
+            let down = (300..320).contains(&s);
+            let tri = (s % 120) as f64 / 120.0;
+            let v = |x: f64| (!down).then_some(x);
+            h.push(Series::KuboBwInRate, t, v((1.0 + 2.0 * tri + w) * MIB));
+            h.push(Series::KuboBwOutRate, t, v((0.3 + 0.6 * tri) * MIB));
+            h.push(Series::KuboPeers, t, v(30.0 + (12.0 * tri).round()));
+            h.push(
+                Series::KuboRepoSize,
+                t,
+                v(100.0 * GIB as f64 + s as f64 * 1e6),
+            );
+            h.push(Series::KuboPins, t, v(12_225.0 + (s / 5) as f64));
+        }
+        if s % 5 == 0 {
+            h.push(Series::ClusterPins, t, Some(12_200.0 + (s / 6) as f64));
+            h.push(Series::ClusterPeers, t, Some(2.0));
+        }
+    }
+    h
+}
+
+/// Everything up and answering; one Cluster peer with an error and a ping alert.
+/// Built from `Snapshot::empty` so fields added to the Snapshot later keep their defaults.
+pub fn snapshot() -> Snapshot {
+    let mut s = Snapshot::empty(
+        "http://127.0.0.1:5001".into(),
+        "http://127.0.0.1:9094".into(),
+        true,
+    );
+    s.time = now();
+    s.host = status("host", None, "local", host_stats(32.5, 7.2), 3);
+    s.kubo = status(
+        "kubo",
+        Some("http://127.0.0.1:5001"),
+        "default",
+        kubo_stats(0.42),
+        12,
+    );
+    s.cluster = status(
+        "cluster",
+        Some("http://127.0.0.1:9094"),
+        "config ~/.config/ipfs-kit/config.toml",
+        cluster_stats(),
+        25,
+    );
+    s.history = Arc::new(history());
+    with_health(s)
+}
+
+/// Thresholds crossed: CPU critical (95%), memory warning (85%), repo warning (90%); the
+/// Cluster degraded (one call failing).
+pub fn snapshot_alarm() -> Snapshot {
+    let mut s = snapshot();
+    s.host.data = Some(host_stats(95.0, 13.6));
+    s.kubo.data = Some(kubo_stats(0.90));
+    // A call failing while the source answers: degraded, whatever the alert rules say.
+    s.cluster.state = SourceState::Degraded;
+    s.cluster
+        .errors
+        .insert("pins".into(), "pins timed out".into());
+    with_health(s)
+}
+
+/// Kubo refuses connections at the default address; no Cluster configured; host fine.
+pub fn snapshot_down() -> Snapshot {
+    let mut s = snapshot();
+    s.kubo.state = SourceState::Down;
+    s.kubo.data = None;
+    s.kubo.latency_ms = Some(0);
+    s.kubo.error =
+        Some("cannot connect to http://127.0.0.1:5001: Connection refused (os error 111)".into());
+    s.kubo.consecutive_failures = 3;
+    s.cluster.state = SourceState::Down;
+    s.cluster.data = None;
+    s.cluster.endpoint_source = Some("default".into());
+    s.cluster.error =
+        Some("cannot connect to http://127.0.0.1:9094: Connection refused (os error 111)".into());
+    s.history = Arc::new(History::new(Duration::from_secs(600)));
+    s.health = Health::derive(&s, false);
+    s
+}
+
+fn with_health(mut s: Snapshot) -> Snapshot {
+    s.health = Health::derive(&s, true);
+    s
+}
+
+pub fn info() -> AppInfo {
+    AppInfo {
+        config_path: "~/.config/ipfs-kit/config.toml".into(),
+        log_dir: "~/.local/state/ipfs-kit/logs".into(),
+        read_only: false,
+        version: "ipfs-kit (test)".into(),
+    }
+}
+
+/// A model over `snap` for a `w` x `h` terminal.
+pub fn model_with(snap: Snapshot, w: u16, h: u16, theme: Theme) -> Model {
+    let mut m = Model::new(info(), theme, Arc::new(snap), (w, h));
+    // Two earlier operations with fixed times, so the history widget has rows.
+    use ipfs_kit::tui::model::{OpEntry, OpState};
+    m.ops.push_front(OpEntry {
+        id: 901,
+        time: Some(now() - chrono::Duration::seconds(95)),
+        action: "refresh".into(),
+        target: "all sources".into(),
+        state: OpState::Ok,
+        duration_ms: Some(180),
+    });
+    m.ops.push_front(OpEntry {
+        id: 902,
+        time: Some(now() - chrono::Duration::seconds(40)),
+        action: "repo gc".into(),
+        target: "Kubo repo at http://127.0.0.1:5001: removed 12 blocks".into(),
+        state: OpState::Ok,
+        duration_ms: Some(2_400),
+    });
+    m
+}
+
+pub fn model(w: u16, h: u16) -> Model {
+    model_with(snapshot(), w, h, Theme::default())
+}

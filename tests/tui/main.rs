@@ -1,0 +1,35 @@
+//! The dashboard without a terminal: `update()` for every key, and every tab rendered through
+//! ratatui's TestBackend (insta snapshots of the text, Buffer assertions for colours).
+
+mod fixtures;
+mod rendering;
+mod update;
+
+use ipfs_kit::tui::{Model, render};
+use ratatui::{Terminal, backend::TestBackend, buffer::Buffer, layout::Rect};
+
+/// Draws the model on a test terminal of the model's size.
+pub fn terminal(m: &Model) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(m.size.0, m.size.1)).expect("test backend");
+    t.draw(|f| render(m, f.buffer_mut())).expect("draw");
+    t
+}
+
+/// Draws the model into a plain buffer of the model's size.
+pub fn buffer(m: &Model) -> Buffer {
+    let mut buf = Buffer::empty(Rect::new(0, 0, m.size.0, m.size.1));
+    render(m, &mut buf);
+    buf
+}
+
+/// The buffer's text, one line per row, trailing spaces kept.
+pub fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}

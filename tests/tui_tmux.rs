@@ -1,0 +1,465 @@
+//! The real dashboard in tmux against a real Kubo + Cluster: identity on screen, help, tabs,
+//! a pin showing up, quitting back to an intact shell; NO_COLOR and --ascii.
+//! tmux runs on a private socket with a fixed 120x40 window; a missing tmux fails the test.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use support::Harness;
+
+const PROMPT: &str = "kit-test$";
+static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+
+/// A tmux server of our own with one 120x40 pane running a plain shell; killed on drop.
+struct Tmux {
+    socket: String,
+    dir: PathBuf,
+}
+
+impl Tmux {
+    /// `env`: the variables the pane's shell gets (and nothing else from this process).
+    fn start(dir: &Path, env: &[(String, String)]) -> Tmux {
+        let socket = format!(
+            "ipfs-kit-test-{}-{}",
+            std::process::id(),
+            SESSIONS.fetch_add(1, Ordering::SeqCst)
+        );
+        let t = Tmux {
+            socket,
+            dir: dir.to_path_buf(),
+        };
+        let mut args: Vec<String> = ["new-session", "-d", "-s", "kit", "-x", "120", "-y", "40"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for (k, v) in env {
+            args.push("-e".into());
+            args.push(format!("{k}={v}"));
+        }
+        // bash does not take PS1 from the environment: an rc file sets it.
+        let rc = dir.join("tmux-test.bashrc");
+        std::fs::write(&rc, format!("PS1='{PROMPT} '\n")).expect("write rc file");
+        args.push(format!("bash --noprofile --rcfile {}", rc.display()));
+        let out = t.tmux(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(
+            out.status.success(),
+            "tmux new-session failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t.wait_for("the shell prompt", Duration::from_secs(10), |s| {
+            s.contains(PROMPT)
+        });
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        let mut c = Command::new("tmux");
+        c.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.dir)
+            .env("TERM", "xterm-256color")
+            .env("LANG", "C.UTF-8")
+            // -u: UTF-8 whatever the locale says, so the capture shows what was drawn.
+            .args(["-u", "-L", &self.socket, "-f", "/dev/null"])
+            .args(args);
+        match c.output() {
+            Ok(o) => o,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                panic!("tmux is missing: install tmux (apt-get install tmux)")
+            }
+            Err(e) => panic!("cannot run tmux: {e}"),
+        }
+    }
+
+    /// Types `text` and presses Enter.
+    fn line(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "kit", "-l", text]);
+        self.tmux(&["send-keys", "-t", "kit", "Enter"]);
+    }
+
+    /// Sends tmux key names (`Escape`, `?`, `3`, `q`).
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "kit"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    /// The pane's text (`-e`: with escape sequences for colours and attributes).
+    fn capture(&self, escapes: bool) -> String {
+        let mut args = vec!["capture-pane", "-p", "-t", "kit"];
+        if escapes {
+            args.push("-e");
+        }
+        String::from_utf8_lossy(&self.tmux(&args).stdout).into_owned()
+    }
+
+    /// Polls the pane until `cond` holds; panics with the last screen after `timeout`.
+    fn wait_for(&self, what: &str, timeout: Duration, cond: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture(false);
+            if cond(&screen) {
+                return screen;
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out after {timeout:?} waiting for {what}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        // Ends the pane's processes too (they get SIGHUP).
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+/// The environment `Harness::ipfs_kit()` would give the binary, plus the binary's path.
+fn harness_env(h: &Harness) -> (String, Vec<(String, String)>) {
+    let cmd = h.ipfs_kit();
+    let bin = cmd.get_program().to_string_lossy().into_owned();
+    let env = cmd
+        .get_envs()
+        .filter_map(|(k, v)| Some((k.to_str()?.to_string(), v?.to_str()?.to_string())))
+        .collect();
+    (bin, env)
+}
+
+/// A config that recounts pins every second, so a new pin shows within the poll interval.
+fn fast_pins_config(dir: &Path) -> PathBuf {
+    let file = dir.join("tui-test.toml");
+    std::fs::write(&file, "[kubo]\npins_every = \"1s\"\n").expect("write config");
+    file
+}
+
+/// `Pins      12 recursive` on the Node tab.
+fn pins_on_screen(screen: &str) -> Option<u64> {
+    let at = screen.find("Pins ")?;
+    let rest = screen[at + 5..].trim_start();
+    let digits: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect();
+    let n = digits.parse().ok()?;
+    rest[rest.find(' ')?..]
+        .trim_start()
+        .starts_with("recursive")
+        .then_some(n)
+}
+
+/// SGR parameters that set a colour (30-37, 38, 40-47, 48, 90-97, 100-107) in `raw`.
+fn colour_codes(raw: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = raw;
+    while let Some(at) = rest.find("\u{1b}[") {
+        rest = &rest[at + 2..];
+        let Some(end) = rest.find(|c: char| !(c.is_ascii_digit() || c == ';')) else {
+            break;
+        };
+        if rest[end..].starts_with('m') {
+            for p in rest[..end].split(';') {
+                if let Ok(n) = p.parse::<u16>()
+                    && matches!(n, 30..=38 | 40..=48 | 90..=97 | 100..=107)
+                {
+                    found.push(rest[..end].to_string());
+                }
+            }
+        }
+        rest = &rest[end..];
+    }
+    found
+}
+
+fn kubo_peer_id(h: &Harness) -> String {
+    h.ipfs(&["id", "-f", "<id>"]).trim().to_string()
+}
+
+fn wait_exit(t: &Tmux) -> String {
+    t.wait_for(
+        "the exit status and the prompt",
+        Duration::from_secs(15),
+        |s| {
+            let tail: Vec<&str> = s.lines().filter(|l| !l.trim().is_empty()).collect();
+            s.contains("EXIT=") && tail.last().is_some_and(|l| l.trim_end().ends_with(PROMPT))
+        },
+    )
+}
+
+#[test]
+fn dashboard_in_tmux_against_real_daemons() {
+    let h = Harness::full();
+    let (bin, env) = harness_env(&h);
+    let config = fast_pins_config(h.root());
+    let peer_id = kubo_peer_id(&h);
+    let short = format!("{}…{}", &peer_id[..8], &peer_id[peer_id.len() - 6..]);
+    let t = Tmux::start(h.root(), &env);
+
+    let before = h.root().join("stty.before");
+    let after = h.root().join("stty.after");
+    t.line(&format!(
+        "stty -a > {}; {bin} --interval 1s --config {}; echo EXIT=$?; stty -a > {}",
+        before.display(),
+        config.display(),
+        after.display()
+    ));
+
+    // The identity: shortened in the header, in full on the Node tab.
+    t.wait_for(
+        "Kubo's peer ID in the header",
+        Duration::from_secs(20),
+        |s| s.contains(&short) && s.contains("[1 Overview]"),
+    );
+    t.keys(&["2"]);
+    let node = t.wait_for(
+        "the full peer ID on the Node tab",
+        Duration::from_secs(10),
+        |s| s.contains("[2 Node]") && s.contains(&peer_id) && pins_on_screen(s).is_some(),
+    );
+
+    // `?` opens the help, Esc closes it.
+    t.keys(&["?"]);
+    t.wait_for("the help overlay", Duration::from_secs(5), |s| {
+        s.contains("go to a tab by its number")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for("the help to close", Duration::from_secs(5), |s| {
+        !s.contains("go to a tab by its number") && s.contains(&peer_id)
+    });
+
+    // A pin added through the API shows up within two poll intervals.
+    let pins_before = pins_on_screen(&node).expect("pin count");
+    h.add_files(1, "tmux");
+    let added = Instant::now();
+    let screen = t.wait_for("the pin count to go up", Duration::from_secs(10), |s| {
+        pins_on_screen(s).is_some_and(|n| n > pins_before)
+    });
+    let took = added.elapsed();
+    eprintln!(
+        "pin count {pins_before} -> {:?} on screen after {took:?}",
+        pins_on_screen(&screen)
+    );
+    assert!(
+        took <= Duration::from_millis(2_500),
+        "the new pin took {took:?} to show (interval 1s, pins_every 1s)"
+    );
+
+    // `3` switches to the Cluster tab.
+    t.keys(&["3"]);
+    t.wait_for("the Cluster tab", Duration::from_secs(5), |s| {
+        s.contains("[3 Cluster]") && s.contains("Cluster peers") && s.contains("running")
+    });
+
+    // Actions go through commands and come back into the operation history: `r`, and `g`
+    // (confirmed with `y`) running a real repo gc.
+    t.keys(&["5", "r", "g"]);
+    t.wait_for("the gc confirmation", Duration::from_secs(5), |s| {
+        s.contains("Garbage-collect the Kubo repo?")
+    });
+    t.keys(&["y"]);
+    t.wait_for("refresh and gc done", Duration::from_secs(30), |s| {
+        s.contains("[5 Operations]")
+            && s.lines()
+                .any(|l| l.contains("refresh") && l.contains("✔ ok"))
+            && s.lines()
+                .any(|l| l.contains("repo gc") && l.contains("removed") && l.contains("✔ ok"))
+    });
+
+    // Resize storms: tiny, huge, and back; the dashboard keeps drawing.
+    for (i, (w, h)) in [(20, 5), (250, 70), (59, 15), (61, 17), (80, 24), (200, 50)]
+        .iter()
+        .cycle()
+        .take(30)
+        .enumerate()
+    {
+        t.tmux(&[
+            "resize-window",
+            "-t",
+            "kit",
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+        ]);
+        if i % 7 == 0 {
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+    t.tmux(&["resize-window", "-t", "kit", "-x", "59", "-y", "15"]);
+    t.wait_for("the too-small notice", Duration::from_secs(5), |s| {
+        s.contains("need at least 60×16, have 59×15")
+    });
+    t.tmux(&["resize-window", "-t", "kit", "-x", "120", "-y", "40"]);
+    t.wait_for(
+        "the dashboard at 120x40 again",
+        Duration::from_secs(5),
+        |s| s.contains("[5 Operations]") && s.contains("repo gc"),
+    );
+
+    // `q` exits 0 and leaves the terminal as it found it.
+    t.keys(&["q"]);
+    let screen = wait_exit(&t);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    t.wait_for("stty -a afterwards", Duration::from_secs(5), |_| {
+        after.exists()
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let (b, a) = (
+        std::fs::read_to_string(&before).expect("stty before"),
+        std::fs::read_to_string(&after).expect("stty after"),
+    );
+    assert!(!b.is_empty());
+    assert_eq!(b, a, "terminal modes changed by the dashboard");
+    // The alternate screen is gone: the shell's own lines are back.
+    assert!(screen.contains("echo EXIT=$?"), "{screen}");
+}
+
+#[test]
+fn no_color_and_ascii_modes_show_the_state_words() {
+    let h = Harness::full();
+    let (bin, env) = harness_env(&h);
+
+    // NO_COLOR: the words carry the states, and no colour is sent.
+    let mut with_no_color = env.clone();
+    with_no_color.push(("NO_COLOR".into(), "1".into()));
+    let t = Tmux::start(h.root(), &with_no_color);
+    t.line(&format!("{bin} --interval 1s; echo EXIT=$?"));
+    let screen = t.wait_for("the sources to answer", Duration::from_secs(20), |s| {
+        s.contains("Kubo ✔ ok") && s.contains("Cluster ✔ ok") && s.contains("running")
+    });
+    for word in ["ok", "running", "healthy", "normal"] {
+        assert!(screen.contains(word), "{word} missing:\n{screen}");
+    }
+    let raw = t.capture(true);
+    let colours = colour_codes(&raw);
+    assert!(
+        colours.is_empty(),
+        "colour codes {colours:?} under NO_COLOR:\n{raw:?}"
+    );
+    t.keys(&["q"]);
+    assert!(wait_exit(&t).contains("EXIT=0"));
+    drop(t);
+
+    // --ascii: the same words, and nothing but ASCII anywhere on screen.
+    let t = Tmux::start(h.root(), &env);
+    t.line(&format!("{bin} --ascii --interval 1s; echo EXIT=$?"));
+    let screen = t.wait_for("the sources to answer", Duration::from_secs(20), |s| {
+        s.contains("Kubo [OK] ok") && s.contains("Cluster [OK] ok") && s.contains("running")
+    });
+    for word in ["[OK] ok", "[OK] running", "healthy", "normal"] {
+        assert!(screen.contains(word), "{word} missing:\n{screen}");
+    }
+    for (tab, name) in [
+        ("1", "Overview"),
+        ("2", "Node"),
+        ("3", "Cluster"),
+        ("4", "Host"),
+        ("5", "Operations"),
+    ] {
+        t.keys(&[tab]);
+        let s = t.wait_for(name, Duration::from_secs(5), |s| {
+            s.contains(&format!("[{tab} {name}]"))
+        });
+        let bad: Vec<char> = s.chars().filter(|c| !c.is_ascii()).collect();
+        assert!(bad.is_empty(), "non-ASCII {bad:?} on the {name} tab:\n{s}");
+    }
+    t.keys(&["?"]);
+    let s = t.wait_for("the help", Duration::from_secs(5), |s| {
+        s.contains("go to a tab by its number")
+    });
+    assert!(s.is_ascii(), "{s}");
+    t.keys(&["q"]);
+    assert!(wait_exit(&t).contains("EXIT=0"));
+}
+
+/// The dashboard's pid: the child of the pane's shell.
+fn dashboard_pid(t: &Tmux) -> i32 {
+    let out = t.tmux(&["display-message", "-p", "-t", "kit", "#{pane_pid}"]);
+    let shell: u32 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("pane pid");
+    let start = Instant::now();
+    loop {
+        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+            .unwrap_or_default();
+        if let Some(pid) = children.split_whitespace().next() {
+            return pid.parse().expect("child pid");
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no dashboard process"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn unreachable_kubo_is_explained_and_signals_restore_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let env: Vec<(String, String)> = vec![
+        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+        ("HOME".into(), root.join("home").display().to_string()),
+        (
+            "XDG_CONFIG_HOME".into(),
+            root.join("config").display().to_string(),
+        ),
+        (
+            "XDG_STATE_HOME".into(),
+            root.join("state").display().to_string(),
+        ),
+        // Nothing listens on port 1.
+        ("IPFS_KIT_KUBO_API".into(), "http://127.0.0.1:1".into()),
+        ("IPFS_KIT_CLUSTER_API".into(), "http://127.0.0.1:1".into()),
+    ];
+    let bin = env!("CARGO_BIN_EXE_ipfs-kit");
+    let t = Tmux::start(root, &env);
+    for (signal, code) in [
+        (nix::sys::signal::Signal::SIGTERM, 143),
+        (nix::sys::signal::Signal::SIGHUP, 129),
+    ] {
+        let before = root.join(format!("stty.before.{code}"));
+        let after = root.join(format!("stty.after.{code}"));
+        t.line(&format!(
+            "clear; stty -a > {}; {bin} --interval 1s; echo EXIT=$?; stty -a > {}",
+            before.display(),
+            after.display()
+        ));
+        // It opens at once, with host data and plain words about what is down.
+        let started = Instant::now();
+        let screen = t.wait_for("the Kubo notice", Duration::from_secs(10), |s| {
+            s.contains("Kubo is not answering at http://127.0.0.1:1") && s.contains("Host ✔ ok")
+        });
+        eprintln!("notice on screen after {:?}", started.elapsed());
+        assert!(screen.contains("CPU"), "{screen}");
+        let joined: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            joined.contains("Check that Kubo runs there, or change the address (it comes from env IPFS_KIT_KUBO_API)"),
+            "{screen}"
+        );
+
+        let pid = dashboard_pid(&t);
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal).expect("kill");
+        let screen = wait_exit(&t);
+        assert!(
+            screen.contains(&format!("EXIT={code}")),
+            "{signal}: {screen}"
+        );
+        t.wait_for("stty -a afterwards", Duration::from_secs(5), |_| {
+            after.exists()
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(
+            std::fs::read_to_string(&before).expect("before"),
+            std::fs::read_to_string(&after).expect("after"),
+            "terminal modes changed after {signal}"
+        );
+    }
+}
