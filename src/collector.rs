@@ -373,6 +373,8 @@ impl Collector {
         let refresh = Arc::new(Notify::new());
         let mut tasks = Vec::new();
 
+        let snapshot_file = cfg.snapshot_file.clone();
+        let mut last_written = None;
         tasks.push(tokio::spawn(async move {
             while let Some(update) = rx.recv().await {
                 state.apply(update);
@@ -380,7 +382,14 @@ impl Collector {
                 while let Ok(more) = rx.try_recv() {
                     state.apply(more);
                 }
-                if snap_tx.send(state.snapshot()).is_err() {
+                let snap = state.snapshot();
+                if let Some(path) = &snapshot_file
+                    && last_written.is_none_or(|t: std::time::Instant| t.elapsed() >= SNAPSHOT_FILE_EVERY)
+                {
+                    last_written = Some(std::time::Instant::now());
+                    write_snapshot_file(path, &snap);
+                }
+                if snap_tx.send(snap).is_err() {
                     break;
                 }
             }
@@ -601,6 +610,21 @@ fn spawn_host(
             }
         }
     })
+}
+
+/// The snapshot file ([monitoring.outputs] snapshot_file) is rewritten at most this often.
+const SNAPSHOT_FILE_EVERY: Duration = Duration::from_secs(2);
+
+/// Writes the snapshot as JSON, atomically (temp file + rename) so readers never see half.
+fn write_snapshot_file(path: &std::path::Path, snap: &Snapshot) {
+    let tmp = path.with_extension("tmp");
+    let written = serde_json::to_vec_pretty(snap)
+        .map_err(std::io::Error::other)
+        .and_then(|bytes| std::fs::write(&tmp, bytes))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        tracing::warn!("snapshot file {}: {e}", path.display());
+    }
 }
 
 /// `credentials.toml` beside the config file (where the wizards put secrets).

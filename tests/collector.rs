@@ -62,7 +62,9 @@ fn collector_tracks_a_daemon_going_down() {
         interval: Some(Duration::from_millis(300)),
         ..Default::default()
     };
-    let cfg = config::load(&ov, &env).expect("config");
+    let mut cfg = config::load(&ov, &env).expect("config");
+    let snapshot_file = h.root().join("latest.json");
+    cfg.snapshot_file = Some(snapshot_file.clone());
     let rt = runtime();
     rt.block_on(async {
         let collector = Collector::spawn(&cfg);
@@ -89,6 +91,11 @@ fn collector_tracks_a_daemon_going_down() {
         })
         .await;
         assert!(snap.history.ring(Series::KuboPeers).len() >= 2);
+        // [monitoring.outputs] snapshot_file: the latest snapshot as JSON, for other tools.
+        let written: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&snapshot_file).expect("snapshot file")).expect("JSON");
+        assert_eq!(written["schema_version"], 1);
+        assert_eq!(written["kubo"]["data"]["peer_id"], peer_id.as_str());
 
         h.stop_kubo();
         let snap = wait_for(
