@@ -14,6 +14,7 @@
 # Installs htop and btop with apt-get and bottom with apt-get or `cargo install bottom
 # --locked` when missing; a tool that cannot be installed is reported as missing.
 # Prints a Markdown table; paste it into BENCHMARKS.md with the date and machine.
+# KEEP=1 keeps the work dir (per-tool output logs: <tool>.chunks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-30}
@@ -54,7 +55,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true; done
   sleep 1
   for p in "${PIDS[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  if [ -n "${KEEP:-}" ]; then echo "bench-tui: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 

@@ -28,4 +28,4 @@ export IPFS_KIT_TOOLS_BIN
 # The S3-compatible server the probe tests talk to.
 scripts/install-test-tools.sh >/dev/null
 
-cargo test --workspace
+cargo test --workspace --no-fail-fast

@@ -384,7 +384,8 @@ impl Collector {
                 }
                 let snap = state.snapshot();
                 if let Some(path) = &snapshot_file
-                    && last_written.is_none_or(|t: std::time::Instant| t.elapsed() >= SNAPSHOT_FILE_EVERY)
+                    && last_written
+                        .is_none_or(|t: std::time::Instant| t.elapsed() >= SNAPSHOT_FILE_EVERY)
                 {
                     last_written = Some(std::time::Instant::now());
                     write_snapshot_file(path, &snap);

@@ -20,5 +20,5 @@ pub mod schema;
 pub mod series;
 pub mod sources;
 pub mod supervisor;
-pub mod wizard_cmd;
 pub mod tui;
+pub mod wizard_cmd;

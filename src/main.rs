@@ -30,6 +30,23 @@ fn main() -> ExitCode {
             };
         }
     };
+    // Wizards prompt on the terminal and run their connection test on a runtime of their own:
+    // run them before (and without) ours.
+    if let Some(Command::Wizard { action }) = &cli.command {
+        let result = config::load(&cli.overrides(), &ProcessEnv)
+            .map_err(anyhow::Error::from)
+            .and_then(|cfg| {
+                let _log_guard = logging::init_at(&cfg.state_dir, &cfg.log_level);
+                run_wizard(&cfg, action)
+            });
+        return match result {
+            Ok(code) => ExitCode::from(code),
+            Err(e) => {
+                eprintln!("ipfs-kit: {e:#}");
+                ExitCode::from(exit_code_for(&e))
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -69,7 +86,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         return Ok(0);
     }
     let mut cfg = config::load(&cli.overrides(), &ProcessEnv)?;
-    let _log_guard = logging::init(&cfg.state_dir);
+    let _log_guard = logging::init_at(&cfg.state_dir, &cfg.log_level);
     tracing::info!(kubo = %cfg.kubo.api.endpoint, cluster = %cfg.cluster.api.endpoint, "ipfs-kit starting");
 
     match &cli.command {
@@ -128,7 +145,10 @@ async fn run_pin(cfg: &config::Config, action: &PinAction) -> anyhow::Result<u8>
     let ops = daemon_cmd::open_history(cfg);
     let (verb, result) = match action {
         PinAction::Add { cid } => ("pinned", ipfs_kit::pins::add(cfg, cid, ops.as_ref()).await),
-        PinAction::Rm { cid } => ("unpinned", ipfs_kit::pins::remove(cfg, cid, ops.as_ref()).await),
+        PinAction::Rm { cid } => (
+            "unpinned",
+            ipfs_kit::pins::remove(cfg, cid, ops.as_ref()).await,
+        ),
     };
     match result {
         Ok(via) => {

@@ -93,7 +93,8 @@ fn collector_tracks_a_daemon_going_down() {
         assert!(snap.history.ring(Series::KuboPeers).len() >= 2);
         // [monitoring.outputs] snapshot_file: the latest snapshot as JSON, for other tools.
         let written: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&snapshot_file).expect("snapshot file")).expect("JSON");
+            serde_json::from_str(&std::fs::read_to_string(&snapshot_file).expect("snapshot file"))
+                .expect("JSON");
         assert_eq!(written["schema_version"], 1);
         assert_eq!(written["kubo"]["data"]["peer_id"], peer_id.as_str());
 

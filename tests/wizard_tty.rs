@@ -121,8 +121,9 @@ fn backend_wizard_in_a_terminal_with_back_saves_config_and_0600_credentials() {
         ("PS1", "$ ".to_string()),
     ];
     let t = Tmux::new(root, &env);
+    // Quoted apart so the typed command line itself never matches "WIZARD-EXIT=".
     t.text(&format!(
-        "{} wizard backend; echo WIZARD-EXIT=$?",
+        "{} wizard backend; echo \"WIZ\"\"ARD-EXIT=$?\"",
         env!("CARGO_BIN_EXE_ipfs-kit")
     ));
     t.send(&["Enter"]);

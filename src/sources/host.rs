@@ -17,7 +17,14 @@ pub struct HostSampler {
     networks: Networks,
     disks: Disks,
     last_net: Option<Instant>,
+    /// Kubo/Cluster processes found by the last full scan; refreshed alone in between, as
+    /// reading every process's /proc entries each tick is most of the collector's CPU.
+    daemon_pids: Vec<sysinfo::Pid>,
+    samples: u32,
 }
+
+/// A full process scan (to find new daemons) every this many samples.
+const FULL_SCAN_EVERY: u32 = 10;
 
 impl HostSampler {
     /// Creates the sampler and takes a first CPU/network reading, which rates are measured from.
@@ -33,14 +40,23 @@ impl HostSampler {
             networks,
             disks,
             last_net: Some(Instant::now()),
+            daemon_pids: Vec::new(),
+            samples: 0,
         };
         me.refresh_processes();
         Ok(me)
     }
 
     fn refresh_processes(&mut self) {
+        let full = self.samples.is_multiple_of(FULL_SCAN_EVERY);
+        self.samples = self.samples.wrapping_add(1);
+        let which = if full {
+            ProcessesToUpdate::All
+        } else {
+            ProcessesToUpdate::Some(&self.daemon_pids)
+        };
         self.sys.refresh_processes_specifics(
-            ProcessesToUpdate::All,
+            which,
             true,
             ProcessRefreshKind::nothing()
                 .with_cpu()
@@ -96,7 +112,14 @@ impl HostSampler {
             net_tx_bytes_per_sec: rate(tx),
             net_rx_total_bytes: rx_total,
             net_tx_total_bytes: tx_total,
-            processes: self.daemon_processes(),
+            processes: {
+                let procs = self.daemon_processes();
+                self.daemon_pids = procs
+                    .iter()
+                    .map(|p| sysinfo::Pid::from_u32(p.pid))
+                    .collect();
+                procs
+            },
         }
     }
 
@@ -121,6 +144,7 @@ impl HostSampler {
         let mut out: Vec<ProcessStats> = Vec::new();
         let mut per_role = [0usize; 2];
         let mut procs: Vec<_> = self.sys.processes().values().collect();
+        procs.retain(|p| p.exists());
         procs.sort_by_key(|p| p.pid().as_u32());
         for p in procs {
             let name = p.name().to_string_lossy();

@@ -83,7 +83,9 @@ impl KuboRepo {
                 _ => Vec::new(),
             };
             for a in addrs {
-                let entry = tcp_port(&a).filter(|p| *p != 0).map(|p| (key.to_lowercase(), p));
+                let entry = tcp_port(&a)
+                    .filter(|p| *p != 0)
+                    .map(|p| (key.to_lowercase(), p));
                 // IPv4 and IPv6 listeners on one port are one port to check.
                 if let Some(e) = entry.filter(|e| !out.contains(e)) {
                     out.push(e);

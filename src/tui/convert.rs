@@ -498,7 +498,7 @@ pub fn metric_view(m: &Model, kind: MetricKind) -> MetricView {
 
 /// A ring resampled to `cols` columns over the window, oldest first: each column is the mean
 /// of the samples that fall in it, or the sample just before it while that is recent (the
-/// poll interval may be longer than a column). A gap in the ring stays a gap.
+/// poll interval may be longer than a column). A column that is at least half gap is a gap.
 pub fn resample(
     ring: &Ring,
     now: DateTime<Utc>,
@@ -526,7 +526,7 @@ pub fn resample(
     let mut before: Option<(f64, Option<f64>)> = None;
     for i in 0..cols {
         let end = step * (i + 1) as f64;
-        let (mut sum, mut n, mut gap) = (0.0, 0u32, false);
+        let (mut sum, mut n, mut gaps) = (0.0, 0u32, 0u32);
         while j < pts.len() && pts[j].0 <= end {
             let (t, v) = pts[j];
             if t > end - step {
@@ -535,16 +535,18 @@ pub fn resample(
                         sum += v;
                         n += 1;
                     }
-                    _ => gap = true,
+                    _ => gaps += 1,
                 }
             }
             before = Some(pts[j]);
             j += 1;
         }
-        out.push(if n > 0 {
-            Some(sum / f64::from(n))
-        } else if gap {
+        // A column that was mostly down shows as a gap, so a short outage stays visible
+        // when a column spans more than it.
+        out.push(if gaps > 0 && gaps >= n {
             None
+        } else if n > 0 {
+            Some(sum / f64::from(n))
         } else {
             before.filter(|(t, _)| end - t <= hold).and_then(|(_, v)| v)
         });
@@ -936,5 +938,47 @@ pub fn list_len(m: &Model, kind: ListKind) -> usize {
         }
         ListKind::History => history_view(m).matching().len(),
         _ => table_view(m, kind).rows.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::series::{History, Series};
+
+    fn ring(points: &[(i64, Option<f64>)]) -> (History, DateTime<Utc>) {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let mut h = History::new(Duration::from_secs(3600));
+        for (s, v) in points {
+            h.push(Series::KuboPeers, now + chrono::Duration::seconds(*s), *v);
+        }
+        (h, now)
+    }
+
+    #[test]
+    fn resample_keeps_gaps_newest_right_and_holds_between_samples() {
+        // Samples every 2 s over the last 20 s, down from -10 s to -4 s.
+        let pts: Vec<(i64, Option<f64>)> = (-19..=0)
+            .step_by(2)
+            .map(|s| {
+                (
+                    s,
+                    (!(-10..=-4).contains(&s)).then_some(f64::from(s as i32 + 100)),
+                )
+            })
+            .collect();
+        let (h, now) = ring(&pts);
+        let cols = resample(h.ring(Series::KuboPeers), now, Duration::from_secs(20), 20);
+        assert_eq!(cols.len(), 20);
+        // Newest at the right.
+        assert_eq!(cols[19], Some(99.0));
+        // The outage is a gap, not bridged.
+        assert!(cols[10..16].iter().all(Option::is_none), "{cols:?}");
+        // Between two samples the earlier one holds (1 s columns, 2 s interval).
+        assert!(cols[1].is_some() && cols[2].is_some(), "{cols:?}");
+        // Nothing before the first sample.
+        let (h, now) = ring(&[(0, Some(1.0))]);
+        let cols = resample(h.ring(Series::KuboPeers), now, Duration::from_secs(60), 6);
+        assert_eq!(cols, vec![None, None, None, None, None, Some(1.0)]);
     }
 }

@@ -71,11 +71,14 @@ pub fn app_info(cfg: &Config, opts: &Options) -> AppInfo {
 /// every way out.
 pub async fn run(cfg: &Config, opts: &Options) -> anyhow::Result<Exit> {
     let theme = theme::from_env(opts.theme, opts.ascii);
-    let empty = std::sync::Arc::new(Snapshot::empty(
+    let mut empty = Snapshot::empty(
         cfg.kubo.api.endpoint.to_string(),
         cfg.cluster.api.endpoint.to_string(),
         cfg.cluster.enabled,
-    ));
+    );
+    // The retained window decides the widest zoom, which the charts open on.
+    empty.history = std::sync::Arc::new(crate::series::History::new(cfg.history));
+    let empty = std::sync::Arc::new(empty);
     let model = Model::new(app_info(cfg, opts), theme, empty, (80, 24));
     event_loop::run(cfg, model).await
 }

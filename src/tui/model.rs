@@ -313,9 +313,6 @@ pub const ZOOMS: [Duration; 9] = [
     Duration::from_secs(24 * 3600),
 ];
 
-/// The zoom the dashboard opens with: five minutes, or less if less is retained.
-const DEFAULT_ZOOM: usize = 2;
-
 /// The dashboard's whole state.
 #[derive(Clone, Debug)]
 pub struct Model {
@@ -366,7 +363,7 @@ impl Model {
             expanded: false,
             overlay: Overlay::None,
             filter: String::new(),
-            zoom: DEFAULT_ZOOM,
+            zoom: usize::MAX,
             scroll: BTreeMap::new(),
             ops: VecDeque::new(),
             next_op: 1,
@@ -376,7 +373,8 @@ impl Model {
             quit: false,
             dirty: true,
         };
-        m.zoom = m.zoom.min(m.max_zoom());
+        // Charts open on the whole retained window; `+` zooms in.
+        m.zoom = m.max_zoom();
         m
     }
 

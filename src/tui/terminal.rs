@@ -35,12 +35,13 @@ impl TerminalGuard {
                 io::stdout(),
                 EnterAlternateScreen,
                 EnableMouseCapture,
-                cursor::Hide
+                cursor::Hide,
+                terminal::Clear(terminal::ClearType::All)
             )?;
             let backend = CrosstermBackend::new(BufWriter::with_capacity(64 * 1024, io::stdout()));
-            let mut terminal = Terminal::new(backend)?;
-            terminal.clear()?;
-            Ok(terminal)
+            // Not `Terminal::clear`: it asks the terminal where the cursor is and waits for
+            // the answer (up to 2 s on a terminal that never answers).
+            Terminal::new(backend)
         })();
         match setup {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
