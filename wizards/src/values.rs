@@ -150,8 +150,11 @@ impl fmt::Display for Interval {
             ("ms", 1),
         ];
         let ms = self.0.as_millis();
-        match UNITS.iter().find(|(_, size)| ms > 0 && ms % size == 0) {
-            Some((unit, size)) if self.0.subsec_nanos() % 1_000_000 == 0 => {
+        match UNITS
+            .iter()
+            .find(|(_, size)| ms > 0 && ms.is_multiple_of(*size))
+        {
+            Some((unit, size)) if self.0.subsec_nanos().is_multiple_of(1_000_000) => {
                 write!(f, "{}{unit}", ms / size)
             }
             _ => write!(f, "{}", humantime::format_duration(self.0)),
@@ -189,7 +192,7 @@ impl fmt::Display for ByteSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let best = validate::SIZE_UNITS
             .iter()
-            .filter(|(_, mult)| *mult > 1 && self.0 % mult == 0)
+            .filter(|(_, mult)| *mult > 1 && self.0.is_multiple_of(*mult))
             .min_by_key(|(_, mult)| self.0 / mult);
         match best {
             Some((unit, mult)) if self.0 > 0 => write!(f, "{}{unit}", self.0 / mult),

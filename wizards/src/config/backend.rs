@@ -364,13 +364,13 @@ fn check_policy(kind: BackendKind, p: &BackendPolicy, errs: &mut Errors) {
             }
         }
     }
-    if let (Some(min), Some(max)) = (p.replication_min, p.replication_max) {
-        if min.rank() > max.rank() {
-            errs.push(
+    if let (Some(min), Some(max)) = (p.replication_min, p.replication_max)
+        && min.rank() > max.rank()
+    {
+        errs.push(
                 "policy.replication_min",
                 format!("{min} is more than replication_max {max}; expected min <= max (-1 means every peer)"),
             );
-        }
     }
     if p.connect_timeout > p.timeout {
         errs.push(

@@ -32,13 +32,13 @@ pub(crate) fn merge(
         Slot::Entry { top, name } => (Some(*top), *name),
         Slot::Monitoring => (None, "monitoring"),
     };
-    if let Some(top) = top {
-        if !doc.contains_key(top) {
-            let mut t = Table::new();
-            // No bare `[backends]` header: the entries' own headers are enough.
-            t.set_implicit(true);
-            doc.insert(top, Item::Table(t));
-        }
+    if let Some(top) = top
+        && !doc.contains_key(top)
+    {
+        let mut t = Table::new();
+        // No bare `[backends]` header: the entries' own headers are enough.
+        t.set_implicit(true);
+        doc.insert(top, Item::Table(t));
     }
     let (old_decor, old_position, siblings_end) = {
         let parent = parent_mut(&mut doc, top)?;
@@ -89,10 +89,10 @@ fn parent_mut<'d>(doc: &'d mut DocumentMut, top: Option<&str>) -> Result<&'d mut
 
 /// Makes room at `from`: every table at or after it moves one place down.
 fn shift_from(t: &mut Table, from: isize) {
-    if let Some(p) = t.position() {
-        if p >= from {
-            t.set_position(Some(p + 1));
-        }
+    if let Some(p) = t.position()
+        && p >= from
+    {
+        t.set_position(Some(p + 1));
     }
     for (_, item) in t.iter_mut() {
         if let Item::Table(sub) = item {

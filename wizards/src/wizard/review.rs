@@ -69,14 +69,14 @@ pub(crate) fn run(
 
     let mut test_now = testable;
     loop {
-        if std::mem::take(&mut test_now) {
-            if let (Some(Section::Backend { config, .. }), Some(probe)) = (&section, ctx.probe) {
-                let text = match probe.test(config) {
-                    Ok(report) => format!("Connection test passed: {}", report.render()),
-                    Err(reason) => format!("Connection test failed: {reason}"),
-                };
-                p.show(&text)?;
-            }
+        if std::mem::take(&mut test_now)
+            && let (Some(Section::Backend { config, .. }), Some(probe)) = (&section, ctx.probe)
+        {
+            let text = match probe.test(config) {
+                Ok(report) => format!("Connection test passed: {}", report.render()),
+                Err(reason) => format!("Connection test failed: {reason}"),
+            };
+            p.show(&text)?;
         }
         let choice = match p.select("What next?", None, &labels, 0)? {
             Answer::Value(i) => actions.get(i).map(|(_, a)| a),
