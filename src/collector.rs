@@ -442,18 +442,16 @@ impl Collector {
             && let Ok(vfs) = VfsSource::new(&cfg.kubo, cfg.vfs.clone(), cfg.kubo.api.timeout)
             && !vfs.is_empty()
         {
-            let (tx, refresh) = (control.clone(), refresh.clone());
-            tasks.push(tokio::spawn(async move {
-                loop {
-                    if tx.send(Update::Vfs(vfs.poll().await)).await.is_err() {
-                        return;
-                    }
-                    tokio::select! {
-                        _ = sleep(every) => {}
-                        _ = refresh.notified() => {}
-                    }
-                }
-            }));
+            let vfs = Arc::new(vfs);
+            tasks.push(spawn_every(
+                every,
+                control.clone(),
+                refresh.clone(),
+                move || {
+                    let vfs = vfs.clone();
+                    async move { Update::Vfs(vfs.poll().await) }
+                },
+            ));
         }
 
         let backends = BackendsSource::new(
@@ -464,22 +462,16 @@ impl Collector {
         if let Some(every) = cfg.backends_interval
             && !backends.is_empty()
         {
-            let (tx, refresh) = (control.clone(), refresh.clone());
-            tasks.push(tokio::spawn(async move {
-                loop {
-                    if tx
-                        .send(Update::Backends(backends.poll().await))
-                        .await
-                        .is_err()
-                    {
-                        return;
-                    }
-                    tokio::select! {
-                        _ = sleep(every) => {}
-                        _ = refresh.notified() => {}
-                    }
-                }
-            }));
+            let backends = Arc::new(backends);
+            tasks.push(spawn_every(
+                every,
+                control.clone(),
+                refresh.clone(),
+                move || {
+                    let backends = backends.clone();
+                    async move { Update::Backends(backends.poll().await) }
+                },
+            ));
         }
 
         Collector {
@@ -514,6 +506,30 @@ impl Drop for Collector {
             t.abort();
         }
     }
+}
+
+/// Sends `make()`'s update every `every` (or on a refresh) until the collector goes away.
+fn spawn_every<F, Fut>(
+    every: Duration,
+    tx: mpsc::Sender<Update>,
+    refresh: Arc<Notify>,
+    make: F,
+) -> JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Update> + Send,
+{
+    tokio::spawn(async move {
+        loop {
+            if tx.send(make().await).await.is_err() {
+                return;
+            }
+            tokio::select! {
+                _ = sleep(every) => {}
+                _ = refresh.notified() => {}
+            }
+        }
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

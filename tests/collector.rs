@@ -7,20 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ipfs_kit::collector::{Collector, Series};
-use ipfs_kit::config::{self, Env, Overrides};
+use ipfs_kit::config::{self, Overrides};
 use ipfs_kit::model::{Snapshot, SourceState};
-use support::{Harness, runtime};
+use support::{Harness, TestEnv, runtime};
 use tokio::sync::watch;
-
-struct TestEnv(Vec<(&'static str, String)>);
-impl Env for TestEnv {
-    fn var(&self, name: &str) -> Option<String> {
-        self.0
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone())
-    }
-}
 
 async fn wait_for(
     rx: &mut watch::Receiver<Arc<Snapshot>>,

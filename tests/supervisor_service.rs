@@ -7,23 +7,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ipfs_kit::collector::Collector;
-use ipfs_kit::config::{self, Env, Overrides};
+use ipfs_kit::config::{self, Overrides};
 use ipfs_kit::model::Snapshot;
 use ipfs_kit::supervisor::manager::Supervisor;
 use ipfs_kit::supervisor::service::{Action, SupervisorService};
 use ipfs_kit::supervisor::spec::SupervisorConfig;
-use support::{runtime, tools};
+use support::{TestEnv, runtime, tools};
 use tokio::sync::watch;
-
-struct TestEnv(Vec<(&'static str, String)>);
-impl Env for TestEnv {
-    fn var(&self, name: &str) -> Option<String> {
-        self.0
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone())
-    }
-}
 
 async fn wait_for(
     rx: &mut watch::Receiver<Arc<Snapshot>>,

@@ -218,3 +218,15 @@ pub fn daemons_under(root: &Path) -> Vec<u32> {
         })
         .collect()
 }
+
+/// A fixed environment for `config::load`, so tests never read the real one.
+pub struct TestEnv(pub Vec<(&'static str, String)>);
+
+impl ipfs_kit::config::Env for TestEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    }
+}
