@@ -1,3 +1,5 @@
+//! Unit tests of the config loader; compiled only under `#[cfg(test)]` (see `mod tests` in mod.rs).
+
 use std::collections::HashMap;
 use std::path::Path;
 

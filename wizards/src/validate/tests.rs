@@ -1,4 +1,5 @@
 //! Every validator: what it accepts, and the exact message for each kind of rejection.
+//! Compiled only under `#[cfg(test)]` (see `mod tests` in validate.rs).
 
 use super::*;
 
