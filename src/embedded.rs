@@ -1,40 +1,40 @@
 //! The embedded default: a local Kubo + Cluster kept under the state dir, created on first
-//! run, so a new user sees live data with no configuration.
+//! run, so a new user sees live data with no configuration. It is the supervisor's own
+//! start (with `--init`, moving to free ports on a conflict), not a second way to run daemons.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use crate::config::Endpoint;
+use crate::config::{Config, Endpoint};
 use crate::supervisor::LaunchError;
-use crate::supervisor::cluster::ClusterDir;
-use crate::supervisor::kubo::KuboRepo;
-use crate::supervisor::ports::{free_port, is_free};
-use crate::supervisor::process::DaemonProcess;
+use crate::supervisor::manager::{EventKind, Supervisor};
+use crate::supervisor::spec::{PortConflict, SupervisorConfig};
 use crate::supervisor::tools::Tools;
 
-const READY_WAIT: Duration = Duration::from_secs(90);
-
-/// The embedded node's endpoints and the processes this run started (stopped on drop).
+/// The embedded node's endpoints, and the supervisor that started (or adopted) it.
 pub struct LocalNode {
     pub kubo_api: Endpoint,
     pub cluster_api: Endpoint,
     pub root: PathBuf,
-    started: Vec<DaemonProcess>,
+    supervisor: Supervisor,
+    /// Daemons this run started (not adopted): only these are stopped afterwards.
+    started: Vec<String>,
 }
 
 impl LocalNode {
     /// What this run started (pid, name); empty when both were already running.
     pub fn started(&self) -> Vec<(u32, String)> {
-        self.started
-            .iter()
-            .map(|p| (p.pid(), p.name().to_string()))
+        self.supervisor
+            .status()
+            .into_iter()
+            .filter(|s| self.started.contains(&s.name))
+            .map(|s| (s.pid.unwrap_or(0), s.name))
             .collect()
     }
 
-    /// Stops what this run started, Cluster first.
-    pub fn stop(mut self) {
-        while let Some(mut p) = self.started.pop() {
-            p.stop(Duration::from_secs(15));
+    /// Stops what this run started, Cluster first; adopted daemons keep running.
+    pub async fn stop(mut self) {
+        for name in self.started.iter().rev() {
+            let _ = self.supervisor.stop(name).await;
         }
     }
 }
@@ -44,128 +44,51 @@ pub fn node_root(state_dir: &Path) -> PathBuf {
     state_dir.join("node")
 }
 
-/// Initialises (first run) and starts the embedded Kubo and Cluster, or reuses them when
+/// Initialises (first run) and starts the embedded Kubo and Cluster, or adopts them when
 /// they already run. `progress` is told each step, for the terminal.
 pub async fn start_local(
-    state_dir: &Path,
+    cfg: &Config,
     progress: &mut dyn FnMut(&str),
 ) -> Result<LocalNode, LaunchError> {
-    let tools = Tools::find()?;
-    let root = node_root(state_dir);
-    let logs = state_dir.join("logs");
-    let kubo = KuboRepo::new(&tools.ipfs, &root.join("kubo"));
+    let mut sc = SupervisorConfig::from_config(cfg);
+    sc.daemons
+        .retain(|d| d.name == "kubo" || d.name == "cluster");
+    // A port taken since the repo was made is not the new user's problem: move on.
+    sc.port_conflict = PortConflict::NextFree;
+    let root = sc
+        .daemons
+        .first()
+        .and_then(|d| d.dir.parent())
+        .map_or_else(|| node_root(&cfg.state_dir), Path::to_path_buf);
+    let mut supervisor = Supervisor::new(sc, Tools::find()?);
+    let events = supervisor.start("all", true).await?;
     let mut started = Vec::new();
-
-    if !kubo.is_initialized() {
-        progress(&format!(
-            "creating a local Kubo repo in {}",
-            kubo.path().display()
-        ));
-        kubo.init(&["randomports"])?;
-        set_loopback_ports(&kubo)?;
+    for e in &events {
+        progress(&format!("{} {}: {}", e.daemon, e.kind.as_str(), e.detail));
+        if e.kind == EventKind::Started {
+            started.push(e.daemon.clone());
+        }
     }
-
-    let kubo_api = match running_kubo(&kubo).await {
-        Some(ep) => {
-            progress(&format!("using the local Kubo already running at {ep}"));
-            ep
-        }
-        None => {
-            ensure_ports_free(&kubo)?;
-            progress("starting Kubo");
-            let mut p = kubo.start(&[], &logs.join("kubo.log"))?;
-            let ep = kubo.wait_ready(&mut p, READY_WAIT).await?;
-            started.push(p);
-            ep
-        }
+    let api = |name: &str| -> Result<Endpoint, LaunchError> {
+        supervisor
+            .status()
+            .into_iter()
+            .find(|s| s.name == name)
+            .and_then(|s| s.api)
+            .and_then(|a| a.parse().ok())
+            .ok_or_else(|| LaunchError::NotReady {
+                name: name.to_string(),
+                waited: cfg.supervisor.ready_timeout,
+                log_tail: String::new(),
+            })
     };
-    let kubo_maddr = to_multiaddr(&kubo_api);
-
-    let cluster = ClusterDir::new(&tools.cluster_service, &root.join("cluster"));
-    if !cluster.is_initialized() {
-        progress(&format!(
-            "creating a local IPFS Cluster peer in {}",
-            cluster.path().display()
-        ));
-        cluster.init()?;
-        cluster.configure_loopback(&kubo_maddr)?;
-    } else {
-        cluster.point_at_kubo(&kubo_maddr)?;
-    }
-    let cluster_api = cluster.rest_api()?;
-    if answers(&format!("{cluster_api}/id"), false).await {
-        progress(&format!(
-            "using the local Cluster already running at {cluster_api}"
-        ));
-    } else {
-        progress("starting IPFS Cluster");
-        let mut p = cluster.start(&logs.join("cluster.log"))?;
-        cluster.wait_ready(&mut p, READY_WAIT).await?;
-        started.push(p);
-    }
-
     Ok(LocalNode {
-        kubo_api,
-        cluster_api,
+        kubo_api: api("kubo")?,
+        cluster_api: api("cluster")?,
         root,
+        supervisor,
         started,
     })
-}
-
-/// API and gateway on 127.0.0.1 ports chosen now (the swarm port is random via the profile).
-fn set_loopback_ports(kubo: &KuboRepo) -> Result<(), LaunchError> {
-    let api = free_port().map_err(|e| LaunchError::io("no free port for the Kubo API", e))?;
-    let gw = free_port().map_err(|e| LaunchError::io("no free port for the Kubo gateway", e))?;
-    kubo.set_config_json("Addresses.API", &format!("\"/ip4/127.0.0.1/tcp/{api}\""))?;
-    kubo.set_config_json("Addresses.Gateway", &format!("\"/ip4/127.0.0.1/tcp/{gw}\""))
-}
-
-/// When a port the embedded Kubo wants is taken, move it to a free one rather than fail.
-fn ensure_ports_free(kubo: &KuboRepo) -> Result<(), LaunchError> {
-    let cfg_path = kubo.path().join("config");
-    let text = std::fs::read_to_string(&cfg_path)
-        .map_err(|e| LaunchError::io(format!("cannot read {}", cfg_path.display()), e))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| LaunchError::BadFile {
-        file: cfg_path.clone(),
-        message: format!(
-            "not valid JSON at line {} column {}: {e}",
-            e.line(),
-            e.column()
-        ),
-    })?;
-    let port_of = |key: &str| {
-        v.pointer(&format!("/Addresses/{key}"))
-            .and_then(|a| a.as_str())
-            .and_then(|a| a.rsplit('/').next())
-            .and_then(|p| p.parse::<u16>().ok())
-    };
-    let taken = |p: Option<u16>| p.is_some_and(|p| p != 0 && !is_free(p));
-    if taken(port_of("API")) || taken(port_of("Gateway")) {
-        set_loopback_ports(kubo)?;
-    }
-    Ok(())
-}
-
-async fn running_kubo(kubo: &KuboRepo) -> Option<Endpoint> {
-    let ep = kubo.api_file_endpoint()?;
-    answers(&format!("{ep}/api/v0/id"), true)
-        .await
-        .then_some(ep)
-}
-
-async fn answers(url: &str, post: bool) -> bool {
-    let Ok(client) = reqwest::Client::builder()
-        .timeout(Duration::from_secs(2))
-        .build()
-    else {
-        return false;
-    };
-    let req = if post {
-        client.post(url)
-    } else {
-        client.get(url)
-    };
-    matches!(req.send().await, Ok(r) if r.status().is_success())
 }
 
 /// `http://127.0.0.1:5001` -> `/ip4/127.0.0.1/tcp/5001`, the form Cluster's config takes.

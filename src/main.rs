@@ -213,7 +213,7 @@ async fn embedded_default(cfg: &mut config::Config, deadline: Duration) -> anyho
         let mut out = std::io::stdout().lock();
         headless::write_summary(&snap, &mut out).context("cannot write to stdout")?;
     }
-    stop_embedded(node);
+    stop_embedded(node).await;
     Ok(snap.health.status.exit_code() as u8)
 }
 
@@ -229,7 +229,7 @@ async fn dashboard(cfg: &mut config::Config, cli: &Cli) -> anyhow::Result<u8> {
     };
     let exit = ipfs_kit::tui::run(cfg, &cli.tui_options()).await;
     if let Some(node) = node {
-        stop_embedded(node);
+        stop_embedded(node).await;
     }
     Ok(exit?.code())
 }
@@ -240,7 +240,7 @@ async fn start_embedded(cfg: &mut config::Config) -> anyhow::Result<embedded::Lo
         "ipfs-kit: no Kubo configured or running; using the embedded node under {}",
         embedded::node_root(&cfg.state_dir).display()
     );
-    let node = embedded::start_local(&cfg.state_dir, &mut |step| eprintln!("ipfs-kit: {step}"))
+    let node = embedded::start_local(cfg, &mut |step| eprintln!("ipfs-kit: {step}"))
         .await
         .context("cannot start the embedded Kubo + Cluster")?;
     cfg.kubo.api.endpoint = node.kubo_api.clone();
@@ -253,9 +253,9 @@ async fn start_embedded(cfg: &mut config::Config) -> anyhow::Result<embedded::Lo
 }
 
 /// Stops what `start_embedded` started, and says so.
-fn stop_embedded(node: embedded::LocalNode) {
+async fn stop_embedded(node: embedded::LocalNode) {
     let started = node.started();
-    node.stop();
+    node.stop().await;
     if !started.is_empty() {
         let names: Vec<String> = started
             .iter()
