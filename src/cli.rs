@@ -43,9 +43,13 @@ pub struct Cli {
     /// With --once: deadline for all sources together.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_interval)]
     pub timeout: Duration,
-    /// Dashboard: refuse actions that change something (repo gc, and later pins, daemons).
+    /// Dashboard: refuse actions that change something (repo gc, pins, daemons, wizards).
     #[arg(long)]
     pub read_only: bool,
+    /// Dashboard: stop the daemons it started (the embedded node, or from the Daemons tab)
+    /// when it ends; by default they keep running and the next run adopts them.
+    #[arg(long)]
+    pub stop_on_exit: bool,
     /// Dashboard: draw with ASCII only (no box drawing, braille or symbols), for serial consoles.
     #[arg(long)]
     pub ascii: bool,
@@ -187,6 +191,7 @@ impl Cli {
     pub fn tui_options(&self) -> crate::tui::Options {
         crate::tui::Options {
             read_only: self.read_only,
+            stop_on_exit: self.stop_on_exit,
             ascii: self.ascii,
             theme: self.theme,
         }

@@ -51,6 +51,9 @@ impl Update {
     }
 }
 
+/// Alert events the snapshot carries for the dashboard's alert history.
+const ALERT_LOG_ROWS: usize = 200;
+
 /// The merge side: applies polls to the snapshot and history. Pure apart from the clock
 /// value it is handed, so `--once` and the running collector share it.
 pub struct CollectorState {
@@ -297,10 +300,15 @@ impl CollectorState {
     pub fn snapshot(&mut self) -> Arc<Snapshot> {
         self.snap.history = Arc::clone(&self.history);
         let events = self.alerts.evaluate(&self.snap, Utc::now());
-        if let Some(log) = &mut self.alert_log
-            && let Err(e) = log.append(&events)
-        {
-            tracing::warn!("alert history: {e}");
+        if let Some(log) = &mut self.alert_log {
+            if let Err(e) = log.append(&events) {
+                tracing::warn!("alert history: {e}");
+            }
+            // Rebuilt only when something happened; snapshots share it otherwise.
+            if !events.is_empty() || self.snap.alert_log.is_empty() {
+                self.snap.alert_log =
+                    Arc::new(log.recent().take(ALERT_LOG_ROWS).cloned().collect());
+            }
         }
         self.snap.alerts = self.alerts.active();
         self.snap.health = Health::derive(&self.snap, self.cluster_required);

@@ -31,6 +31,11 @@ impl LocalNode {
             .collect()
     }
 
+    /// The supervisor that started (or adopted) the node, for the dashboard to run.
+    pub fn into_supervisor(self) -> Supervisor {
+        self.supervisor
+    }
+
     /// Stops what this run started, Cluster first; adopted daemons keep running.
     pub async fn stop(mut self) {
         for name in self.started.iter().rev() {

@@ -170,11 +170,6 @@ fn run_wizard(cfg: &config::Config, action: &WizardAction) -> anyhow::Result<u8>
         WizardAction::Vfs(a) => (WizardKind::Vfs, a),
         WizardAction::Monitoring(a) => (WizardKind::Monitoring, a),
     };
-    let path = cfg
-        .file
-        .clone()
-        .or_else(|| config::default_config_path(&ProcessEnv))
-        .context("no config location: set HOME or XDG_CONFIG_HOME, or pass --config FILE")?;
     let input = wizard_cmd::WizardInput {
         template: args.template.clone(),
         answers: args.answers.clone(),
@@ -183,16 +178,7 @@ fn run_wizard(cfg: &config::Config, action: &WizardAction) -> anyhow::Result<u8>
         dry_run: args.dry_run,
     };
     let ops = daemon_cmd::open_history(cfg);
-    // The review's connection test resolves secrets the way the collector will.
-    let probe = match ipfs_kit::probes::LiveProbe::load(&path.with_file_name("credentials.toml")) {
-        Ok(p) => p,
-        Err(e) => {
-            // Still run the wizard; the connection test will say which secret it lacks.
-            eprintln!("ipfs-kit: {e}");
-            ipfs_kit::probes::LiveProbe::default()
-        }
-    };
-    wizard_cmd::run(&path, kind, &input, Some(&probe), ops.as_ref())
+    wizard_cmd::run_for_config(cfg, kind, &input, ops.as_ref())
 }
 
 /// No arguments: the configured or running node, else the embedded one (started for this run
@@ -218,20 +204,37 @@ async fn embedded_default(cfg: &mut config::Config, deadline: Duration) -> anyho
 }
 
 /// No arguments on a terminal: the dashboard over the configured or running node, else over
-/// the embedded one, started as `embedded_default` does and stopped when the dashboard ends
-/// (until the supervisor keeps it).
+/// the embedded one (created and started here the first time). The dashboard runs the
+/// supervisor either way: it watches and restarts what it started or adopted, and its
+/// Daemons tab starts and stops them. They outlive the dashboard unless `--stop-on-exit`.
 async fn dashboard(cfg: &mut config::Config, cli: &Cli) -> anyhow::Result<u8> {
+    use ipfs_kit::supervisor::{manager::Supervisor, spec::SupervisorConfig, tools::Tools};
     let discovered = matches!(cfg.kubo.api.origin, Origin::Default | Origin::ApiFile(_));
-    let node = if discovered && collect_once(cfg, cli.timeout).await.kubo.data.is_none() {
-        Some(start_embedded(cfg).await?)
-    } else {
-        None
+    let mut services = ipfs_kit::tui::Services {
+        ops: daemon_cmd::open_history(cfg),
+        ..Default::default()
     };
-    let exit = ipfs_kit::tui::run(cfg, &cli.tui_options()).await;
-    if let Some(node) = node {
-        stop_embedded(node).await;
+    if discovered && collect_once(cfg, cli.timeout).await.kubo.data.is_none() {
+        match start_embedded(cfg).await {
+            Ok(node) => services.supervisor = Some(node.into_supervisor()),
+            // Still open: the dashboard says what is down and how to fix it.
+            Err(e) => {
+                eprintln!("ipfs-kit: {e:#}");
+                services.no_supervisor = Some(format!("{e:#}"));
+            }
+        }
+    } else {
+        match Tools::find() {
+            Ok(tools) => {
+                let mut sup = Supervisor::new(SupervisorConfig::from_config(cfg), tools);
+                sup.discover().await;
+                services.supervisor = Some(sup);
+            }
+            Err(e) => services.no_supervisor = Some(e.to_string()),
+        }
     }
-    Ok(exit?.code())
+    let exit = ipfs_kit::tui::run(cfg, &cli.tui_options(), services).await?;
+    Ok(exit.code())
 }
 
 /// Starts (or reuses) the embedded Kubo + Cluster and points `cfg` at it.

@@ -128,6 +128,113 @@ pub async fn remove(cfg: &Config, cid: &str, ops: Option<&OpHistory>) -> Result<
     result
 }
 
+/// One listed pin: CID, name, and status (Cluster: this peer's; Kubo: the pin type).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedPin {
+    pub cid: String,
+    pub name: String,
+    pub status: String,
+}
+
+/// The first `limit` pins, through Cluster when it answers (with this peer's status), else
+/// Kubo's recursive pins. Streamed, so a big pinset costs bounded memory; the bool says
+/// whether more pins exist than were kept.
+pub async fn list(cfg: &Config, limit: usize) -> Result<(PinVia, Vec<ListedPin>, bool), String> {
+    let mut out = Vec::new();
+    if let Some(api) = cluster_up(cfg).await {
+        let api = HttpApi::new(
+            &cfg.cluster.api.endpoint,
+            cfg.cluster.api.auth.clone(),
+            Duration::from_secs(30),
+        )
+        .unwrap_or(api);
+        let n = api
+            .ndjson(Method::GET, "pins", &[("local", "true")], |line| {
+                if out.len() < limit {
+                    out.push(cluster_pin(line)?);
+                }
+                Ok(())
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        let more = n as usize > out.len();
+        return Ok((PinVia::Cluster, out, more));
+    }
+    let n = kubo(cfg, Duration::from_secs(30))
+        .map_err(|e| e.to_string())?
+        .ndjson(
+            Method::POST,
+            "api/v0/pin/ls",
+            &[("type", "recursive"), ("stream", "true"), ("names", "true")],
+            |line| {
+                if out.len() < limit {
+                    let v: KuboPin = crate::sources::http::decode("pin/ls", line)?;
+                    out.push(ListedPin {
+                        cid: v.cid,
+                        name: v.name.unwrap_or_default(),
+                        status: v.kind,
+                    });
+                }
+                Ok(())
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let more = n as usize > out.len();
+    Ok((PinVia::Kubo, out, more))
+}
+
+#[derive(serde::Deserialize)]
+struct KuboPin {
+    #[serde(rename = "Cid")]
+    cid: String,
+    #[serde(rename = "Type")]
+    kind: String,
+    #[serde(rename = "Name", default)]
+    name: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct ClusterPin {
+    cid: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    peer_map: std::collections::BTreeMap<String, ClusterPeerPin>,
+}
+
+#[derive(serde::Deserialize)]
+struct ClusterPeerPin {
+    #[serde(default)]
+    status: String,
+}
+
+/// Worst status first: errors, then work in progress, then done.
+fn status_rank(s: &str) -> u8 {
+    match s {
+        "pin_error" | "unpin_error" | "cluster_error" | "error" | "unexpectedly_unpinned" => 0,
+        "pin_queued" | "pinning" | "queued" | "unpin_queued" | "unpinning" => 1,
+        "undefined" | "" => 2,
+        _ => 3,
+    }
+}
+
+fn cluster_pin(line: &[u8]) -> Result<ListedPin, ApiError> {
+    let p: ClusterPin = crate::sources::http::decode("pins", line)?;
+    let status = p
+        .peer_map
+        .values()
+        .map(|x| x.status.as_str())
+        .min_by_key(|s| status_rank(s))
+        .unwrap_or("undefined")
+        .to_string();
+    Ok(ListedPin {
+        cid: p.cid,
+        name: p.name,
+        status,
+    })
+}
+
 fn record(
     ops: Option<&OpHistory>,
     action: &str,
@@ -154,6 +261,23 @@ fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cluster_pin_lines_from_the_real_daemon() {
+        let text = include_str!("../tests/fixtures/cluster/pins.json");
+        let pins: Vec<ListedPin> = text
+            .lines()
+            .map(|l| cluster_pin(l.as_bytes()).expect("decodes"))
+            .collect();
+        assert_eq!(pins.len(), text.lines().count());
+        assert_eq!(
+            pins[0].cid,
+            "QmW9g8uq43EiXhFiqVDVYY4Yb73XPJRukR8sJYJdFAjVTG"
+        );
+        assert_eq!(pins[0].status, "pinned");
+        assert_eq!(status_rank("pin_error"), 0);
+        assert!(status_rank("pinning") < status_rank("pinned"));
+    }
 
     #[test]
     fn cids_as_pasted() {

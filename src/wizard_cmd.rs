@@ -37,6 +37,35 @@ pub fn list() -> anyhow::Result<u8> {
     Ok(0)
 }
 
+/// Runs a wizard on the config file `cfg` was loaded from (or the default location), with
+/// the live connection test.
+pub fn run_for_config(
+    cfg: &crate::config::Config,
+    kind: WizardKind,
+    input: &WizardInput,
+    ops: Option<&OpHistory>,
+) -> anyhow::Result<u8> {
+    let path = config_path(cfg)?;
+    // The review's connection test resolves secrets the way the collector will.
+    let probe = match crate::probes::LiveProbe::load(&path.with_file_name("credentials.toml")) {
+        Ok(p) => p,
+        Err(e) => {
+            // Still run the wizard; the connection test will say which secret it lacks.
+            eprintln!("ipfs-kit: {e}");
+            crate::probes::LiveProbe::default()
+        }
+    };
+    run(&path, kind, input, Some(&probe), ops)
+}
+
+/// The config file wizards write: the one in use, else the default location.
+pub fn config_path(cfg: &crate::config::Config) -> anyhow::Result<PathBuf> {
+    cfg.file
+        .clone()
+        .or_else(|| crate::config::default_config_path(&crate::config::ProcessEnv))
+        .context("no config location: set HOME or XDG_CONFIG_HOME, or pass --config FILE")
+}
+
 pub fn run(
     config_path: &Path,
     kind: WizardKind,

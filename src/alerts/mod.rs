@@ -27,6 +27,7 @@ pub use metric::{Metric, PIN_STATUSES, SourceName};
 pub use model::{Alert, AlertEvent, AlertEventKind, AlertState, Severity};
 pub use resolve::{Context, DaemonFacts, Trend, value, value_in};
 pub use rule::{Op, Rule};
+pub use template::number as format_number;
 
 /// The built-in rules as they ship.
 pub fn builtin_rules() -> Vec<Rule> {

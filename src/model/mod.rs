@@ -44,6 +44,11 @@ pub struct Snapshot {
     pub alerts: Vec<crate::alerts::Alert>,
     /// Derived from the source states and alerts; drives the exit code of headless modes.
     pub health: Health,
+    /// Recent alert events (fired, escalated, resolved, acknowledged), newest first, from
+    /// `alerts.jsonl`; for the dashboard's alert history, not part of the JSON document.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub alert_log: Arc<Vec<crate::alerts::AlertEvent>>,
     /// Time series for charts; not part of the JSON document.
     #[serde(skip)]
     #[schemars(skip)]
@@ -68,6 +73,7 @@ impl Snapshot {
             daemons: Vec::new(),
             alerts: Vec::new(),
             health: Health::default(),
+            alert_log: Arc::new(Vec::new()),
             history: Arc::new(History::default()),
         };
         snap.health = Health::derive(&snap, true);

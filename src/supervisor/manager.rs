@@ -477,7 +477,7 @@ impl Supervisor {
         let was_running = m.proc.is_some() || m.pid.is_some();
         m.state = DaemonState::Stopping;
         let exit = if let Some(mut p) = m.proc.take() {
-            p.stop(timeout).map(describe_exit)
+            p.stop_async(timeout).await.map(describe_exit)
         } else if let Some(pid) = m.pid {
             terminate(pid, m.own_group, timeout).await;
             None
@@ -692,6 +692,15 @@ impl Supervisor {
                     message: m.message.clone(),
                 }
             })
+            .collect()
+    }
+
+    /// Daemons this process started (not adopted) that are still running: (name, pid).
+    pub fn started_here(&self) -> Vec<(String, Option<u32>)> {
+        self.daemons
+            .iter()
+            .filter(|m| m.proc.is_some())
+            .map(|m| (m.spec.name.clone(), m.pid))
             .collect()
     }
 

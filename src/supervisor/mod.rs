@@ -15,6 +15,8 @@ pub mod spec;
 pub mod status;
 pub mod tools;
 
+pub use process::START_MARKER;
+
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! detached — so a panicking test never leaves daemons behind.
 
 use std::fs::OpenOptions;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -13,6 +13,34 @@ use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
 use super::LaunchError;
+
+/// Starts the line written to a daemon's log before each start.
+pub const START_MARKER: &str = "--- ipfs-kit:";
+/// A log over this size is rotated when its daemon (re)starts. Not while it runs: the daemon
+/// holds the file itself, so that it can outlive ipfs-kit without writing into a dead pipe.
+const MAX_LOG_BYTES: u64 = 10 * 1024 * 1024;
+/// Rotated logs kept: `kubo.log.1` (newest) .. `kubo.log.3`.
+const KEEP_LOGS: usize = 3;
+
+/// `x.log` -> `x.log.1` -> ... -> `x.log.<keep>` (dropped) when `x.log` is over `max` bytes.
+pub fn rotate(path: &Path, max: u64, keep: usize) {
+    let big = std::fs::metadata(path).is_ok_and(|m| m.len() > max);
+    if !big || keep == 0 {
+        return;
+    }
+    let numbered = |n: usize| {
+        let mut s = path.as_os_str().to_owned();
+        s.push(format!(".{n}"));
+        PathBuf::from(s)
+    };
+    let _ = std::fs::remove_file(numbered(keep));
+    for n in (1..keep).rev() {
+        let _ = std::fs::rename(numbered(n), numbered(n + 1));
+    }
+    if let Err(e) = std::fs::rename(path, numbered(1)) {
+        tracing::warn!("cannot rotate {}: {e}", path.display());
+    }
+}
 
 pub struct DaemonProcess {
     name: String,
@@ -30,11 +58,18 @@ impl DaemonProcess {
             std::fs::create_dir_all(dir)
                 .map_err(|e| LaunchError::io(format!("cannot create {}", dir.display()), e))?;
         }
-        let log = OpenOptions::new()
+        rotate(log_path, MAX_LOG_BYTES, KEEP_LOGS);
+        let mut log = OpenOptions::new()
             .create(true)
             .append(true)
             .open(log_path)
             .map_err(|e| LaunchError::io(format!("cannot open log {}", log_path.display()), e))?;
+        // The dashboard's log view draws this line as a restart marker.
+        let _ = writeln!(
+            log,
+            "{START_MARKER} {name} starting at {} ---",
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
         let log_offset = log.metadata().map(|m| m.len()).unwrap_or(0);
         let log_err = log
             .try_clone()
@@ -128,6 +163,32 @@ impl DaemonProcess {
         self.exited
     }
 
+    /// As `stop`, without blocking the async runtime while it waits.
+    pub async fn stop_async(&mut self, grace: Duration) -> Option<ExitStatus> {
+        if let Some(st) = self.exit_status() {
+            return Some(st);
+        }
+        let pgid = Pid::from_raw(self.child.id() as i32);
+        let _ = killpg(pgid, Signal::SIGTERM);
+        let deadline = Instant::now() + grace;
+        while Instant::now() < deadline {
+            if let Some(st) = self.exit_status() {
+                let _ = killpg(pgid, Signal::SIGKILL);
+                return Some(st);
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let _ = killpg(pgid, Signal::SIGKILL);
+        for _ in 0..200 {
+            if let Some(st) = self.exit_status() {
+                return Some(st);
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        self.exited = self.child.wait().ok();
+        self.exited
+    }
+
     /// Lets the daemon outlive this handle.
     pub fn detach(mut self) -> u32 {
         self.stop_on_drop = false;
@@ -140,5 +201,30 @@ impl Drop for DaemonProcess {
         if self.stop_on_drop {
             self.stop(Duration::from_secs(10));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_shifts_and_keeps_the_configured_number() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = dir.path().join("kubo.log");
+        let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+        for round in 0..5 {
+            std::fs::write(&log, format!("round {round} {}", "x".repeat(20))).expect("write");
+            rotate(&log, 10, 3);
+        }
+        assert!(!log.exists(), "the big log was moved aside");
+        assert!(read(&dir.path().join("kubo.log.1")).starts_with("round 4"));
+        assert!(read(&dir.path().join("kubo.log.2")).starts_with("round 3"));
+        assert!(read(&dir.path().join("kubo.log.3")).starts_with("round 2"));
+        assert!(!dir.path().join("kubo.log.4").exists());
+        // Under the limit: left alone.
+        std::fs::write(&log, "small").expect("write");
+        rotate(&log, 10, 3);
+        assert_eq!(read(&log), "small");
     }
 }

@@ -36,8 +36,8 @@ type Reply = oneshot::Sender<Result<Vec<Event>, String>>;
 enum Msg {
     Run(Action, String, Reply),
     Shutdown {
-        stop_all: bool,
-        done: oneshot::Sender<()>,
+        stop_started: bool,
+        done: oneshot::Sender<Vec<(String, Option<u32>)>>,
     },
 }
 
@@ -104,16 +104,20 @@ impl SupervisorService {
                             publish(&sup);
                             let _ = reply.send(result);
                         }
-                        Some(Msg::Shutdown { stop_all, done }) => {
-                            if stop_all {
-                                if let Ok(events) = sup.stop("all").await {
-                                    events.iter().for_each(|e| record_event(ops.as_ref(), e));
+                        Some(Msg::Shutdown { stop_started, done }) => {
+                            let started = sup.started_here();
+                            if stop_started {
+                                // Cluster before the Kubo it depends on.
+                                for (name, _) in started.iter().rev() {
+                                    if let Ok(events) = sup.stop(name).await {
+                                        events.iter().for_each(|e| record_event(ops.as_ref(), e));
+                                    }
                                 }
                             } else {
                                 sup.detach_all();
                             }
                             let _ = std::fs::remove_file(crate::daemon_cmd::state_file(&state_dir));
-                            let _ = done.send(());
+                            let _ = done.send(started);
                             return;
                         }
                         None => {
@@ -145,13 +149,22 @@ impl SupervisorService {
         }
     }
 
-    /// Ends the service: stops every daemon when `stop_all`, else lets them run on.
-    pub async fn shutdown(self, stop_all: bool) {
+    /// Ends the service: stops the daemons this process started when `stop_started`, else
+    /// lets them run on; adopted daemons always run on. Returns the daemons it had started
+    /// (name, pid), stopped or left running.
+    pub async fn shutdown(self, stop_started: bool) -> Vec<(String, Option<u32>)> {
         let (done, rx) = oneshot::channel();
-        if self.tx.send(Msg::Shutdown { stop_all, done }).await.is_ok() {
-            let _ = rx.await;
+        let mut started = Vec::new();
+        if self
+            .tx
+            .send(Msg::Shutdown { stop_started, done })
+            .await
+            .is_ok()
+        {
+            started = rx.await.unwrap_or_default();
         }
         let _ = self.task.await;
+        started
     }
 }
 

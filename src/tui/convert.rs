@@ -735,12 +735,10 @@ pub fn heatmap_view(m: &Model) -> HeatmapView {
 }
 
 pub fn history_view(m: &Model) -> HistoryView {
-    HistoryView {
-        title: "Operations (this session)".into(),
-        rows: m
-            .ops
-            .iter()
-            .map(|o| OpRow {
+    let session = |o: &super::model::OpEntry| {
+        (
+            o.time,
+            OpRow {
                 time: o.time.map_or_else(|| "--:--:--".into(), clock),
                 action: o.action.clone(),
                 target: o.target.clone(),
@@ -750,11 +748,69 @@ pub fn history_view(m: &Model) -> HistoryView {
                     OpState::Failed => OpStatus::Failed,
                 },
                 duration_ms: o.duration_ms,
-            })
-            .collect(),
+            },
+        )
+    };
+    let (title, rows) = match &m.audit {
+        // The history file holds the dashboard's recorded actions, the supervisor's events,
+        // source changes and what other ipfs-kit commands did; the session adds the rest.
+        Some(audit) => {
+            let mut rows: Vec<(Option<DateTime<Utc>>, OpRow)> = m
+                .ops
+                .iter()
+                .filter(|o| !o.recorded)
+                .map(session)
+                .chain(audit.iter().map(|e| (Some(e.timestamp), audit_row(e))))
+                .collect();
+            // Newest first; not yet stamped (just asked for) on top.
+            rows.sort_by_key(|(t, _)| {
+                std::cmp::Reverse(t.map_or(i64::MAX, |t| t.timestamp_millis()))
+            });
+            (
+                "Operation history",
+                rows.into_iter().map(|(_, r)| r).collect(),
+            )
+        }
+        None => (
+            "Operations (this session; no history file)",
+            m.ops.iter().map(|o| session(o).1).collect(),
+        ),
+    };
+    HistoryView {
+        title: title.into(),
+        rows,
         filter: m.filter.clone(),
         selected: None,
         offset: m.scroll.get(&ListKind::History).copied().unwrap_or(0),
+    }
+}
+
+/// An operation-history line as a row: `daemon.start` on `kubo`, with the error if failed.
+fn audit_row(e: &crate::ophistory::OpEntry) -> OpRow {
+    use crate::ophistory::OpStatus as S;
+    let mut target = e.resource.clone().unwrap_or_default();
+    let note = e
+        .details
+        .get("error")
+        .or_else(|| e.details.get("message"))
+        .and_then(|v| v.as_str());
+    if let Some(n) = note.filter(|n| !n.is_empty()) {
+        target = if target.is_empty() {
+            n.to_string()
+        } else {
+            format!("{target}: {n}")
+        };
+    }
+    OpRow {
+        time: clock(e.timestamp),
+        action: e.action.clone(),
+        target,
+        status: match e.status {
+            S::Ok => OpStatus::Ok,
+            S::Failed => OpStatus::Failed,
+            S::Running => OpStatus::Running,
+        },
+        duration_ms: e.duration_ms,
     }
 }
 
@@ -899,8 +955,11 @@ pub fn table_view(m: &Model, kind: ListKind) -> TableView {
             "no Kubo or Cluster process found on this host",
         ),
         // Alerts and history have widgets of their own.
-        ListKind::Alerts | ListKind::ClusterAlerts | ListKind::History => {
+        ListKind::Alerts | ListKind::ClusterAlerts | ListKind::History | ListKind::DaemonLog => {
             ("", Vec::new(), Vec::new(), "")
+        }
+        ListKind::Daemons | ListKind::ActiveAlerts | ListKind::AlertLog | ListKind::Pins => {
+            return super::lists::table(m, kind);
         }
     };
     let total = rows.len();
@@ -924,6 +983,7 @@ pub fn table_view(m: &Model, kind: ListKind) -> TableView {
         } else {
             Vec::new()
         },
+        selected: None,
     }
 }
 
@@ -937,6 +997,7 @@ pub fn list_len(m: &Model, kind: ListKind) -> usize {
                 .count()
         }
         ListKind::History => history_view(m).matching().len(),
+        ListKind::DaemonLog => super::lists::log_lines(m).len(),
         _ => table_view(m, kind).rows.len(),
     }
 }

@@ -18,12 +18,15 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::model::Model;
+use super::Services;
+use super::effects::{Effects, Handover};
+use super::model::{Model, WizardChoice};
 use super::render::render;
 use super::terminal::{Backend, TerminalGuard};
-use super::update::{Command, Msg, update};
+use super::update::{Msg, update};
 use crate::collector::Collector;
 use crate::config::Config;
+use crate::supervisor::service::SupervisorService;
 
 /// How long a new snapshot waits for the other sources' snapshots of the same tick, so one
 /// frame shows them all. Keys and resizes are drawn at once.
@@ -58,8 +61,13 @@ fn draw(term: &mut Terminal<Backend>, m: &Model) -> std::io::Result<()> {
 }
 
 /// Runs the dashboard until quit or a signal. `model` is built by the caller (its size is
-/// replaced by the terminal's).
-pub async fn run(cfg: &Config, mut model: Model) -> anyhow::Result<Exit> {
+/// replaced by the terminal's). Returns the supervisor service still running, for the
+/// caller to end once the terminal is restored.
+pub async fn run(
+    cfg: &Config,
+    mut model: Model,
+    services: Services,
+) -> anyhow::Result<(Exit, Option<SupervisorService>)> {
     let mut sigterm = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
     let mut sighup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
     let mut sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
@@ -75,13 +83,28 @@ pub async fn run(cfg: &Config, mut model: Model) -> anyhow::Result<Exit> {
     draw(&mut guard.terminal, &model).context("cannot draw")?;
     tracing::debug!("first frame drawn");
 
-    let collector = Collector::spawn(cfg);
+    let collector = Collector::spawn_with(cfg, services.ops.clone());
+    let service = services.supervisor.map(|sup| {
+        SupervisorService::spawn(
+            sup,
+            services.ops.clone(),
+            cfg.state_dir.clone(),
+            collector.updates(),
+        )
+    });
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut effects = Effects::new(
+        cfg.clone(),
+        tx.clone(),
+        service.as_ref().map(SupervisorService::requester),
+        services.ops,
+    );
+    effects.send_audit();
     let mut snaps = collector.snapshots.clone();
     update(&mut model, Msg::Snapshot(snaps.borrow_and_update().clone()));
     draw(&mut guard.terminal, &model).context("cannot draw")?;
     model.dirty = false;
 
-    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut events = EventStream::new();
     let mut settle: Option<Instant> = None;
     let mut exit = Exit::Quit;
@@ -114,6 +137,7 @@ pub async fn run(cfg: &Config, mut model: Model) -> anyhow::Result<Exit> {
             }
         };
         let mut pending: Vec<Msg> = first.into_iter().collect();
+        let mut handovers: Vec<Handover> = Vec::new();
 
         // Coalesce: take everything else that is already waiting before drawing.
         loop {
@@ -121,8 +145,14 @@ pub async fn run(cfg: &Config, mut model: Model) -> anyhow::Result<Exit> {
                 if let Msg::Signal(name) = msg {
                     exit = Exit::Signal(name);
                 }
+                let snapshot = matches!(msg, Msg::Snapshot(_));
                 for cmd in update(&mut model, msg) {
-                    run_command(cfg, &collector, &tx, cmd);
+                    handovers.extend(effects.run(&collector, cmd));
+                }
+                if snapshot {
+                    // Supervisor events, source changes and CLI actions reach the file
+                    // between snapshots.
+                    effects.send_audit_if_changed();
                 }
             }
             match futures_util::poll!(events.next()) {
@@ -147,6 +177,27 @@ pub async fn run(cfg: &Config, mut model: Model) -> anyhow::Result<Exit> {
         if model.quit {
             break;
         }
+        for Handover::Wizard { op, kind } in handovers {
+            // The wizard owns the terminal meanwhile: stop reading it, restore it, run the
+            // wizard, take the terminal back and draw everything again.
+            drop(events);
+            drop(guard);
+            let result = run_wizard(cfg, kind, effects.ops.clone()).await;
+            guard = TerminalGuard::enter().context("cannot set up the terminal again")?;
+            events = EventStream::new();
+            if let Ok(size) = guard.terminal.size() {
+                model.size = (size.width, size.height);
+            }
+            effects.forget_log();
+            let _ = tx.send(Msg::OpFinished {
+                id: op,
+                at: Utc::now(),
+                result,
+            });
+            effects.send_audit();
+            model.dirty = true;
+            now_please = true;
+        }
         if model.dirty {
             if now_please || settle.is_some_and(|t| t <= Instant::now()) {
                 draw(&mut guard.terminal, &model).context("cannot draw")?;
@@ -161,58 +212,45 @@ pub async fn run(cfg: &Config, mut model: Model) -> anyhow::Result<Exit> {
     }
     drop(events);
     drop(guard);
-    Ok(exit)
+    Ok((exit, service))
 }
 
-/// Starts a command; its outcome comes back over `tx` as messages.
-fn run_command(cfg: &Config, collector: &Collector, tx: &mpsc::UnboundedSender<Msg>, cmd: Command) {
-    match cmd {
-        Command::Quit => {}
-        Command::Stamp { op } => {
-            let _ = tx.send(Msg::OpStarted {
-                id: op,
-                at: Utc::now(),
-            });
-        }
-        Command::Refresh { op } => {
-            let _ = tx.send(Msg::OpStarted {
-                id: op,
-                at: Utc::now(),
-            });
-            collector.refresh_now();
-        }
-        Command::RepoGc { op } => {
-            let _ = tx.send(Msg::OpStarted {
-                id: op,
-                at: Utc::now(),
-            });
-            let tx = tx.clone();
-            let api = cfg.kubo.api.clone();
-            tokio::spawn(async move {
-                let result = repo_gc(&api).await;
-                let _ = tx.send(Msg::OpFinished {
-                    id: op,
-                    at: Utc::now(),
-                    result,
-                });
-            });
-        }
-    }
-}
-
-async fn repo_gc(api: &crate::config::ApiConfig) -> Result<String, String> {
-    use crate::sources::http::HttpApi;
-    let client = HttpApi::new(&api.endpoint, api.auth.clone(), Duration::from_secs(600))
-        .map_err(|e| e.to_string())?;
-    let removed = client
-        .ndjson_count(
-            reqwest::Method::POST,
-            "api/v0/repo/gc",
-            &[("quiet", "true")],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    let blocks = if removed == 1 { "block" } else { "blocks" };
-    tracing::info!(removed, "repo gc done");
-    Ok(format!("removed {removed} {blocks}"))
+/// Runs a wizard on the plain terminal (in a thread of its own: it prompts, blocks and runs
+/// its connection test on a runtime of its own), then waits for Enter so its last words
+/// can be read.
+async fn run_wizard(
+    cfg: &Config,
+    kind: WizardChoice,
+    ops: Option<crate::ophistory::OpHistory>,
+) -> Result<String, String> {
+    use ipfs_kit_wizards::WizardKind;
+    let cfg = cfg.clone();
+    let (done, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let wk = match kind {
+            WizardChoice::Backend => WizardKind::Backend,
+            WizardChoice::Vfs => WizardKind::Vfs,
+            WizardChoice::Monitoring => WizardKind::Monitoring,
+        };
+        println!(
+            "ipfs-kit: {} wizard (Esc goes back a step, Ctrl-C cancels)\n",
+            kind.as_str()
+        );
+        let input = crate::wizard_cmd::WizardInput::default();
+        let result = match crate::wizard_cmd::run_for_config(&cfg, wk, &input, ops.as_ref()) {
+            Ok(0) => Ok("saved; applies at the next start of ipfs-kit".to_string()),
+            Ok(_) => Err("cancelled or not saved".to_string()),
+            Err(e) => {
+                eprintln!("ipfs-kit: {e:#}");
+                Err(format!("{e:#}"))
+            }
+        };
+        print!("\nipfs-kit: press Enter to return to the dashboard ");
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+        let _ = done.send(result);
+    });
+    rx.await
+        .unwrap_or_else(|_| Err("the wizard ended abnormally".to_string()))
 }

@@ -3,7 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::model::{Model, Overlay, ZOOMS};
+use super::model::{Model, Overlay, Tab, ZOOMS};
+use crate::supervisor::status::DaemonState;
 
 /// What a key asks for in the normal mode (no overlay open).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +25,15 @@ pub enum Action {
     ZoomOut,
     Refresh,
     RepoGc,
+    DaemonStart,
+    DaemonStop,
+    DaemonRestart,
+    /// Jump to the newest log line and follow the log.
+    Follow,
+    Acknowledge,
+    PinAdd,
+    Unpin,
+    Wizard,
     ScrollUp,
     ScrollDown,
     Close,
@@ -165,6 +175,54 @@ pub const KEYMAP: &[Binding] = &[
         help: "garbage-collect the Kubo repo (asks first)",
     },
     Binding {
+        keys: &[(Key::Char('s'), A::DaemonStart)],
+        label: "s",
+        footer: Some(("s", "start")),
+        help: "start the selected daemon (Daemons tab; asks first)",
+    },
+    Binding {
+        keys: &[(Key::Char('x'), A::DaemonStop)],
+        label: "x",
+        footer: Some(("x", "stop")),
+        help: "stop the selected daemon (asks first)",
+    },
+    Binding {
+        keys: &[(Key::Char('R'), A::DaemonRestart)],
+        label: "R",
+        footer: Some(("R", "restart")),
+        help: "restart the selected daemon (asks first)",
+    },
+    Binding {
+        keys: &[(Key::Char('G'), A::Follow), (Key::Code(C::End), A::Follow)],
+        label: "G / End",
+        footer: Some(("G", "follow")),
+        help: "jump to the newest log line and follow the log",
+    },
+    Binding {
+        keys: &[(Key::Char('a'), A::Acknowledge)],
+        label: "a",
+        footer: Some(("a", "ack")),
+        help: "acknowledge the selected alert (Alerts tab)",
+    },
+    Binding {
+        keys: &[(Key::Char('p'), A::PinAdd)],
+        label: "p",
+        footer: Some(("p", "pin")),
+        help: "pin a CID (through Cluster when it answers, else Kubo)",
+    },
+    Binding {
+        keys: &[(Key::Char('u'), A::Unpin)],
+        label: "u",
+        footer: Some(("u", "unpin")),
+        help: "unpin the selected pin (Pins tab; asks first)",
+    },
+    Binding {
+        keys: &[(Key::Char('w'), A::Wizard)],
+        label: "w",
+        footer: Some(("w", "wizard")),
+        help: "run a setup wizard (backend, VFS, monitoring)",
+    },
+    Binding {
         keys: &[
             (Key::Code(C::PageUp), A::ScrollUp),
             (Key::Code(C::PageDown), A::ScrollDown),
@@ -202,11 +260,32 @@ pub fn action_for(ev: &KeyEvent) -> Option<Action> {
 
 /// Whether `action` can run now; `Err` says why not, in words for the help and the footer.
 pub fn availability(m: &Model, action: Action) -> Result<(), String> {
+    let read_only = || Err::<(), String>("read-only mode (--read-only)".into());
     match action {
         A::Refresh if m.frozen => Err("frozen: press f to resume first".into()),
-        A::RepoGc if m.info.read_only => Err("read-only mode (--read-only)".into()),
+        A::RepoGc if m.info.read_only => read_only(),
         A::RepoGc if !m.kubo_up() => Err("Kubo is not answering".into()),
         A::RepoGc if m.running(GC_ACTION) => Err("a garbage collection is running".into()),
+        A::DaemonStart | A::DaemonStop | A::DaemonRestart => daemon_action(m, action),
+        A::Follow if m.tab != Tab::Daemons => Err("only for the log on the Daemons tab (6)".into()),
+        A::Follow if m.log_follow => Err("already following the log".into()),
+        A::Acknowledge if m.info.read_only => read_only(),
+        A::Acknowledge => match m.selected_alert() {
+            _ if m.tab != Tab::Alerts => Err("select an alert on the Alerts tab (7)".into()),
+            None => Err("no alert selected".into()),
+            Some(a) if !a.is_firing() => Err("the selected alert is not firing yet".into()),
+            Some(a) if a.acknowledged => Err("the selected alert is already acknowledged".into()),
+            Some(_) => Ok(()),
+        },
+        A::PinAdd if m.info.read_only => read_only(),
+        A::PinAdd if !m.kubo_up() && !m.cluster_up() => {
+            Err("neither Kubo nor Cluster is answering".into())
+        }
+        A::Unpin if m.info.read_only => read_only(),
+        A::Unpin if m.tab != Tab::Pins => Err("select a pin on the Pins tab (8)".into()),
+        A::Unpin if m.selected_pin().is_none() => Err("no pin selected".into()),
+        A::Unpin if m.running(UNPIN_ACTION) => Err("an unpin is running".into()),
+        A::Wizard if m.info.read_only => read_only(),
         A::ZoomIn if m.zoom == 0 => Err(format!(
             "already at the shortest window ({})",
             crate::tui::convert::window_label(ZOOMS[0])
@@ -225,8 +304,42 @@ pub fn availability(m: &Model, action: Action) -> Result<(), String> {
     }
 }
 
+/// Start, stop and restart act on the daemon under the cursor of the Daemons tab.
+fn daemon_action(m: &Model, action: Action) -> Result<(), String> {
+    if m.info.read_only {
+        return Err("read-only mode (--read-only)".into());
+    }
+    if let Some(why) = &m.info.no_supervisor {
+        return Err(why.clone());
+    }
+    if m.tab != Tab::Daemons {
+        return Err("select a daemon on the Daemons tab (6)".into());
+    }
+    let Some(d) = m.selected_daemon() else {
+        return Err("no daemon selected".into());
+    };
+    if m.ops.iter().any(|o| {
+        o.state == super::model::OpState::Running
+            && o.action.starts_with("daemon.")
+            && o.target == d.name
+    }) {
+        return Err(format!("an action on {} is running", d.name));
+    }
+    let running = d.state.is_running() || d.state == DaemonState::Stopping;
+    match action {
+        A::DaemonStart if running => Err(format!("{} is already running", d.name)),
+        A::DaemonStop if !running && d.state != DaemonState::BackingOff => {
+            Err(format!("{} is not running", d.name))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The operation-history name of a repo GC.
-pub const GC_ACTION: &str = "repo gc";
+pub const GC_ACTION: &str = "repo.gc";
+/// ... of a pin and an unpin from the dashboard.
+pub const PIN_ACTION: &str = "pin.add";
+pub const UNPIN_ACTION: &str = "pin.remove";
 
 /// Footer entries for the normal mode: `(key, word)` for the enabled actions, in keymap order.
 pub fn footer(m: &Model) -> Vec<(&'static str, &'static str)> {

@@ -387,6 +387,33 @@ const HOST_NORMAL: &[Row] = &[
 
 const OPERATIONS: &[Row] = &[(fill(1), &[(List(ListKind::History), 1)])];
 
+const DAEMONS: &[Row] = &[
+    (len(6), &[(List(ListKind::Daemons), 1)]),
+    (fill(1), &[(List(ListKind::DaemonLog), 1)]),
+];
+
+const ALERTS_COMPACT: &[Row] = &[
+    (fill(1), &[(List(ListKind::ActiveAlerts), 1)]),
+    (fill(1), &[(List(ListKind::AlertLog), 1)]),
+];
+
+const ALERTS_NORMAL: &[Row] = &[
+    (fill(1), &[(Health, 1), (List(ListKind::ActiveAlerts), 3)]),
+    (fill(1), &[(List(ListKind::AlertLog), 1)]),
+];
+
+const PINS: &[Row] = &[
+    (
+        len(4),
+        &[
+            (Counter(Ct::KuboPins), 1),
+            (Counter(Ct::ClusterPins), 1),
+            (Bars(BarsKind::PinStatus), 2),
+        ],
+    ),
+    (fill(1), &[(List(ListKind::Pins), 1)]),
+];
+
 fn rows_for(tab: Tab, tier: Tier) -> &'static [Row] {
     match (tab, tier) {
         (Tab::Overview, Tier::Compact) => OVERVIEW_COMPACT,
@@ -399,6 +426,10 @@ fn rows_for(tab: Tab, tier: Tier) -> &'static [Row] {
         (Tab::Host, Tier::Compact) => HOST_COMPACT,
         (Tab::Host, _) => HOST_NORMAL,
         (Tab::Operations, _) => OPERATIONS,
+        (Tab::Daemons, _) => DAEMONS,
+        (Tab::Alerts, Tier::Compact) => ALERTS_COMPACT,
+        (Tab::Alerts, _) => ALERTS_NORMAL,
+        (Tab::Pins, _) => PINS,
     }
 }
 
@@ -511,24 +542,38 @@ pub fn panel_at(m: &Model, x: u16, y: u16) -> Option<Panel> {
         .map(|(p, _)| *p)
 }
 
-/// The tab labels on the tab bar: ` 1 Overview ` and where each starts and ends.
-pub fn tab_spans(tabs: Rect) -> Vec<(Tab, u16, u16)> {
+/// The tab labels on the tab bar: ` 1 Overview ` and where each starts and ends. Full
+/// titles when they fit, else short ones, else numbers only (the current tab keeps its title).
+pub fn tab_spans(tabs: Rect, current: Tab) -> Vec<(Tab, String, u16, u16)> {
+    let labels = |style: u8| -> Vec<String> {
+        Tab::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, t)| match style {
+                0 => format!(" {} {} ", i + 1, t.title()),
+                1 => format!(" {} {} ", i + 1, t.short_title()),
+                _ if *t == current => format!(" {} {} ", i + 1, t.short_title()),
+                _ => format!(" {} ", i + 1),
+            })
+            .collect()
+    };
+    let width = |ls: &[String]| ls.iter().map(|l| l.len() + 1).sum::<usize>();
+    let room = usize::from(tabs.width);
+    let chosen = (0..3)
+        .map(labels)
+        .find(|ls| width(ls) <= room)
+        .unwrap_or_else(|| labels(2));
     let mut x = tabs.x;
     Tab::ALL
         .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let w = u16::try_from(tab_label(i, *t).len()).unwrap_or(0);
-            let span = (*t, x, x.saturating_add(w));
+        .zip(chosen)
+        .map(|(t, label)| {
+            let w = u16::try_from(label.len()).unwrap_or(0);
+            let span = (*t, label, x, x.saturating_add(w));
             x = x.saturating_add(w + 1);
             span
         })
         .collect()
-}
-
-/// `[1 Overview]`: brackets keep the tab bar readable without colour.
-pub fn tab_label(i: usize, t: Tab) -> String {
-    format!(" {} {} ", i + 1, t.title())
 }
 
 /// The tab whose label is at a screen position.
@@ -537,8 +582,8 @@ pub fn tab_at(m: &Model, x: u16, y: u16) -> Option<Tab> {
     if y != tabs.y {
         return None;
     }
-    tab_spans(tabs)
+    tab_spans(tabs, m.tab)
         .into_iter()
-        .find(|(_, a, b)| (*a..*b).contains(&x))
+        .find(|(_, _, a, b)| (*a..*b).contains(&x))
         .map(|(t, ..)| t)
 }

@@ -7,9 +7,11 @@
 //! - `event_loop`: the one tokio loop; `terminal`: setup and restore; `theme`: colours.
 
 pub mod convert;
+pub mod effects;
 pub mod event_loop;
 pub mod keymap;
 pub mod layout;
+pub mod lists;
 pub mod model;
 pub mod notices;
 pub mod render;
@@ -36,6 +38,8 @@ pub struct Options {
     pub read_only: bool,
     pub ascii: bool,
     pub theme: Option<ThemeName>,
+    /// Stop the daemons this dashboard started when it ends.
+    pub stop_on_exit: bool,
 }
 
 /// Whether there is a terminal to draw on (stdin and stdout both terminals).
@@ -64,12 +68,27 @@ pub fn app_info(cfg: &Config, opts: &Options) -> AppInfo {
         log_dir: tilde(&cfg.state_dir.join("logs")),
         read_only: opts.read_only,
         version: concat!("ipfs-kit ", env!("CARGO_PKG_VERSION")).into(),
+        no_supervisor: None,
+        stop_on_exit: opts.stop_on_exit,
     }
 }
 
+/// What the dashboard runs beside the collector.
+#[derive(Default)]
+pub struct Services {
+    /// The supervisor of the local daemons; the dashboard runs it as a service (watching,
+    /// restarting crashes, the Daemons tab's actions).
+    pub supervisor: Option<crate::supervisor::manager::Supervisor>,
+    /// Why there is no supervisor, for the Daemons tab.
+    pub no_supervisor: Option<String>,
+    /// The operation history, shared with the collector and the supervisor.
+    pub ops: Option<crate::ophistory::OpHistory>,
+}
+
 /// Runs the dashboard on this terminal until quit or a signal; the terminal is restored on
-/// every way out.
-pub async fn run(cfg: &Config, opts: &Options) -> anyhow::Result<Exit> {
+/// every way out. Then the supervisor ends: the daemons this run started are stopped with
+/// `--stop-on-exit`, else they keep running (and are named on stderr).
+pub async fn run(cfg: &Config, opts: &Options, services: Services) -> anyhow::Result<Exit> {
     let theme = theme::from_env(opts.theme, opts.ascii);
     let mut empty = Snapshot::empty(
         cfg.kubo.api.endpoint.to_string(),
@@ -79,6 +98,40 @@ pub async fn run(cfg: &Config, opts: &Options) -> anyhow::Result<Exit> {
     // The retained window decides the widest zoom, which the charts open on.
     empty.history = std::sync::Arc::new(crate::series::History::new(cfg.history));
     let empty = std::sync::Arc::new(empty);
-    let model = Model::new(app_info(cfg, opts), theme, empty, (80, 24));
-    event_loop::run(cfg, model).await
+    let mut info = app_info(cfg, opts);
+    info.no_supervisor = services.no_supervisor.clone();
+    let model = Model::new(info, theme, empty, (80, 24));
+    let result = event_loop::run(cfg, model, services).await;
+    let (exit, service) = match result {
+        Ok(r) => r,
+        Err(e) => return Err(e),
+    };
+    if let Some(service) = service {
+        let started = service.shutdown(opts.stop_on_exit).await;
+        report_daemons(&started, opts.stop_on_exit);
+    }
+    Ok(exit)
+}
+
+/// Says what became of the daemons this run started.
+fn report_daemons(started: &[(String, Option<u32>)], stopped: bool) {
+    if started.is_empty() {
+        return;
+    }
+    let names: Vec<String> = started
+        .iter()
+        .map(|(n, pid)| match pid {
+            Some(p) => format!("{n} (pid {p})"),
+            None => n.clone(),
+        })
+        .collect();
+    if stopped {
+        eprintln!("ipfs-kit: stopped {} (--stop-on-exit)", names.join(", "));
+    } else {
+        eprintln!(
+            "ipfs-kit: left running: {}; the next ipfs-kit adopts them, \
+             `ipfs-kit daemon stop all` stops them",
+            names.join(", ")
+        );
+    }
 }

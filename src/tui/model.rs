@@ -18,15 +18,21 @@ pub enum Tab {
     Cluster,
     Host,
     Operations,
+    Daemons,
+    Alerts,
+    Pins,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Overview,
         Tab::Node,
         Tab::Cluster,
         Tab::Host,
         Tab::Operations,
+        Tab::Daemons,
+        Tab::Alerts,
+        Tab::Pins,
     ];
 
     pub fn index(self) -> usize {
@@ -40,6 +46,23 @@ impl Tab {
             Tab::Cluster => "Cluster",
             Tab::Host => "Host",
             Tab::Operations => "Operations",
+            Tab::Daemons => "Daemons",
+            Tab::Alerts => "Alerts",
+            Tab::Pins => "Pins",
+        }
+    }
+
+    /// The tab bar's label when the full titles do not fit.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Tab::Overview => "Over",
+            Tab::Node => "Node",
+            Tab::Cluster => "Clus",
+            Tab::Host => "Host",
+            Tab::Operations => "Ops",
+            Tab::Daemons => "Daem",
+            Tab::Alerts => "Alrt",
+            Tab::Pins => "Pins",
         }
     }
 
@@ -145,6 +168,26 @@ pub enum ListKind {
     Disks,
     /// Kubo and Cluster daemons found on the host.
     Processes,
+    /// Daemons of ipfs-kit's supervisor (selectable: start/stop/restart act on the cursor).
+    Daemons,
+    /// The selected daemon's log.
+    DaemonLog,
+    /// Alerts from the alert rules (selectable: `a` acknowledges the cursor's).
+    ActiveAlerts,
+    /// Alert events from `alerts.jsonl`, newest first.
+    AlertLog,
+    /// Pins (selectable: `u` unpins the cursor's).
+    Pins,
+}
+
+impl ListKind {
+    /// Lists with a cursor row that keys act on.
+    pub fn selectable(self) -> bool {
+        matches!(
+            self,
+            ListKind::Daemons | ListKind::ActiveAlerts | ListKind::Pins
+        )
+    }
 }
 
 /// One widget on a tab; focus, expansion and scrolling refer to these.
@@ -183,12 +226,104 @@ pub enum Overlay {
     Confirm(Confirm),
     /// Typing a filter; the text is `Model::filter`, applied as it is typed.
     Filter,
+    /// Typing a CID to pin; the text is `Model::input`.
+    PinPrompt,
+    /// Choosing which wizard to run.
+    WizardMenu,
 }
 
 /// Actions that ask first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Confirm {
     RepoGc,
+    Daemon { action: DaemonAction, name: String },
+    Unpin { cid: String },
+}
+
+/// What the daemon keys ask of the supervisor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DaemonAction {
+    Start,
+    Stop,
+    Restart,
+}
+
+impl DaemonAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DaemonAction::Start => "start",
+            DaemonAction::Stop => "stop",
+            DaemonAction::Restart => "restart",
+        }
+    }
+}
+
+/// The wizards the `w` key offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WizardChoice {
+    Backend,
+    Vfs,
+    Monitoring,
+}
+
+impl WizardChoice {
+    pub const ALL: [(char, WizardChoice, &'static str); 3] = [
+        (
+            'b',
+            WizardChoice::Backend,
+            "backend: a Kubo, Cluster, S3, path or pinning service",
+        ),
+        (
+            'v',
+            WizardChoice::Vfs,
+            "vfs: MFS mounts, replication and cache",
+        ),
+        (
+            'm',
+            WizardChoice::Monitoring,
+            "monitoring: intervals, alert thresholds, outputs",
+        ),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WizardChoice::Backend => "backend",
+            WizardChoice::Vfs => "vfs",
+            WizardChoice::Monitoring => "monitoring",
+        }
+    }
+}
+
+/// The tail of a daemon's log, as last read from its file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LogTail {
+    pub daemon: String,
+    pub path: String,
+    pub lines: Vec<String>,
+    /// Why it could not be read.
+    pub error: Option<String>,
+}
+
+/// One pin as the Pins tab lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PinRow {
+    pub cid: String,
+    pub name: String,
+    /// Cluster: the worst status over the peers (`pinned`, `pinning`, `pin_error`...);
+    /// Kubo: the pin type (`recursive`).
+    pub status: String,
+}
+
+/// The pin list, loaded when the Pins tab opens and after each pin change.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PinList {
+    /// `cluster` or `kubo`.
+    pub via: String,
+    pub pins: Vec<PinRow>,
+    /// More pins exist than were loaded.
+    pub truncated: bool,
+    pub error: Option<String>,
+    pub loading: bool,
 }
 
 /// How an operation of the dashboard ended (or that it has not yet).
@@ -209,6 +344,9 @@ pub struct OpEntry {
     pub target: String,
     pub state: OpState,
     pub duration_ms: Option<u64>,
+    /// Also written to the operation history file (so the Operations list shows it from
+    /// there, once).
+    pub recorded: bool,
 }
 
 /// Operation history kept in memory, newest first.
@@ -225,6 +363,11 @@ pub struct AppInfo {
     pub read_only: bool,
     /// `ipfs-kit x.y.z`.
     pub version: String,
+    /// Why daemons cannot be started from here (no supervisor: Kubo or Cluster not
+    /// installed); `None` when the supervisor runs.
+    pub no_supervisor: Option<String>,
+    /// Daemons this dashboard starts are stopped when it ends (`--stop-on-exit`).
+    pub stop_on_exit: bool,
 }
 
 /// Kubo bandwidth by (day, hour): the heat map's data, accumulated from the history rings as
@@ -325,7 +468,7 @@ pub struct Model {
     pub frozen: bool,
     pub tab: Tab,
     /// The focused panel of each tab; `None` is the tab's first panel.
-    pub focus: [Option<Panel>; 5],
+    pub focus: [Option<Panel>; Tab::ALL.len()],
     /// The focused panel fills the body.
     pub expanded: bool,
     pub overlay: Overlay,
@@ -338,6 +481,20 @@ pub struct Model {
     /// Newest first.
     pub ops: VecDeque<OpEntry>,
     pub next_op: u64,
+    /// The newest entries of the operation history file, newest first; `None` when this
+    /// run keeps no history file (then `ops` is all there is).
+    pub audit: Option<Vec<crate::ophistory::OpEntry>>,
+    /// Cursor row per selectable list (index into the filtered rows).
+    pub cursor: BTreeMap<ListKind, usize>,
+    /// The log of the daemon under the cursor.
+    pub log: Option<LogTail>,
+    /// The log view keeps to the newest line.
+    pub log_follow: bool,
+    pub pins: PinList,
+    /// Text typed into a prompt.
+    pub input: String,
+    /// First line of the help shown (it scrolls on small screens).
+    pub help_scroll: usize,
     pub activity: Activity,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
@@ -359,7 +516,7 @@ impl Model {
             pending: None,
             frozen: false,
             tab: Tab::Overview,
-            focus: [None; 5],
+            focus: [None; Tab::ALL.len()],
             expanded: false,
             overlay: Overlay::None,
             filter: String::new(),
@@ -367,6 +524,13 @@ impl Model {
             scroll: BTreeMap::new(),
             ops: VecDeque::new(),
             next_op: 1,
+            audit: None,
+            cursor: BTreeMap::new(),
+            log: None,
+            log_follow: true,
+            pins: PinList::default(),
+            input: String::new(),
+            help_scroll: 0,
             activity,
             size,
             flash: None,
@@ -394,6 +558,40 @@ impl Model {
         self.ops
             .iter()
             .any(|o| o.state == OpState::Running && o.action == action)
+    }
+
+    /// The daemon under the Daemons cursor.
+    pub fn selected_daemon(&self) -> Option<&crate::supervisor::status::DaemonStatus> {
+        let rows = crate::tui::lists::daemon_rows(self);
+        let i = self.cursor.get(&ListKind::Daemons).copied().unwrap_or(0);
+        rows.get(i).copied()
+    }
+
+    /// The alert under the Alerts cursor.
+    pub fn selected_alert(&self) -> Option<&crate::alerts::Alert> {
+        let rows = crate::tui::lists::active_alert_rows(self);
+        let i = self
+            .cursor
+            .get(&ListKind::ActiveAlerts)
+            .copied()
+            .unwrap_or(0);
+        rows.get(i).copied()
+    }
+
+    /// The pin under the Pins cursor.
+    pub fn selected_pin(&self) -> Option<&PinRow> {
+        let rows = crate::tui::lists::pin_rows(self);
+        let i = self.cursor.get(&ListKind::Pins).copied().unwrap_or(0);
+        rows.get(i).copied()
+    }
+
+    /// Cluster answered its last poll.
+    pub fn cluster_up(&self) -> bool {
+        use crate::model::SourceState;
+        matches!(
+            self.snap.cluster.state,
+            SourceState::Ok | SourceState::Degraded
+        )
     }
 
     /// Kubo answered its last poll.

@@ -18,7 +18,11 @@ pub fn for_tab(m: &Model, tab: Tab) -> Vec<Notice> {
         Tab::Node => (true, false, false),
         Tab::Cluster => (false, true, false),
         Tab::Host => (false, false, true),
-        Tab::Operations => (false, false, false),
+        Tab::Operations | Tab::Alerts | Tab::Pins => (false, false, false),
+        Tab::Daemons => {
+            out.extend(daemons_notice(m));
+            (false, false, false)
+        }
     };
     if kubo && let Some(n) = kubo_notice(m, &s.kubo) {
         out.push(n);
@@ -41,6 +45,35 @@ pub fn for_tab(m: &Model, tab: Tab) -> Vec<Notice> {
         ));
     }
     out
+}
+
+/// What the Daemons tab needs said: why nothing can be started, or that the node on screen
+/// is not one ipfs-kit runs.
+fn daemons_notice(m: &Model) -> Option<Notice> {
+    if let Some(why) = &m.info.no_supervisor {
+        return Some((
+            Level::Warning,
+            format!("Daemons cannot be run from here: {why}."),
+        ));
+    }
+    let kubo = m.snap.daemons.iter().find(|d| d.name == "kubo")?;
+    let watched = m.snap.kubo.endpoint.as_deref()?;
+    let same = kubo
+        .api
+        .as_deref()
+        .is_some_and(|a| a.trim_end_matches('/') == watched.trim_end_matches('/'));
+    if !same && !kubo.state.is_running() {
+        return Some((
+            Level::Info,
+            format!(
+                "The dashboard watches the Kubo at {watched}, which ipfs-kit does not run. \
+                 The daemons below are ipfs-kit's own (repo {}); set [supervisor] kubo_repo \
+                 in {} to supervise yours.",
+                kubo.dir, m.info.config_path
+            ),
+        ));
+    }
+    None
 }
 
 /// Why a call failed, without the address the sentence already names.

@@ -5,7 +5,7 @@ use ipfs_kit_widgets::{Draw, Level, Theme, format};
 use ratatui::{
     buffer::Buffer,
     layout::{Constraint, Layout, Rect},
-    style::Style,
+    style::{Modifier, Style},
     text::Line,
     widgets::{Block, Widget},
 };
@@ -33,6 +33,8 @@ pub struct TableView {
     pub empty: String,
     /// Columns cut in the middle (identifiers) rather than at the end.
     pub middle_cut: Vec<usize>,
+    /// The cursor row (index into `rows`), drawn reversed: reads without colour too.
+    pub selected: Option<usize>,
 }
 
 impl TableView {
@@ -130,15 +132,29 @@ impl Draw for TableView {
             }
             y += 1;
         }
-        for row in &self.rows[start..end.max(start)] {
+        for (n, row) in self.rows[start..end.max(start)].iter().enumerate() {
             if y >= inner.bottom() {
                 break;
             }
+            let cursor = self.selected == Some(start + n);
+            if cursor {
+                buf.set_style(
+                    Rect {
+                        y,
+                        height: 1,
+                        ..inner
+                    },
+                    Style::new().add_modifier(Modifier::REVERSED),
+                );
+            }
             for (i, (cell, r)) in row.cells.iter().zip(cols.iter()).enumerate() {
-                let style = match (i, row.level) {
+                let mut style = match (i, row.level) {
                     (0, Some(level)) => theme.level(level),
                     _ => Style::new(),
                 };
+                if cursor {
+                    style = style.add_modifier(Modifier::REVERSED);
+                }
                 let middle = self.middle_cut.contains(&i);
                 put_cut(buf, (r.x, y), cell, r.width, style, theme.ascii, middle);
             }

@@ -10,9 +10,12 @@ use crossterm::event::{
 };
 
 use super::convert;
-use super::keymap::{self, Action, GC_ACTION};
+use super::keymap::{self, Action, GC_ACTION, PIN_ACTION, UNPIN_ACTION};
 use super::layout::{self, Dir};
-use super::model::{Confirm, MAX_OPS, Model, OpEntry, OpState, Overlay, Tab};
+use super::model::{
+    Confirm, DaemonAction, ListKind, LogTail, MAX_OPS, Model, OpEntry, OpState, Overlay, Panel,
+    PinList, Tab, WizardChoice,
+};
 use crate::model::Snapshot;
 
 /// Everything that can happen to the dashboard.
@@ -36,6 +39,12 @@ pub enum Msg {
     },
     /// SIGTERM, SIGHUP or SIGINT.
     Signal(&'static str),
+    /// The pin list, loaded.
+    Pins(PinList),
+    /// The tail of a daemon's log, read (again) because it changed.
+    Log(LogTail),
+    /// The newest entries of the operation history file.
+    Audit(Vec<crate::ophistory::OpEntry>),
 }
 
 impl Msg {
@@ -66,16 +75,45 @@ pub enum Command {
     Stamp {
         op: u64,
     },
+    /// Start, stop or restart a supervised daemon, as op `op`.
+    Daemon {
+        op: u64,
+        action: DaemonAction,
+        name: String,
+    },
+    /// Pin `cid` (through Cluster when it answers, else Kubo), as op `op`.
+    Pin {
+        op: u64,
+        cid: String,
+    },
+    /// Unpin `cid`, as op `op`.
+    Unpin {
+        op: u64,
+        cid: String,
+    },
+    /// (Re)load the pin list.
+    LoadPins,
+    /// Read the tail of daemon `name`'s log at `path` if it changed since the last read.
+    LoadLog {
+        name: String,
+        path: String,
+    },
+    /// Mark an alert acknowledged (the collector records it).
+    Acknowledge {
+        id: String,
+    },
+    /// Step aside and run a wizard on the terminal, as op `op`.
+    Wizard {
+        op: u64,
+        kind: WizardChoice,
+    },
 }
 
 /// Applies one message. Sets `m.dirty` when the screen must be redrawn.
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(k) => key(m, k),
-        Msg::Mouse(ev) => {
-            mouse(m, ev);
-            Vec::new()
-        }
+        Msg::Mouse(ev) => mouse(m, ev),
         Msg::Resize(w, h) => {
             if m.size != (w, h) {
                 m.size = (w, h);
@@ -91,6 +129,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Command> {
             } else {
                 apply_snapshot(m, s);
             }
+            // A daemon's log is read again as it grows, while it is on screen.
+            if m.tab == Tab::Daemons && !m.frozen {
+                return load_log(m);
+            }
             Vec::new()
         }
         Msg::OpStarted { id, at } => {
@@ -101,7 +143,13 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::OpFinished { id, at, result } => {
+            let mut after = Vec::new();
             if let Some(op) = m.ops.iter_mut().find(|o| o.id == id) {
+                // A pin change shows in the pin list.
+                if op.action == PIN_ACTION || op.action == UNPIN_ACTION {
+                    m.pins.loading = true;
+                    after.push(Command::LoadPins);
+                }
                 op.duration_ms = op
                     .time
                     .map(|t| (at - t).num_milliseconds().max(0).unsigned_abs());
@@ -119,13 +167,60 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Command> {
                 }
                 m.dirty = true;
             }
-            Vec::new()
+            after
         }
         Msg::Signal(_) => {
             m.quit = true;
             vec![Command::Quit]
         }
+        Msg::Pins(list) => {
+            m.pins = list;
+            clamp_cursors(m);
+            m.dirty = true;
+            Vec::new()
+        }
+        Msg::Log(tail) => {
+            let selected = m.selected_daemon().map(|d| d.name.clone());
+            if selected.as_deref() == Some(tail.daemon.as_str()) && m.log.as_ref() != Some(&tail) {
+                m.log = Some(tail);
+                m.dirty = true;
+            }
+            Vec::new()
+        }
+        Msg::Audit(entries) => {
+            if m.audit.as_ref() != Some(&entries) {
+                m.audit = Some(entries);
+                m.dirty = true;
+            }
+            Vec::new()
+        }
     }
+}
+
+/// Keeps every cursor on a row after the lists changed.
+fn clamp_cursors(m: &mut Model) {
+    for kind in [ListKind::Daemons, ListKind::ActiveAlerts, ListKind::Pins] {
+        let len = convert::list_len(m, kind);
+        if let Some(c) = m.cursor.get_mut(&kind) {
+            *c = (*c).min(len.saturating_sub(1));
+        }
+    }
+}
+
+/// Asks for the selected daemon's log (the event loop skips an unchanged file).
+fn load_log(m: &mut Model) -> Vec<Command> {
+    let Some(d) = m.selected_daemon() else {
+        if m.log.take().is_some() {
+            m.dirty = true;
+        }
+        return Vec::new();
+    };
+    let (name, path) = (d.name.clone(), d.log.clone());
+    if m.log.as_ref().is_some_and(|l| l.daemon != name) {
+        m.log = None;
+        m.dirty = true;
+    }
+    vec![Command::LoadLog { name, path }]
 }
 
 fn apply_snapshot(m: &mut Model, s: Arc<Snapshot>) {
@@ -143,12 +238,15 @@ fn apply_snapshot(m: &mut Model, s: Arc<Snapshot>) {
     m.activity.absorb(&s);
     m.snap = s;
     m.zoom = m.zoom.min(m.max_zoom());
+    clamp_cursors(m);
     m.dirty = true;
 }
 
 fn new_op(m: &mut Model, action: &str, target: &str, state: OpState) -> u64 {
     let id = m.next_op;
     m.next_op += 1;
+    // View toggles stay in the session; actions on the node go to the history file too.
+    let recorded = !matches!(action, "refresh" | "freeze" | "resume");
     m.ops.push_front(OpEntry {
         id,
         time: None,
@@ -156,6 +254,7 @@ fn new_op(m: &mut Model, action: &str, target: &str, state: OpState) -> u64 {
         target: target.into(),
         state,
         duration_ms: None,
+        recorded,
     });
     m.ops.truncate(MAX_OPS);
     id
@@ -179,8 +278,17 @@ fn key(m: &mut Model, k: KeyEvent) -> Vec<Command> {
     }
     match m.overlay.clone() {
         Overlay::Help => {
+            let max = super::render::help_max_scroll(m);
+            let step = |by: isize, m: &mut Model| {
+                m.help_scroll = m.help_scroll.min(max).saturating_add_signed(by).min(max);
+                m.dirty = true;
+            };
             match k.code {
                 KeyCode::Esc | KeyCode::Char('?') => close_overlay(m),
+                KeyCode::Down | KeyCode::Char('j') => step(1, m),
+                KeyCode::Up | KeyCode::Char('k') => step(-1, m),
+                KeyCode::PageDown | KeyCode::Char(' ') => step(10, m),
+                KeyCode::PageUp => step(-10, m),
                 KeyCode::Char('q') => {
                     m.quit = true;
                     return vec![Command::Quit];
@@ -192,18 +300,7 @@ fn key(m: &mut Model, k: KeyEvent) -> Vec<Command> {
         Overlay::Confirm(what) => match k.code {
             KeyCode::Char('y' | 'Y') => {
                 close_overlay(m);
-                match what {
-                    Confirm::RepoGc => {
-                        let target = m.snap.kubo.endpoint.clone().unwrap_or_default();
-                        let op = new_op(
-                            m,
-                            GC_ACTION,
-                            &format!("Kubo repo at {target}"),
-                            OpState::Running,
-                        );
-                        vec![Command::RepoGc { op }]
-                    }
-                }
+                confirmed(m, what)
             }
             KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => {
                 close_overlay(m);
@@ -211,6 +308,58 @@ fn key(m: &mut Model, k: KeyEvent) -> Vec<Command> {
             }
             _ => Vec::new(),
         },
+        Overlay::PinPrompt => {
+            m.dirty = true;
+            match k.code {
+                KeyCode::Enter => match crate::pins::parse_cid(&m.input) {
+                    Ok(cid) => {
+                        close_overlay(m);
+                        m.input.clear();
+                        let op = new_op(m, PIN_ACTION, &cid, OpState::Running);
+                        return vec![Command::Pin { op, cid }];
+                    }
+                    Err(why) => m.flash = Some(why),
+                },
+                KeyCode::Esc => {
+                    m.input.clear();
+                    close_overlay(m);
+                }
+                KeyCode::Backspace => {
+                    m.input.pop();
+                }
+                KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    m.input.clear();
+                }
+                KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    m.input.push(c);
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+        Overlay::WizardMenu => {
+            let choice = WizardChoice::ALL
+                .iter()
+                .find(|(key, ..)| k.code == KeyCode::Char(*key))
+                .map(|(_, w, _)| *w);
+            match (choice, k.code) {
+                (Some(kind), _) => {
+                    close_overlay(m);
+                    let op = new_op(
+                        m,
+                        &format!("wizard.{}", kind.as_str()),
+                        "config",
+                        OpState::Running,
+                    );
+                    vec![Command::Wizard { op, kind }]
+                }
+                (None, KeyCode::Esc | KeyCode::Char('q')) => {
+                    close_overlay(m);
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            }
+        }
         Overlay::Filter => {
             match k.code {
                 KeyCode::Enter => close_overlay(m),
@@ -241,6 +390,35 @@ fn key(m: &mut Model, k: KeyEvent) -> Vec<Command> {
     }
 }
 
+/// What a confirmed action does.
+fn confirmed(m: &mut Model, what: Confirm) -> Vec<Command> {
+    match what {
+        Confirm::RepoGc => {
+            let target = m.snap.kubo.endpoint.clone().unwrap_or_default();
+            let op = new_op(
+                m,
+                GC_ACTION,
+                &format!("Kubo repo at {target}"),
+                OpState::Running,
+            );
+            vec![Command::RepoGc { op }]
+        }
+        Confirm::Daemon { action, name } => {
+            let op = new_op(
+                m,
+                &format!("daemon.{}", action.as_str()),
+                &name,
+                OpState::Running,
+            );
+            vec![Command::Daemon { op, action, name }]
+        }
+        Confirm::Unpin { cid } => {
+            let op = new_op(m, UNPIN_ACTION, &cid, OpState::Running);
+            vec![Command::Unpin { op, cid }]
+        }
+    }
+}
+
 fn close_overlay(m: &mut Model) {
     m.overlay = Overlay::None;
     m.dirty = true;
@@ -255,10 +433,10 @@ pub fn act(m: &mut Model, a: Action) -> Vec<Command> {
     }
     m.dirty = true;
     match a {
-        Action::NextTab => switch_tab(m, m.tab.next()),
-        Action::PrevTab => switch_tab(m, m.tab.prev()),
+        Action::NextTab => return switch_tab(m, m.tab.next()),
+        Action::PrevTab => return switch_tab(m, m.tab.prev()),
         Action::GoTab(n) => match Tab::from_number(n) {
-            Some(t) => switch_tab(m, t),
+            Some(t) => return switch_tab(m, t),
             None => {
                 m.flash = Some(format!(
                     "there is no tab {n} (tabs are 1-{})",
@@ -268,10 +446,13 @@ pub fn act(m: &mut Model, a: Action) -> Vec<Command> {
         },
         Action::FocusLeft => focus(m, Dir::Left),
         Action::FocusRight => focus(m, Dir::Right),
-        Action::FocusUp => focus(m, Dir::Up),
-        Action::FocusDown => focus(m, Dir::Down),
+        Action::FocusUp => return up_down(m, -1),
+        Action::FocusDown => return up_down(m, 1),
         Action::Expand => m.expanded = !m.expanded,
-        Action::Help => m.overlay = Overlay::Help,
+        Action::Help => {
+            m.help_scroll = 0;
+            m.overlay = Overlay::Help;
+        }
         Action::Filter => m.overlay = Overlay::Filter,
         Action::Freeze => {
             m.frozen = !m.frozen;
@@ -288,9 +469,44 @@ pub fn act(m: &mut Model, a: Action) -> Vec<Command> {
         Action::ZoomOut => m.zoom += 1,
         Action::Refresh => {
             let op = new_op(m, "refresh", "all sources", OpState::Running);
-            return vec![Command::Refresh { op }];
+            let mut cmds = vec![Command::Refresh { op }];
+            if m.tab == Tab::Pins {
+                m.pins.loading = true;
+                cmds.push(Command::LoadPins);
+            }
+            return cmds;
         }
         Action::RepoGc => m.overlay = Overlay::Confirm(Confirm::RepoGc),
+        Action::DaemonStart | Action::DaemonStop | Action::DaemonRestart => {
+            let action = match a {
+                Action::DaemonStart => DaemonAction::Start,
+                Action::DaemonStop => DaemonAction::Stop,
+                _ => DaemonAction::Restart,
+            };
+            if let Some(d) = m.selected_daemon() {
+                let name = d.name.clone();
+                m.overlay = Overlay::Confirm(Confirm::Daemon { action, name });
+            }
+        }
+        Action::Follow => m.log_follow = true,
+        Action::Acknowledge => {
+            if let Some(alert) = m.selected_alert() {
+                let (id, rule) = (alert.id.clone(), alert.rule.clone());
+                m.flash = Some(format!("acknowledged {rule}"));
+                return vec![Command::Acknowledge { id }];
+            }
+        }
+        Action::PinAdd => {
+            m.input.clear();
+            m.overlay = Overlay::PinPrompt;
+        }
+        Action::Unpin => {
+            if let Some(p) = m.selected_pin() {
+                let cid = p.cid.clone();
+                m.overlay = Overlay::Confirm(Confirm::Unpin { cid });
+            }
+        }
+        Action::Wizard => m.overlay = Overlay::WizardMenu,
         Action::ScrollUp => scroll(m, layout::focused(m), -page(m)),
         Action::ScrollDown => scroll(m, layout::focused(m), page(m)),
         Action::Close => {
@@ -321,9 +537,86 @@ fn describe(a: Action) -> &'static str {
         .map_or("that key", |b| b.help)
 }
 
-fn switch_tab(m: &mut Model, t: Tab) {
+/// Opens a tab; the Daemons tab reads the selected log, the Pins tab loads the pins.
+fn switch_tab(m: &mut Model, t: Tab) -> Vec<Command> {
     m.tab = t;
     m.expanded = false;
+    match t {
+        Tab::Daemons => load_log(m),
+        Tab::Pins if !m.pins.loading => {
+            m.pins.loading = true;
+            vec![Command::LoadPins]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Up and down: move the cursor of a focused list that has one (then focus at its top
+/// edge), scroll a focused log by a line, else move the focus.
+fn up_down(m: &mut Model, by: isize) -> Vec<Command> {
+    let p = layout::focused(m);
+    match p {
+        Panel::List(ListKind::DaemonLog) => {
+            scroll_log(m, by);
+            Vec::new()
+        }
+        Panel::List(kind) if kind.selectable() => {
+            let len = convert::list_len(m, kind);
+            let cur = m.cursor.get(&kind).copied().unwrap_or(0);
+            if (by < 0 && cur == 0) || (by > 0 && cur + 1 >= len) {
+                focus(m, if by < 0 { Dir::Up } else { Dir::Down });
+                return Vec::new();
+            }
+            let next = cur.saturating_add_signed(by).min(len.saturating_sub(1));
+            m.cursor.insert(kind, next);
+            keep_visible(m, kind, next);
+            if kind == ListKind::Daemons {
+                return load_log(m);
+            }
+            Vec::new()
+        }
+        _ => {
+            focus(m, if by < 0 { Dir::Up } else { Dir::Down });
+            Vec::new()
+        }
+    }
+}
+
+/// Scrolls a list so its cursor row is on screen.
+fn keep_visible(m: &mut Model, kind: ListKind, row: usize) {
+    let Some(area) = panel_area(m, Panel::List(kind)) else {
+        return;
+    };
+    let rows = super::table::TableView::visible_rows(area).max(1);
+    let off = m.scroll.get(&kind).copied().unwrap_or(0);
+    let off = if row < off {
+        row
+    } else if row >= off + rows {
+        row + 1 - rows
+    } else {
+        off
+    };
+    m.scroll.insert(kind, off);
+}
+
+fn panel_area(m: &Model, p: Panel) -> Option<ratatui::layout::Rect> {
+    layout::plan(m)
+        .panels()
+        .find(|(q, _)| *q == p)
+        .map(|(_, r)| *r)
+}
+
+/// Scrolls the log view; scrolling back stops following, reaching the end follows again.
+fn scroll_log(m: &mut Model, by: isize) {
+    let rows = panel_area(m, Panel::List(ListKind::DaemonLog))
+        .map_or(1, |r| usize::from(r.height.saturating_sub(2)).max(1));
+    let total = super::lists::log_lines(m).len();
+    let first = super::render::log_first_line(m, total, rows);
+    let last_page = total.saturating_sub(rows);
+    let next = first.saturating_add_signed(by).min(last_page);
+    m.log_follow = next >= last_page;
+    m.scroll.insert(ListKind::DaemonLog, next);
+    m.dirty = true;
 }
 
 fn focus(m: &mut Model, d: Dir) {
@@ -346,6 +639,10 @@ fn scroll(m: &mut Model, p: super::model::Panel, by: isize) {
     let Some(kind) = p.list() else {
         return;
     };
+    if kind == ListKind::DaemonLog {
+        scroll_log(m, by);
+        return;
+    }
     let len = convert::list_len(m, kind);
     let cur = m.scroll.get(&kind).copied().unwrap_or(0);
     let next = cur.saturating_add_signed(by).min(len.saturating_sub(1));
@@ -355,9 +652,9 @@ fn scroll(m: &mut Model, p: super::model::Panel, by: isize) {
     }
 }
 
-fn mouse(m: &mut Model, ev: MouseEvent) {
+fn mouse(m: &mut Model, ev: MouseEvent) -> Vec<Command> {
     if m.overlay != Overlay::None {
-        return;
+        return Vec::new();
     }
     match ev.kind {
         MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
@@ -372,8 +669,8 @@ fn mouse(m: &mut Model, ev: MouseEvent) {
         }
         MouseEventKind::Down(MouseButton::Left) => {
             if let Some(t) = layout::tab_at(m, ev.column, ev.row) {
-                switch_tab(m, t);
                 m.dirty = true;
+                return switch_tab(m, t);
             } else if let Some(p) = layout::panel_at(m, ev.column, ev.row)
                 && layout::focused(m) != p
             {
@@ -383,4 +680,5 @@ fn mouse(m: &mut Model, ev: MouseEvent) {
         }
         _ => {}
     }
+    Vec::new()
 }

@@ -313,6 +313,8 @@ pub fn info() -> AppInfo {
         log_dir: "~/.local/state/ipfs-kit/logs".into(),
         read_only: false,
         version: "ipfs-kit (test)".into(),
+        no_supervisor: None,
+        stop_on_exit: false,
     }
 }
 
@@ -328,14 +330,16 @@ pub fn model_with(snap: Snapshot, w: u16, h: u16, theme: Theme) -> Model {
         target: "all sources".into(),
         state: OpState::Ok,
         duration_ms: Some(180),
+        recorded: false,
     });
     m.ops.push_front(OpEntry {
         id: 902,
         time: Some(now() - chrono::Duration::seconds(40)),
-        action: "repo gc".into(),
+        action: "repo.gc".into(),
         target: "Kubo repo at http://127.0.0.1:5001: removed 12 blocks".into(),
         state: OpState::Ok,
         duration_ms: Some(2_400),
+        recorded: false,
     });
     m
 }

@@ -61,6 +61,14 @@ fn every_keymap_entry_is_covered_here() {
             "-",
             "r",
             "g",
+            "s",
+            "x",
+            "R",
+            "G / End",
+            "a",
+            "p",
+            "u",
+            "w",
             "PgUp / PgDn, wheel",
             "Esc",
             "q / Ctrl-C",
@@ -75,8 +83,12 @@ fn tab_and_shift_tab_cycle() {
     assert_eq!(m.tab, Tab::Node);
     assert!(m.dirty);
     key_mods(&mut m, KeyCode::BackTab, KeyModifiers::SHIFT);
-    key_mods(&mut m, KeyCode::BackTab, KeyModifiers::SHIFT);
-    assert_eq!(m.tab, Tab::Operations);
+    // Into the Pins tab: its list is loaded.
+    assert_eq!(
+        key_mods(&mut m, KeyCode::BackTab, KeyModifiers::SHIFT),
+        vec![Command::LoadPins]
+    );
+    assert_eq!(m.tab, Tab::Pins);
     key(&mut m, KeyCode::Tab);
     assert_eq!(m.tab, Tab::Overview);
 }
@@ -84,19 +96,20 @@ fn tab_and_shift_tab_cycle() {
 #[test]
 fn number_keys_pick_tabs() {
     let mut m = fresh();
-    for (c, tab) in ['1', '2', '3', '4', '5'].into_iter().zip(Tab::ALL) {
+    for (c, tab) in ['1', '2', '3', '4', '5', '6', '7', '8']
+        .into_iter()
+        .zip(Tab::ALL)
+    {
         ch(&mut m, c);
         assert_eq!(m.tab, tab);
     }
-    for c in ['6', '7', '8', '9'] {
-        ch(&mut m, c);
-        assert_eq!(m.tab, Tab::Operations, "{c} has no tab");
-        assert!(
-            m.flash.as_deref().unwrap_or("").contains("no tab"),
-            "{:?}",
-            m.flash
-        );
-    }
+    ch(&mut m, '9');
+    assert_eq!(m.tab, Tab::Pins, "9 has no tab");
+    assert!(
+        m.flash.as_deref().unwrap_or("").contains("no tab"),
+        "{:?}",
+        m.flash
+    );
     // The note goes with the next key.
     ch(&mut m, '1');
     assert_eq!(m.flash, None);
@@ -397,6 +410,7 @@ fn page_keys_scroll_the_focused_list_only() {
             target: format!("t{i}"),
             state: OpState::Ok,
             duration_ms: Some(1),
+            recorded: false,
         });
     }
     key(&mut m, KeyCode::PageDown);
@@ -500,6 +514,7 @@ fn mouse_wheel_scrolls_the_list_under_the_pointer_and_clicks_focus() {
             target: format!("t{i}"),
             state: OpState::Ok,
             duration_ms: None,
+            recorded: false,
         });
     }
     mouse(&mut m, MouseEventKind::ScrollDown, 50, 20);
@@ -511,8 +526,8 @@ fn mouse_wheel_scrolls_the_list_under_the_pointer_and_clicks_focus() {
     mouse(&mut m, MouseEventKind::Moved, 10, 10);
     assert!(!m.dirty);
     // A click on the tab bar switches tabs; a click on a panel focuses it.
-    let tabs = layout::tab_spans(layout::screen(layout::area(&m)).tabs);
-    let (_, x, _) = tabs[2];
+    let tabs = layout::tab_spans(layout::screen(layout::area(&m)).tabs, m.tab);
+    let (_, _, x, _) = tabs[2];
     mouse(&mut m, MouseEventKind::Down(MouseButton::Left), x + 1, 1);
     assert_eq!(m.tab, Tab::Cluster);
     let target = layout::plan(&m)

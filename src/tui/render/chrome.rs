@@ -129,11 +129,11 @@ fn short(id: &str, ascii: bool) -> String {
 
 pub fn tabs(m: &Model, area: Rect, buf: &mut Buffer) {
     let t = &m.theme;
-    for ((tab, x0, x1), i) in layout::tab_spans(area).into_iter().zip(0..) {
+    let spans = layout::tab_spans(area, m.tab);
+    for (tab, mut label, x0, x1) in spans.iter().cloned() {
         if x0 >= area.right() {
             break;
         }
-        let mut label = layout::tab_label(i, tab);
         let style = if tab == m.tab {
             // Brackets as well as reverse video, so the capture and NO_COLOR show it.
             label = format!("[{}]", label.trim());
@@ -151,7 +151,7 @@ pub fn tabs(m: &Model, area: Rect, buf: &mut Buffer) {
     if m.expanded {
         right = format!("expanded  {right}");
     }
-    let end = layout::tab_spans(area).last().map_or(area.x, |s| s.2);
+    let end = spans.last().map_or(area.x, |s| s.3);
     let w = u16::try_from(wfmt::width(&right)).unwrap_or(u16::MAX);
     if end + 2 + w <= area.right() {
         buf.set_stringn(area.right() - w, area.y, &right, usize::from(w), t.muted());
@@ -189,6 +189,13 @@ pub fn footer(m: &Model, area: Rect, buf: &mut Buffer) {
         }
         Overlay::Help => vec![("Esc", "close help".into()), ("q", "quit".into())],
         Overlay::Confirm(_) => vec![("y", "yes".into()), ("n/Esc", "no".into())],
+        Overlay::PinPrompt => vec![("Enter", "pin".into()), ("Esc", "cancel".into())],
+        Overlay::WizardMenu => vec![
+            ("b", "backend".into()),
+            ("v", "vfs".into()),
+            ("m", "monitoring".into()),
+            ("Esc", "cancel".into()),
+        ],
         Overlay::None => keymap::footer(m)
             .into_iter()
             .map(|(k, w)| (k, w.to_string()))

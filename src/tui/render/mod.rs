@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the Model into a ratatui Buffer.
 
 mod chrome;
+mod log;
 mod overlay;
 mod panels;
 
@@ -9,6 +10,9 @@ use ratatui::{buffer::Buffer, layout::Rect, style::Style};
 use super::layout::{self, MIN_SIZE};
 use super::model::{Model, Overlay};
 use super::notices;
+
+pub use log::first_line as log_first_line;
+pub use overlay::help_max_scroll;
 
 /// Draws the whole screen into `buf` (its area is the screen).
 pub fn render(m: &Model, buf: &mut Buffer) {
@@ -23,7 +27,9 @@ pub fn render(m: &Model, buf: &mut Buffer) {
         chrome::footer(m, screen.footer, buf);
         match &m.overlay {
             Overlay::Help => overlay::help(m, screen.body, buf),
-            Overlay::Confirm(c) => overlay::confirm(m, *c, screen.body, buf),
+            Overlay::Confirm(c) => overlay::confirm(m, c, screen.body, buf),
+            Overlay::PinPrompt => overlay::pin_prompt(m, screen.body, buf),
+            Overlay::WizardMenu => overlay::wizard_menu(m, screen.body, buf),
             Overlay::Filter | Overlay::None => {}
         }
     }

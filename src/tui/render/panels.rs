@@ -61,6 +61,7 @@ pub fn draw(m: &Model, p: Panel, area: Rect, buf: &mut Buffer, focused: bool) {
             cv::alert_view(m, kind).themed(t).render(area, buf);
         }
         Panel::List(ListKind::History) => cv::history_view(m).themed(t).render(area, buf),
+        Panel::List(ListKind::DaemonLog) => super::log::draw(m, area, buf),
         Panel::List(kind) => cv::table_view(m, kind).themed(t).render(area, buf),
     }
     if focused {
