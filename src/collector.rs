@@ -64,6 +64,9 @@ pub struct CollectorState {
     /// Where alert events and source state changes are kept (the running collector only).
     alert_log: Option<AlertHistory>,
     ops: Option<OpHistory>,
+    /// Supervised daemons ready at the last update, and whether one became ready since.
+    ready_daemons: std::collections::BTreeSet<String>,
+    wake_sources: bool,
 }
 
 impl CollectorState {
@@ -86,6 +89,8 @@ impl CollectorState {
             alerts: AlertEngine::new(cfg.alert_rules.clone(), context),
             alert_log: None,
             ops: None,
+            ready_daemons: std::collections::BTreeSet::new(),
+            wake_sources: false,
         }
     }
 
@@ -106,6 +111,12 @@ impl CollectorState {
         }
         self.ops = ops;
         warnings
+    }
+
+    /// Whether a supervised daemon became ready since the last call (sources should be
+    /// polled now).
+    pub fn take_wake(&mut self) -> bool {
+        std::mem::take(&mut self.wake_sources)
     }
 
     /// Facts from the supervisor for the `daemon.*` alert metrics.
@@ -201,6 +212,16 @@ impl CollectorState {
                         },
                     );
                 }
+                // A daemon that just became ready is polled at once, not after its source's
+                // backoff: the operator restarted it and wants to see it.
+                let ready: std::collections::BTreeSet<String> = d
+                    .iter()
+                    .filter(|s| s.state == DaemonState::Ready)
+                    .map(|s| s.name.clone())
+                    .collect();
+                self.wake_sources |= ready.difference(&self.ready_daemons).next().is_some()
+                    && !self.ready_daemons.is_empty();
+                self.ready_daemons = ready;
                 self.snap.daemons = d;
             }
             Update::Backends(mut b) => {
@@ -383,12 +404,16 @@ impl Collector {
 
         let snapshot_file = cfg.snapshot_file.clone();
         let mut last_written = None;
+        let wake = refresh.clone();
         tasks.push(tokio::spawn(async move {
             while let Some(update) = rx.recv().await {
                 state.apply(update);
                 // Coalesce a burst into one publication.
                 while let Ok(more) = rx.try_recv() {
                     state.apply(more);
+                }
+                if state.take_wake() {
+                    wake.notify_waiters();
                 }
                 let snap = state.snapshot();
                 if let Some(path) = &snapshot_file

@@ -18,6 +18,8 @@ pub struct LocalNode {
     supervisor: Supervisor,
     /// Daemons this run started (not adopted): only these are stopped afterwards.
     started: Vec<String>,
+    /// What the start did (started, adopted, moved ports), for the operation history.
+    pub events: Vec<crate::supervisor::manager::Event>,
 }
 
 impl LocalNode {
@@ -93,6 +95,7 @@ pub async fn start_local(
         root,
         supervisor,
         started,
+        events,
     })
 }
 

@@ -216,7 +216,12 @@ async fn dashboard(cfg: &mut config::Config, cli: &Cli) -> anyhow::Result<u8> {
     };
     if discovered && collect_once(cfg, cli.timeout).await.kubo.data.is_none() {
         match start_embedded(cfg).await {
-            Ok(node) => services.supervisor = Some(node.into_supervisor()),
+            Ok(node) => {
+                for e in &node.events {
+                    daemon_cmd::record_event(services.ops.as_ref(), e);
+                }
+                services.supervisor = Some(node.into_supervisor());
+            }
             // Still open: the dashboard says what is down and how to fix it.
             Err(e) => {
                 eprintln!("ipfs-kit: {e:#}");

@@ -5,120 +5,10 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use support::Harness;
-
-const PROMPT: &str = "kit-test$";
-static SESSIONS: AtomicUsize = AtomicUsize::new(0);
-
-/// A tmux server of our own with one 120x40 pane running a plain shell; killed on drop.
-struct Tmux {
-    socket: String,
-    dir: PathBuf,
-}
-
-impl Tmux {
-    /// `env`: the variables the pane's shell gets (and nothing else from this process).
-    fn start(dir: &Path, env: &[(String, String)]) -> Tmux {
-        let socket = format!(
-            "ipfs-kit-test-{}-{}",
-            std::process::id(),
-            SESSIONS.fetch_add(1, Ordering::SeqCst)
-        );
-        let t = Tmux {
-            socket,
-            dir: dir.to_path_buf(),
-        };
-        let mut args: Vec<String> = ["new-session", "-d", "-s", "kit", "-x", "120", "-y", "40"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        for (k, v) in env {
-            args.push("-e".into());
-            args.push(format!("{k}={v}"));
-        }
-        // bash does not take PS1 from the environment: an rc file sets it.
-        let rc = dir.join("tmux-test.bashrc");
-        std::fs::write(&rc, format!("PS1='{PROMPT} '\n")).expect("write rc file");
-        args.push(format!("bash --noprofile --rcfile {}", rc.display()));
-        let out = t.tmux(&args.iter().map(String::as_str).collect::<Vec<_>>());
-        assert!(
-            out.status.success(),
-            "tmux new-session failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        t.wait_for("the shell prompt", Duration::from_secs(10), |s| {
-            s.contains(PROMPT)
-        });
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        let mut c = Command::new("tmux");
-        c.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &self.dir)
-            .env("TERM", "xterm-256color")
-            .env("LANG", "C.UTF-8")
-            // -u: UTF-8 whatever the locale says, so the capture shows what was drawn.
-            .args(["-u", "-L", &self.socket, "-f", "/dev/null"])
-            .args(args);
-        match c.output() {
-            Ok(o) => o,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                panic!("tmux is missing: install tmux (apt-get install tmux)")
-            }
-            Err(e) => panic!("cannot run tmux: {e}"),
-        }
-    }
-
-    /// Types `text` and presses Enter.
-    fn line(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", "kit", "-l", text]);
-        self.tmux(&["send-keys", "-t", "kit", "Enter"]);
-    }
-
-    /// Sends tmux key names (`Escape`, `?`, `3`, `q`).
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "kit"];
-        args.extend_from_slice(keys);
-        self.tmux(&args);
-    }
-
-    /// The pane's text (`-e`: with escape sequences for colours and attributes).
-    fn capture(&self, escapes: bool) -> String {
-        let mut args = vec!["capture-pane", "-p", "-t", "kit"];
-        if escapes {
-            args.push("-e");
-        }
-        String::from_utf8_lossy(&self.tmux(&args).stdout).into_owned()
-    }
-
-    /// Polls the pane until `cond` holds; panics with the last screen after `timeout`.
-    fn wait_for(&self, what: &str, timeout: Duration, cond: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.capture(false);
-            if cond(&screen) {
-                return screen;
-            }
-            if start.elapsed() > timeout {
-                panic!("timed out after {timeout:?} waiting for {what}; screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        // Ends the pane's processes too (they get SIGHUP).
-        let _ = self.tmux(&["kill-server"]);
-    }
-}
+use support::tmux::{PROMPT, Tmux};
 
 /// The environment `Harness::ipfs_kit()` would give the binary, plus the binary's path.
 fn harness_env(h: &Harness) -> (String, Vec<(String, String)>) {
@@ -140,8 +30,12 @@ fn fast_pins_config(dir: &Path) -> PathBuf {
 
 /// `Pins      12 recursive` on the Node tab.
 fn pins_on_screen(screen: &str) -> Option<u64> {
-    let at = screen.find("Pins ")?;
-    let rest = screen[at + 5..].trim_start();
+    // The status widget's row (not the tab bar's `8 Pins`).
+    let line = screen
+        .lines()
+        .find(|l| l.contains("┃ Pins ") || l.contains("│ Pins "))?;
+    let at = line.find("Pins ")?;
+    let rest = line[at + 5..].trim_start();
     let digits: String = rest
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == ',')
@@ -268,7 +162,7 @@ fn dashboard_in_tmux_against_real_daemons() {
             && s.lines()
                 .any(|l| l.contains("refresh") && l.contains("✔ ok"))
             && s.lines()
-                .any(|l| l.contains("repo gc") && l.contains("removed") && l.contains("✔ ok"))
+                .any(|l| l.contains("repo.gc") && l.contains("removed") && l.contains("✔ ok"))
     });
 
     // Resize storms: tiny, huge, and back; the dashboard keeps drawing.
@@ -299,7 +193,7 @@ fn dashboard_in_tmux_against_real_daemons() {
     t.wait_for(
         "the dashboard at 120x40 again",
         Duration::from_secs(5),
-        |s| s.contains("[5 Operations]") && s.contains("repo gc"),
+        |s| s.contains("[5 Operations]") && s.contains("repo.gc"),
     );
 
     // `q` exits 0 and leaves the terminal as it found it.

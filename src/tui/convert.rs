@@ -753,12 +753,13 @@ pub fn history_view(m: &Model) -> HistoryView {
     };
     let (title, rows) = match &m.audit {
         // The history file holds the dashboard's recorded actions, the supervisor's events,
-        // source changes and what other ipfs-kit commands did; the session adds the rest.
+        // source changes and what other ipfs-kit commands did; the session adds the rest,
+        // and the actions still running (most are written to the file when they end).
         Some(audit) => {
             let mut rows: Vec<(Option<DateTime<Utc>>, OpRow)> = m
                 .ops
                 .iter()
-                .filter(|o| !o.recorded)
+                .filter(|o| !o.recorded || o.state == OpState::Running)
                 .map(session)
                 .chain(audit.iter().map(|e| (Some(e.timestamp), audit_row(e))))
                 .collect();
@@ -793,6 +794,7 @@ fn audit_row(e: &crate::ophistory::OpEntry) -> OpRow {
         .details
         .get("error")
         .or_else(|| e.details.get("message"))
+        .or_else(|| e.details.get("result"))
         .and_then(|v| v.as_str());
     if let Some(n) = note.filter(|n| !n.is_empty()) {
         target = if target.is_empty() {

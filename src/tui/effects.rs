@@ -116,18 +116,23 @@ impl Effects {
                 let api = self.cfg.kubo.api.clone();
                 let ops = self.ops.clone();
                 self.spawn_op(op, async move {
-                    let guard = ops.as_ref().map(|o| {
-                        o.start(
-                            NewOp::new(EventType::System, super::keymap::GC_ACTION)
-                                .resource("repo", api.endpoint.to_string()),
-                        )
-                    });
+                    let began = std::time::Instant::now();
                     let result = repo_gc(&api).await;
-                    if let Some(mut g) = guard {
-                        if let Ok(what) = &result {
-                            g.detail("result", what.clone());
-                        }
-                        let _ = g.finish(&result);
+                    // Written when done (the dashboard shows it running meanwhile).
+                    if let Some(ops) = ops {
+                        let mut entry = NewOp::new(EventType::System, super::keymap::GC_ACTION)
+                            .resource("repo", api.endpoint.to_string());
+                        let status = match &result {
+                            Ok(what) => {
+                                entry = entry.detail("result", what.clone());
+                                crate::ophistory::OpStatus::Ok
+                            }
+                            Err(e) => {
+                                entry = entry.detail("error", e.clone());
+                                crate::ophistory::OpStatus::Failed
+                            }
+                        };
+                        let _ = ops.record_timed(entry, status, began.elapsed());
                     }
                     result
                 });

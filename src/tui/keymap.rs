@@ -341,26 +341,37 @@ pub const GC_ACTION: &str = "repo.gc";
 pub const PIN_ACTION: &str = "pin.add";
 pub const UNPIN_ACTION: &str = "pin.remove";
 
-/// Footer entries for the normal mode: `(key, word)` for the enabled actions, in keymap order.
+/// Footer entries for the normal mode: `(key, word)` for the enabled actions: quit, help,
+/// Esc, the tab's own keys, then the rest in keymap order.
 pub fn footer(m: &Model) -> Vec<(&'static str, &'static str)> {
-    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    // Quit and help matter most when the footer is cut: put them first. Then the keys that
+    // act on the tab's selection, so a narrow footer still shows what this tab offers.
+    let rank = |a: Action| match a {
+        A::Quit => 0,
+        A::Help => 1,
+        A::DaemonStart
+        | A::DaemonStop
+        | A::DaemonRestart
+        | A::Follow
+        | A::Acknowledge
+        | A::Unpin => 3,
+        _ => 4,
+    };
+    let mut out: Vec<(u8, (&'static str, &'static str))> = Vec::new();
     if m.expanded || !m.filter.is_empty() {
-        out.push(("Esc", if m.expanded { "shrink" } else { "clear filter" }));
+        out.push((
+            2,
+            ("Esc", if m.expanded { "shrink" } else { "clear filter" }),
+        ));
     }
     out.extend(
         KEYMAP
             .iter()
             .filter(|b| availability(m, b.action()).is_ok())
-            .filter_map(|b| b.footer),
+            .filter_map(|b| b.footer.map(|f| (rank(b.action()), f))),
     );
-    // Quit and help matter most when the footer is cut: put them first.
-    out.sort_by_key(|(k, _)| match *k {
-        "q" => 0,
-        "?" => 1,
-        "Esc" => 2,
-        _ => 3,
-    });
-    out
+    out.sort_by_key(|(r, _)| *r);
+    out.into_iter().map(|(_, f)| f).collect()
 }
 
 /// Help lines: keys, description, and why it is disabled now (if it is).

@@ -404,7 +404,7 @@ const ALERTS_NORMAL: &[Row] = &[
 
 const PINS: &[Row] = &[
     (
-        len(4),
+        len(6),
         &[
             (Counter(Ct::KuboPins), 1),
             (Counter(Ct::ClusterPins), 1),

@@ -15,13 +15,10 @@ fn matches(m: &Model, fields: &[&str]) -> bool {
     f.is_empty() || fields.iter().any(|x| x.to_lowercase().contains(&f))
 }
 
-/// The supervisor's daemons that pass the filter.
+/// The supervisor's daemons. Not filtered: on the Daemons tab the filter searches the
+/// selected daemon's log, which must stay selected while it does.
 pub fn daemon_rows(m: &Model) -> Vec<&DaemonStatus> {
-    m.snap
-        .daemons
-        .iter()
-        .filter(|d| matches(m, &[&d.name, d.state.as_str(), &d.dir]))
-        .collect()
+    m.snap.daemons.iter().collect()
 }
 
 /// Alerts from the rules that pass the filter, most severe first (as the snapshot has them).
@@ -192,9 +189,8 @@ pub fn table(m: &Model, kind: ListKind) -> TableView {
                         level: Some(level),
                         cells: vec![
                             badge(level, word, ascii),
-                            e.at.with_timezone(&chrono::Local)
-                                .format("%m-%d %H:%M:%S")
-                                .to_string(),
+                            // UTC, as every other time on the dashboard.
+                            e.at.format("%m-%d %H:%M:%S").to_string(),
                             e.alert.severity.as_str().into(),
                             wfmt::duration(e.alert.duration_secs),
                             value(e.alert.peak),
@@ -270,6 +266,7 @@ pub fn table(m: &Model, kind: ListKind) -> TableView {
         }
         _ => (String::new(), Vec::new(), Vec::new(), 0, String::new()),
     };
+    let columns = fit_columns(columns, &rows);
     let selected = kind
         .selectable()
         .then(|| m.cursor.get(&kind).copied().unwrap_or(0))
@@ -279,7 +276,12 @@ pub fn table(m: &Model, kind: ListKind) -> TableView {
         columns,
         rows,
         total,
-        filter: m.filter.clone(),
+        // The Daemons list is not filtered (the filter is the log's there).
+        filter: if kind == ListKind::Daemons {
+            String::new()
+        } else {
+            m.filter.clone()
+        },
         offset: m.scroll.get(&kind).copied().unwrap_or(0),
         empty,
         middle_cut: if kind == ListKind::Pins {
@@ -289,6 +291,35 @@ pub fn table(m: &Model, kind: ListKind) -> TableView {
         },
         selected,
     }
+}
+
+/// Columns sized by what they hold: fixed-width ones no wider than their header and widest
+/// cell (at most the width given), and the rest sharing the room in proportion to their
+/// widest cell (up to 40), so the text columns get the room and are cut about evenly.
+fn fit_columns(
+    columns: Vec<(&'static str, Constraint)>,
+    rows: &[TableRow],
+) -> Vec<(&'static str, Constraint)> {
+    columns
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, c))| {
+            let widest = rows
+                .iter()
+                .filter_map(|r| r.cells.get(i))
+                .map(|cell| wfmt::width(cell))
+                .chain([wfmt::width(name)])
+                .max()
+                .unwrap_or(0);
+            let widest = u16::try_from(widest).unwrap_or(u16::MAX);
+            match c {
+                Constraint::Length(max) => (name, Constraint::Length(widest.min(max))),
+                // Capped, so one long message does not starve the other columns.
+                Constraint::Fill(_) => (name, Constraint::Fill(widest.clamp(1, 40))),
+                c => (name, c),
+            }
+        })
+        .collect()
 }
 
 /// The log lines the log view shows: all of them, or those containing the filter.

@@ -551,13 +551,18 @@ fn switch_tab(m: &mut Model, t: Tab) -> Vec<Command> {
     }
 }
 
-/// Up and down: move the cursor of a focused list that has one (then focus at its top
-/// edge), scroll a focused log by a line, else move the focus.
+/// Up and down: move the cursor of a focused list that has one (the focus at its edges),
+/// scroll a focused log by a line (the focus above its top), else move the focus.
 fn up_down(m: &mut Model, by: isize) -> Vec<Command> {
     let p = layout::focused(m);
     match p {
         Panel::List(ListKind::DaemonLog) => {
-            scroll_log(m, by);
+            // At the top of the log, up goes back to the daemons (focus is not trapped).
+            if by < 0 && log_view(m).0 == 0 {
+                focus(m, Dir::Up);
+            } else {
+                scroll_log(m, by);
+            }
             Vec::new()
         }
         Panel::List(kind) if kind.selectable() => {
@@ -606,13 +611,18 @@ fn panel_area(m: &Model, p: Panel) -> Option<ratatui::layout::Rect> {
         .map(|(_, r)| *r)
 }
 
-/// Scrolls the log view; scrolling back stops following, reaching the end follows again.
-fn scroll_log(m: &mut Model, by: isize) {
+/// The log view's first line shown and the first line of its last page.
+fn log_view(m: &Model) -> (usize, usize) {
     let rows = panel_area(m, Panel::List(ListKind::DaemonLog))
         .map_or(1, |r| usize::from(r.height.saturating_sub(2)).max(1));
     let total = super::lists::log_lines(m).len();
     let first = super::render::log_first_line(m, total, rows);
-    let last_page = total.saturating_sub(rows);
+    (first, total.saturating_sub(rows))
+}
+
+/// Scrolls the log view; scrolling back stops following, reaching the end follows again.
+fn scroll_log(m: &mut Model, by: isize) {
+    let (first, last_page) = log_view(m);
     let next = first.saturating_add_signed(by).min(last_page);
     m.log_follow = next >= last_page;
     m.scroll.insert(ListKind::DaemonLog, next);

@@ -347,3 +347,266 @@ pub fn model_with(snap: Snapshot, w: u16, h: u16, theme: Theme) -> Model {
 pub fn model(w: u16, h: u16) -> Model {
     model_with(snapshot(), w, h, Theme::default())
 }
+
+// --- Daemons, alerts and pins -------------------------------------------------------------
+
+use ipfs_kit::alerts::{Alert, AlertEvent, AlertEventKind, AlertState, Severity};
+use ipfs_kit::supervisor::status::{DaemonState, DaemonStatus, PortInfo};
+use ipfs_kit::tui::Tab;
+use ipfs_kit::tui::model::{LogTail, PinList, PinRow};
+
+/// A valid CIDv0 (the empty directory's).
+pub const CID_V0: &str = "QmYrSWPyteeWoStkpsYvMRXbx1AGnc1B7addpQERxnMo2T";
+pub const CID_PINNED: &str = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
+pub const CID_PINNING: &str = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+pub const CID_ERROR: &str = "bafybeihkoviema7g3gxyt6la7vd5ho32ictqbilu3wnlo3rs7ewhnp7lly";
+
+pub const KUBO_LOG: &str = "/home/ops/.local/state/ipfs-kit/logs/kubo.log";
+pub const CLUSTER_LOG: &str = "/home/ops/.local/state/ipfs-kit/logs/cluster.log";
+
+fn ports(list: &[(&str, u16)]) -> Vec<PortInfo> {
+    list.iter()
+        .map(|(n, p)| PortInfo {
+            name: (*n).into(),
+            port: *p,
+        })
+        .collect()
+}
+
+/// A ready Kubo (started by ipfs-kit an hour and a bit ago).
+pub fn kubo_daemon() -> DaemonStatus {
+    DaemonStatus {
+        name: "kubo".into(),
+        state: DaemonState::Ready,
+        pid: Some(4242),
+        adopted: false,
+        started_at: Some(now() - chrono::Duration::seconds(3_725)),
+        uptime_secs: Some(3_725),
+        restarts: 0,
+        last_exit: None,
+        last_exit_at: None,
+        ports: ports(&[("api", 5001), ("gateway", 8080), ("swarm", 4001)]),
+        api: Some("http://127.0.0.1:5001".into()),
+        dir: "/var/lib/ipfs/kubo".into(),
+        log: KUBO_LOG.into(),
+        message: None,
+    }
+}
+
+/// A Cluster that crashed twice and waits to restart.
+pub fn cluster_daemon() -> DaemonStatus {
+    DaemonStatus {
+        name: "cluster".into(),
+        state: DaemonState::BackingOff,
+        pid: None,
+        adopted: false,
+        started_at: None,
+        uptime_secs: None,
+        restarts: 2,
+        last_exit: Some("killed by SIGKILL".into()),
+        last_exit_at: Some(now() - chrono::Duration::seconds(30)),
+        ports: ports(&[("cluster", 9096), ("restapi", 9094)]),
+        api: Some("http://127.0.0.1:9094".into()),
+        dir: "/var/lib/ipfs/cluster".into(),
+        log: CLUSTER_LOG.into(),
+        message: Some("restarting in 4s".into()),
+    }
+}
+
+/// The supervisor's two daemons.
+pub fn daemons() -> Vec<DaemonStatus> {
+    vec![kubo_daemon(), cluster_daemon()]
+}
+
+/// The tail of Kubo's log: an earlier run, a start marker, and the current run.
+pub fn kubo_log() -> LogTail {
+    // Lines as Kubo v0.39.0 wrote them under ipfs-kit's supervisor (tabs as spaces, as the
+    // dashboard reads them), around a restart.
+    let lines = [
+        "Received interrupt signal, shutting down...",
+        "(Hit ctrl-c again to force-shutdown the daemon.)",
+        "--- ipfs-kit: kubo starting at 2026-11-21T10:57:55Z ---",
+        "Initializing daemon...",
+        "Kubo version: 0.39.0",
+        "Repo version: 18",
+        "System version: amd64/linux",
+        "Golang version: go1.26.8",
+        "PeerID: 12D3KooWSQBHUM3raBzRPYqRJ8GrnqkTHJUozTJpjsNnY2KKEase",
+        "Swarm listening on 127.0.0.1:34725 (TCP)",
+        "Swarm listening on [::1]:34725 (TCP)",
+        "Run 'ipfs id' to inspect announced and discovered multiaddrs of this node.",
+        "RPC API server listening on /ip4/127.0.0.1/tcp/5001",
+        "WebUI: http://127.0.0.1:5001/webui",
+        "Gateway server listening on /ip4/127.0.0.1/tcp/8080",
+        "Daemon is ready",
+        "2026-11-22T05:45:01.127Z ERROR cmd/ipfs kubo/daemon.go:743 failed to bootstrap (no peers found): consider updating Bootstrap or Peering section of your config",
+    ];
+    LogTail {
+        daemon: "kubo".into(),
+        path: KUBO_LOG.into(),
+        lines: lines.iter().map(|l| (*l).to_string()).collect(),
+        error: None,
+    }
+}
+
+/// The snapshot with the supervisor's daemons.
+pub fn snapshot_daemons() -> Snapshot {
+    let mut s = snapshot();
+    s.daemons = daemons();
+    s
+}
+
+/// The Daemons tab with Kubo selected and its log loaded.
+pub fn model_daemons(w: u16, h: u16, theme: Theme) -> Model {
+    let mut m = model_with(snapshot_daemons(), w, h, theme);
+    m.tab = Tab::Daemons;
+    m.log = Some(kubo_log());
+    m
+}
+
+fn alert(
+    rule: &str,
+    severity: Severity,
+    state: AlertState,
+    acknowledged: bool,
+    value: f64,
+    ago_secs: i64,
+    message: &str,
+) -> Alert {
+    let started = now() - chrono::Duration::seconds(ago_secs);
+    Alert {
+        id: format!("{rule}-{}", started.timestamp_millis()),
+        rule: rule.into(),
+        metric: rule.replace('_', "."),
+        severity,
+        state,
+        message: message.into(),
+        value: Some(value),
+        threshold: match severity {
+            Severity::Warning => 80.0,
+            Severity::Critical => 90.0,
+        },
+        peak: value + 2.0,
+        started_at: started,
+        fired_at: (state != AlertState::Pending).then(|| started + chrono::Duration::seconds(60)),
+        resolved_at: None,
+        acknowledged,
+        acknowledged_at: acknowledged.then(|| now() - chrono::Duration::seconds(20)),
+        duration_secs: ago_secs as u64,
+    }
+}
+
+/// A firing critical, an acknowledged warning and a pending warning, most severe first.
+pub fn alerts() -> Vec<Alert> {
+    vec![
+        alert(
+            "cpu_high",
+            Severity::Critical,
+            AlertState::Firing,
+            false,
+            95.0,
+            300,
+            "CPU at 95% (critical above 90%)",
+        ),
+        alert(
+            "memory_high",
+            Severity::Warning,
+            AlertState::Firing,
+            true,
+            85.0,
+            900,
+            "Memory at 85% (warning above 80%)",
+        ),
+        alert(
+            "repo_usage",
+            Severity::Warning,
+            AlertState::Pending,
+            false,
+            82.0,
+            30,
+            "Kubo repo at 82% of StorageMax (warning above 80%)",
+        ),
+    ]
+}
+
+/// Alert events, newest first: memory acknowledged, CPU fired, disk resolved, memory fired.
+pub fn alert_log() -> Vec<AlertEvent> {
+    let a = alerts();
+    let mut disk = alert(
+        "disk_full",
+        Severity::Warning,
+        AlertState::Resolved,
+        false,
+        88.0,
+        3_600,
+        "Disk / at 88% (warning above 85%)",
+    );
+    disk.resolved_at = Some(now() - chrono::Duration::seconds(1_800));
+    disk.duration_secs = 1_800;
+    vec![
+        AlertEvent {
+            at: now() - chrono::Duration::seconds(20),
+            kind: AlertEventKind::Acknowledged,
+            alert: a[1].clone(),
+        },
+        AlertEvent {
+            at: now() - chrono::Duration::seconds(240),
+            kind: AlertEventKind::Fired,
+            alert: a[0].clone(),
+        },
+        AlertEvent {
+            at: now() - chrono::Duration::seconds(1_800),
+            kind: AlertEventKind::Resolved,
+            alert: disk,
+        },
+        AlertEvent {
+            at: now() - chrono::Duration::seconds(840),
+            kind: AlertEventKind::Fired,
+            alert: a[1].clone(),
+        },
+    ]
+}
+
+/// The snapshot with alerts from the rules and their history.
+pub fn snapshot_alerts() -> Snapshot {
+    let mut s = snapshot();
+    s.alerts = alerts();
+    s.alert_log = Arc::new(alert_log());
+    s.health = Health::derive(&s, true);
+    s
+}
+
+/// The Alerts tab with the critical alert selected.
+pub fn model_alerts(w: u16, h: u16, theme: Theme) -> Model {
+    let mut m = model_with(snapshot_alerts(), w, h, theme);
+    m.tab = Tab::Alerts;
+    m
+}
+
+/// Three pins through Cluster: pinned, pinning and failed.
+pub fn pin_list() -> PinList {
+    let row = |cid: &str, name: &str, status: &str| PinRow {
+        cid: cid.into(),
+        name: name.into(),
+        status: status.into(),
+    };
+    PinList {
+        via: "cluster".into(),
+        pins: vec![
+            row(CID_PINNED, "website-2026-11", "pinned"),
+            row(CID_PINNING, "dataset/shard-0042", "pinning"),
+            row(CID_ERROR, "", "pin_error"),
+        ],
+        truncated: false,
+        error: None,
+        loading: false,
+    }
+}
+
+/// The Pins tab with the list loaded.
+pub fn model_pins(w: u16, h: u16, theme: Theme) -> Model {
+    let mut m = model_with(snapshot(), w, h, theme);
+    m.tab = Tab::Pins;
+    m.pins = pin_list();
+    m
+}

@@ -1,8 +1,10 @@
 //! The dashboard without a terminal: `update()` for every key, and every tab rendered through
 //! ratatui's TestBackend (insta snapshots of the text, Buffer assertions for colours).
 
+mod actions;
 mod fixtures;
 mod rendering;
+mod screens;
 mod update;
 
 use ipfs_kit::tui::{Model, render};

@@ -148,7 +148,7 @@ impl Columns {
         let status = if ascii { 13 } else { 10 };
         let mut c = Columns {
             time: widest(|r| &r.time, 19),
-            action: widest(|r| &r.action, 16),
+            action: widest(|r| &r.action, 18),
             status,
             took: 8,
         };
