@@ -4,10 +4,7 @@
 
 use std::sync::Arc;
 
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseButton, MouseEvent,
-    MouseEventKind,
-};
+use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ipfs_kit::ophistory::{EventType, OpEntry as AuditEntry, OpStatus as AuditStatus};
 use ipfs_kit::supervisor::status::DaemonState;
 use ipfs_kit::tui::convert;
@@ -25,26 +22,7 @@ use ratatui::layout::Rect;
 use crate::fixtures::{
     self, CID_PINNING, CID_V0, CLUSTER_LOG, KUBO_LOG, model_alerts, model_daemons, model_pins, now,
 };
-
-fn key_mods(m: &mut Model, code: KeyCode, modifiers: KeyModifiers) -> Vec<Command> {
-    update(
-        m,
-        Msg::Key(KeyEvent {
-            code,
-            modifiers,
-            kind: KeyEventKind::Press,
-            state: KeyEventState::NONE,
-        }),
-    )
-}
-
-fn key(m: &mut Model, code: KeyCode) -> Vec<Command> {
-    key_mods(m, code, KeyModifiers::NONE)
-}
-
-fn ch(m: &mut Model, c: char) -> Vec<Command> {
-    key(m, KeyCode::Char(c))
-}
+use crate::{ch, key, key_mods};
 
 fn typed(m: &mut Model, text: &str) {
     for c in text.chars() {

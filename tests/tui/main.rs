@@ -7,7 +7,8 @@ mod rendering;
 mod screens;
 mod update;
 
-use ipfs_kit::tui::{Model, render};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use ipfs_kit::tui::{Command, Model, Msg, render};
 use ratatui::{Terminal, backend::TestBackend, buffer::Buffer, layout::Rect};
 
 /// Draws the model on a test terminal of the model's size.
@@ -34,4 +35,25 @@ pub fn text(buf: &Buffer) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A key press through `update`.
+pub fn key_mods(m: &mut Model, code: KeyCode, modifiers: KeyModifiers) -> Vec<Command> {
+    ipfs_kit::tui::update(
+        m,
+        Msg::Key(KeyEvent {
+            code,
+            modifiers,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        }),
+    )
+}
+
+pub fn key(m: &mut Model, code: KeyCode) -> Vec<Command> {
+    key_mods(m, code, KeyModifiers::NONE)
+}
+
+pub fn ch(m: &mut Model, c: char) -> Vec<Command> {
+    key(m, KeyCode::Char(c))
 }

@@ -15,26 +15,7 @@ use ipfs_kit::tui::model::{
 use ipfs_kit::tui::{Command, Msg, Tab, update};
 
 use crate::fixtures::{self, model, now};
-
-fn key_mods(m: &mut Model, code: KeyCode, modifiers: KeyModifiers) -> Vec<Command> {
-    update(
-        m,
-        Msg::Key(KeyEvent {
-            code,
-            modifiers,
-            kind: KeyEventKind::Press,
-            state: KeyEventState::NONE,
-        }),
-    )
-}
-
-fn key(m: &mut Model, code: KeyCode) -> Vec<Command> {
-    key_mods(m, code, KeyModifiers::NONE)
-}
-
-fn ch(m: &mut Model, c: char) -> Vec<Command> {
-    key(m, KeyCode::Char(c))
-}
+use crate::{ch, key, key_mods};
 
 /// A model that was just drawn.
 fn fresh() -> Model {
