@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
-use tokio::time::{sleep, timeout};
+use tokio::time::{Instant, sleep_until, timeout};
 
 use crate::alerts::{AlertEngine, AlertHistory, Context};
 use crate::config::Config;
@@ -117,6 +117,24 @@ impl CollectorState {
     /// polled now).
     pub fn take_wake(&mut self) -> bool {
         std::mem::take(&mut self.wake_sources)
+    }
+
+    /// Whether `daemons` says what the snapshot already says, uptimes aside (they change
+    /// every second while a daemon runs).
+    fn same_daemons(&self, daemons: &[crate::supervisor::status::DaemonStatus]) -> bool {
+        let without_uptime = |d: &[crate::supervisor::status::DaemonStatus]| {
+            let d: Vec<_> = d
+                .iter()
+                .map(|s| crate::supervisor::status::DaemonStatus {
+                    uptime_secs: None,
+                    ..s.clone()
+                })
+                .collect();
+            serde_json::to_value(d).ok()
+        };
+        let old = &self.snap.daemons;
+        old.len() == daemons.len()
+            && without_uptime(old).is_some_and(|o| Some(o) == without_uptime(daemons))
     }
 
     /// Facts from the supervisor for the `daemon.*` alert metrics.
@@ -401,15 +419,29 @@ impl Collector {
         let control = tx.clone();
         let refresh = Arc::new(Notify::new());
         let mut tasks = Vec::new();
+        let origin = Instant::now();
 
         let snapshot_file = cfg.snapshot_file.clone();
         let mut last_written = None;
         let wake = refresh.clone();
         tasks.push(tokio::spawn(async move {
             while let Some(update) = rx.recv().await {
+                // Coalesce into one publication: a poll waits a moment for the rest of its
+                // tick (the sources poll on one grid and answer within milliseconds of each
+                // other); an acknowledgement goes out with whatever is already waiting.
+                let wait = match update {
+                    Update::Acknowledge(_) => Duration::ZERO,
+                    _ => COALESCE,
+                };
+                // The supervisor reports twice a second; a report that changes nothing but
+                // uptimes is kept for the next publication instead of making one.
+                let quiet = matches!(&update, Update::Daemons(d) if state.same_daemons(d));
                 state.apply(update);
-                // Coalesce a burst into one publication.
-                while let Ok(more) = rx.try_recv() {
+                if quiet {
+                    continue;
+                }
+                let until = Instant::now() + wait;
+                while let Ok(Some(more)) = tokio::time::timeout_at(until, rx.recv()).await {
                     state.apply(more);
                 }
                 if state.take_wake() {
@@ -429,12 +461,23 @@ impl Collector {
             }
         }));
 
-        tasks.push(spawn_host(cfg.host_interval, tx.clone(), refresh.clone()));
+        tasks.push(spawn_host(
+            origin,
+            cfg.host_interval,
+            tx.clone(),
+            refresh.clone(),
+        ));
 
+        // One HTTP client (connection pool, TLS set-up) for every source.
+        let client = sources_client(cfg).map_err(|e| e.to_string());
         let kubo_timeout = cfg.kubo.api.timeout;
-        let kubo = KuboSource::new(&cfg.kubo, kubo_timeout).map_err(|e| e.to_string());
+        let kubo = client
+            .as_ref()
+            .map(|c| KuboSource::with_client(c, &cfg.kubo, kubo_timeout))
+            .map_err(Clone::clone);
         tasks.push(spawn_loop(
             "kubo",
+            origin,
             cfg.kubo.api.interval,
             kubo_timeout,
             cfg.max_backoff,
@@ -452,9 +495,13 @@ impl Collector {
 
         if cfg.cluster.enabled {
             let cl_timeout = cfg.cluster.api.timeout;
-            let cluster = ClusterSource::new(&cfg.cluster, cl_timeout).map_err(|e| e.to_string());
+            let cluster = client
+                .as_ref()
+                .map(|c| ClusterSource::with_client(c, &cfg.cluster, cl_timeout))
+                .map_err(Clone::clone);
             tasks.push(spawn_loop(
                 "cluster",
+                origin,
                 cfg.cluster.api.interval,
                 cl_timeout,
                 cfg.max_backoff,
@@ -472,11 +519,14 @@ impl Collector {
         }
 
         if let Some(every) = cfg.vfs_interval
-            && let Ok(vfs) = VfsSource::new(&cfg.kubo, cfg.vfs.clone(), cfg.kubo.api.timeout)
+            && let Ok(client) = &client
+            && let vfs =
+                VfsSource::with_client(client, &cfg.kubo, cfg.vfs.clone(), cfg.kubo.api.timeout)
             && !vfs.is_empty()
         {
             let vfs = Arc::new(vfs);
             tasks.push(spawn_every(
+                origin,
                 every,
                 control.clone(),
                 refresh.clone(),
@@ -497,6 +547,7 @@ impl Collector {
         {
             let backends = Arc::new(backends);
             tasks.push(spawn_every(
+                origin,
                 every,
                 control.clone(),
                 refresh.clone(),
@@ -541,8 +592,35 @@ impl Drop for Collector {
     }
 }
 
+/// When a source that polls every `interval` polls next, `delay` (its interval, or longer
+/// while backing off) after a poll that ended `now`. Every source polls on the grid of whole
+/// intervals from one `origin`, rather than `delay` after its previous poll ended, so the
+/// polls of one tick land together and the dashboard draws them as one frame instead of one
+/// frame per source as their phases drift apart. At least half an interval passes after a
+/// poll, so a source slower than its interval is not polled back to back.
+fn next_poll(origin: Instant, interval: Duration, delay: Duration, now: Instant) -> Instant {
+    let earliest = now
+        .checked_add(delay.saturating_sub(interval / 2))
+        .unwrap_or(now);
+    grid_after(origin, interval, earliest)
+}
+
+/// The first instant after `t` on the grid of whole `period`s from `origin`.
+fn grid_after(origin: Instant, period: Duration, t: Instant) -> Instant {
+    if period.is_zero() {
+        return t;
+    }
+    let done = t.saturating_duration_since(origin).as_nanos() / period.as_nanos();
+    let n = u32::try_from(done.saturating_add(1)).unwrap_or(u32::MAX);
+    origin
+        .checked_add(period.saturating_mul(n))
+        .or_else(|| t.checked_add(period))
+        .unwrap_or(t)
+}
+
 /// Sends `make()`'s update every `every` (or on a refresh) until the collector goes away.
 fn spawn_every<F, Fut>(
+    origin: Instant,
     every: Duration,
     tx: mpsc::Sender<Update>,
     refresh: Arc<Notify>,
@@ -558,7 +636,7 @@ where
                 return;
             }
             tokio::select! {
-                _ = sleep(every) => {}
+                _ = sleep_until(next_poll(origin, every, every, Instant::now())) => {}
                 _ = refresh.notified() => {}
             }
         }
@@ -568,6 +646,7 @@ where
 #[allow(clippy::too_many_arguments)]
 fn spawn_loop<S, T, F, Fut>(
     name: &'static str,
+    origin: Instant,
     interval: Duration,
     call_timeout: Duration,
     max_backoff: Duration,
@@ -599,7 +678,7 @@ where
             }
             let delay = backoff(interval, failures, max_backoff);
             tokio::select! {
-                _ = sleep(delay) => {}
+                _ = sleep_until(next_poll(origin, interval, delay, Instant::now())) => {}
                 _ = refresh.notified() => {}
             }
         }
@@ -607,10 +686,12 @@ where
 }
 
 fn spawn_host(
+    origin: Instant,
     interval: Duration,
     tx: mpsc::Sender<Update>,
     refresh: Arc<Notify>,
 ) -> JoinHandle<()> {
+    let interval = interval.max(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL);
     tokio::spawn(async move {
         let mut sampler = match tokio::task::spawn_blocking(HostSampler::new).await {
             Ok(Ok(s)) => s,
@@ -628,10 +709,14 @@ fn spawn_host(
                 return;
             }
         };
-        // CPU use needs two readings at least 200 ms apart.
-        sleep(interval.max(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL)).await;
+        // CPU use is measured between two readings at least MINIMUM_CPU_UPDATE_INTERVAL apart.
+        let after = |reading: Instant| {
+            next_poll(origin, interval, interval, Instant::now())
+                .max(reading + sysinfo::MINIMUM_CPU_UPDATE_INTERVAL)
+        };
+        sleep_until(after(Instant::now())).await;
         loop {
-            let started = std::time::Instant::now();
+            let started = Instant::now();
             let joined = tokio::task::spawn_blocking(move || {
                 let stats = sampler.sample();
                 (sampler, stats)
@@ -655,11 +740,20 @@ fn spawn_host(
                 return;
             }
             tokio::select! {
-                _ = sleep(interval.max(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL)) => {}
+                _ = sleep_until(after(started)) => {}
                 _ = refresh.notified() => {}
             }
         }
     })
+}
+
+/// How long the merge task waits for the other sources of a tick before publishing.
+const COALESCE: Duration = Duration::from_millis(50);
+
+/// The client the Kubo, Cluster and VFS sources share.
+fn sources_client(cfg: &Config) -> Result<reqwest::Client, crate::sources::http::ApiError> {
+    let cluster = cfg.cluster.enabled.then_some(&cfg.cluster.api.endpoint);
+    crate::sources::http::client_for(std::iter::once(&cfg.kubo.api.endpoint).chain(cluster))
 }
 
 /// The snapshot file ([monitoring.outputs] snapshot_file) is rewritten at most this often.
@@ -702,7 +796,7 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
             std::thread::sleep(ONCE_CPU_WINDOW);
             Ok(s.sample())
         });
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         match timeout(deadline, sampled).await {
             Ok(Ok(Ok(stats))) => Poll::up(stats, Default::default(), started.elapsed()),
             Ok(Ok(Err(e))) => Poll::down(e, started.elapsed()),
@@ -710,11 +804,15 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
             Err(_) => Poll::down(timed_out("host"), deadline),
         }
     };
+    let client = sources_client(cfg);
     let kubo = async {
-        match KuboSource::new(&cfg.kubo, deadline).map(KuboSource::without_full_repo_stat) {
-            Ok(k) => timeout(deadline, k.poll())
-                .await
-                .unwrap_or_else(|_| Poll::down(timed_out("kubo"), deadline)),
+        match &client {
+            Ok(c) => {
+                let k = KuboSource::with_client(c, &cfg.kubo, deadline).without_full_repo_stat();
+                timeout(deadline, k.poll())
+                    .await
+                    .unwrap_or_else(|_| Poll::down(timed_out("kubo"), deadline))
+            }
             Err(e) => Poll::down(e.to_string(), Duration::ZERO),
         }
     };
@@ -722,20 +820,22 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
         if !cfg.cluster.enabled {
             return None;
         }
-        Some(match ClusterSource::new(&cfg.cluster, deadline) {
-            Ok(c) => timeout(deadline, c.poll())
-                .await
-                .unwrap_or_else(|_| Poll::down(timed_out("cluster"), deadline)),
+        Some(match &client {
+            Ok(c) => timeout(
+                deadline,
+                ClusterSource::with_client(c, &cfg.cluster, deadline).poll(),
+            )
+            .await
+            .unwrap_or_else(|_| Poll::down(timed_out("cluster"), deadline)),
             Err(e) => Poll::down(e.to_string(), Duration::ZERO),
         })
     };
     let vfs = async {
-        match VfsSource::new(&cfg.kubo, cfg.vfs.clone(), deadline) {
-            Ok(v) if !v.is_empty() && cfg.vfs_interval.is_some() => {
-                timeout(deadline, v.poll()).await.ok()
-            }
-            _ => None,
+        let v = VfsSource::with_client(client.as_ref().ok()?, &cfg.kubo, cfg.vfs.clone(), deadline);
+        if v.is_empty() || cfg.vfs_interval.is_none() {
+            return None;
         }
+        timeout(deadline, v.poll()).await.ok()
     };
     let backends = async {
         let b = BackendsSource::new(
@@ -766,6 +866,58 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn polls_stay_on_the_grid() {
+        let origin = Instant::now();
+        let s = Duration::from_secs(1);
+        let ms = Duration::from_millis;
+        let at = |t: Duration| origin + t;
+        // A quick poll: the next tick.
+        assert_eq!(next_poll(origin, s, s, origin), at(s));
+        assert_eq!(next_poll(origin, s, s, at(ms(1030))), at(2 * s));
+        // Backing off: `delay` later, still on the grid.
+        assert_eq!(next_poll(origin, s, 4 * s, at(ms(2020))), at(6 * s));
+        // A poll that overran skips the ticks it missed and rests at least half an interval.
+        assert_eq!(next_poll(origin, s, s, at(ms(3400))), at(4 * s));
+        assert_eq!(next_poll(origin, s, s, at(ms(3600))), at(5 * s));
+        // Another interval on the same grid.
+        assert_eq!(next_poll(origin, 2 * s, 2 * s, at(ms(10))), at(2 * s));
+        let t = at(ms(5));
+        assert_eq!(grid_after(origin, Duration::ZERO, t), t);
+    }
+
+    struct NoEnv;
+
+    impl crate::config::Env for NoEnv {
+        fn var(&self, _: &str) -> Option<String> {
+            None
+        }
+    }
+
+    #[test]
+    fn daemon_reports_that_change_only_uptimes_are_quiet() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let overrides = crate::config::Overrides {
+            state_dir: Some(dir.path().to_path_buf()),
+            ..Default::default()
+        };
+        let cfg = crate::config::load(&overrides, &NoEnv).expect("config");
+        let mut state = CollectorState::new(&cfg);
+        let report = |st: &str, uptime: u64| {
+            let d: crate::supervisor::status::DaemonStatus = serde_json::from_value(
+                serde_json::json!({"name": "kubo", "state": st, "pid": 7, "adopted": false,
+                    "uptime_secs": uptime, "restarts": 0, "ports": [], "dir": "d", "log": "l"}),
+            )
+            .expect("status");
+            vec![d]
+        };
+        assert!(!state.same_daemons(&report("ready", 1)));
+        state.apply(Update::Daemons(report("ready", 1)));
+        assert!(state.same_daemons(&report("ready", 2)));
+        assert!(!state.same_daemons(&report("crashed", 2)));
+        assert!(!state.same_daemons(&[]));
+    }
 
     #[test]
     fn backoff_doubles_and_caps() {

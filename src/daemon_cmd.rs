@@ -175,7 +175,18 @@ pub async fn restart(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8
 /// Exit 0 when every daemon asked about is ready, 1 when any is not, 2 when any failed.
 pub async fn status(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
     let statuses = match read_state(&cfg.state_dir) {
-        Some(st) => st.daemons,
+        // The file is rewritten on changes, not every second: uptimes are counted here.
+        Some(st) => st
+            .daemons
+            .into_iter()
+            .map(|mut d| {
+                d.uptime_secs = d
+                    .started_at
+                    .filter(|_| d.state.is_running())
+                    .map(|t| (Utc::now() - t).num_seconds().max(0).unsigned_abs());
+                d
+            })
+            .collect(),
         None => {
             let mut sup = supervisor(cfg)?;
             sup.resolve(which)?;

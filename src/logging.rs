@@ -5,6 +5,9 @@ use std::path::Path;
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
+/// Lines the log writer's queue holds before dropping.
+const LOG_QUEUE_LINES: usize = 1000;
+
 /// Starts file logging at `<state_dir>/logs/ipfs-kit.log` at `info`.
 pub fn init(state_dir: &Path) -> Option<WorkerGuard> {
     init_at(state_dir, "info")
@@ -17,7 +20,12 @@ pub fn init_at(state_dir: &Path, default_level: &str) -> Option<WorkerGuard> {
     let dir = state_dir.join("logs");
     std::fs::create_dir_all(&dir).ok()?;
     let appender = tracing_appender::rolling::never(&dir, "ipfs-kit.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The default queue pre-allocates room for 128,000 lines (~4 MiB resident); a
+    // dashboard logs a few lines a minute. Lines beyond the queue are dropped, not blocked on.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .lossy(true)
+        .finish(appender);
     let filter =
         EnvFilter::try_from_env("IPFS_KIT_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
     tracing_subscriber::fmt()

@@ -47,8 +47,11 @@ fn main() -> ExitCode {
             }
         };
     }
+    // One worker thread: the dashboard's loop runs on this thread (block_on), the
+    // collector's tasks on the worker and host sampling on the blocking pool. A second
+    // worker mostly added wake-ups between the two (more CPU, another malloc arena).
     let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(1)
         .enable_all()
         .build()
     {

@@ -1,36 +1,53 @@
-//! The IPFS Cluster source: `/id` is the liveness call; peers, allocations, alerts and
-//! free space each tick; per-peer pin status (expensive: it asks every peer's Kubo) cached.
+//! The IPFS Cluster source: `/id` is the liveness call; allocations and alerts each tick;
+//! peers and free space (slow to change) and per-peer pin status (expensive: it asks every
+//! peer's Kubo) cached.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use moka::future::Cache;
 use reqwest::Method;
 
 use super::cluster_api::{AlertResponse, IdResponse, MetricResponse, PeerLine, PinInfoLine};
-use super::http::{ApiError, HttpApi, decode};
+use super::http::{ApiError, HttpApi, client_for, decode};
+use super::ttl::TtlCell;
 use super::{CallErrors, Poll};
 use crate::config::ClusterConfig;
-use crate::model::{ClusterPeer, ClusterStats};
+use crate::model::{ClusterPeer, ClusterStats, PeerFreeSpace};
 
 /// At most this many peers are listed by name; all are counted.
 const MAX_LISTED_PEERS: usize = 256;
 
+/// How long the peer list and the free-space metrics are kept. Both change at Cluster's own
+/// pace (its peer monitor checks every 15 s and the disk informer sends a metric every 15 s,
+/// by default), and `/peers` makes Cluster ask every peer for its ID: asking each tick would
+/// mostly fetch the same answer.
+const PEERS_AND_FREESPACE_EVERY: Duration = Duration::from_secs(10);
+
 pub struct ClusterSource {
     api: HttpApi,
-    pin_status: Cache<(), Arc<BTreeMap<String, u64>>>,
+    pin_status: TtlCell<Arc<BTreeMap<String, u64>>>,
+    peers: TtlCell<Arc<(u64, Vec<ClusterPeer>)>>,
+    freespace: TtlCell<Arc<Vec<PeerFreeSpace>>>,
 }
 
 impl ClusterSource {
     pub fn new(cfg: &ClusterConfig, timeout: Duration) -> Result<Self, ApiError> {
-        Ok(ClusterSource {
-            api: HttpApi::new(&cfg.api.endpoint, cfg.api.auth.clone(), timeout)?,
-            pin_status: Cache::builder()
-                .max_capacity(1)
-                .time_to_live(cfg.pin_status_every)
-                .build(),
-        })
+        Ok(ClusterSource::with_client(
+            &client_for([&cfg.api.endpoint])?,
+            cfg,
+            timeout,
+        ))
+    }
+
+    /// As `new`, on a shared client (see `http::client_for`).
+    pub fn with_client(client: &reqwest::Client, cfg: &ClusterConfig, timeout: Duration) -> Self {
+        ClusterSource {
+            api: HttpApi::with_client(client, &cfg.api.endpoint, cfg.api.auth.clone(), timeout),
+            pin_status: TtlCell::new(cfg.pin_status_every),
+            peers: TtlCell::new(PEERS_AND_FREESPACE_EVERY),
+            freespace: TtlCell::new(PEERS_AND_FREESPACE_EVERY),
+        }
     }
 
     pub async fn poll(&self) -> Poll<ClusterStats> {
@@ -42,22 +59,31 @@ impl ClusterSource {
         let latency = started.elapsed();
 
         let (peers, allocations, status, alerts, freespace) = tokio::join!(
-            self.peers(),
+            self.peers
+                .get_or_try(async { self.peers().await.map(Arc::new) }),
             self.api
                 .ndjson_count(Method::GET, "allocations", &[("filter", "all")]),
             self.pin_status
-                .try_get_with((), async { self.pin_status_counts().await.map(Arc::new) }),
+                .get_or_try(async { self.pin_status_counts().await.map(Arc::new) }),
             self.api
                 .json::<Option<Vec<AlertResponse>>>(Method::GET, "health/alerts", &[]),
-            self.api.json::<Option<Vec<MetricResponse>>>(
-                Method::GET,
-                "monitor/metrics/freespace",
-                &[]
-            ),
+            self.freespace.get_or_try(async {
+                let metrics: Option<Vec<MetricResponse>> = self
+                    .api
+                    .json(Method::GET, "monitor/metrics/freespace", &[])
+                    .await?;
+                let free = metrics.unwrap_or_default().into_iter();
+                Ok::<_, ApiError>(Arc::new(
+                    free.filter_map(MetricResponse::into_freespace).collect(),
+                ))
+            }),
         );
 
         let mut errs = CallErrors::default();
-        let (peer_count, peers) = errs.take("peers", peers).unwrap_or_default();
+        let (peer_count, peers) = errs
+            .take("peers", peers)
+            .map(|p| (p.0, p.1.clone()))
+            .unwrap_or_default();
         let ipfs = id.ipfs.unwrap_or(super::cluster_api::IpfsId {
             id: None,
             error: String::new(),
@@ -81,11 +107,8 @@ impl ClusterSource {
                 .collect(),
             freespace: errs
                 .take("monitor/metrics/freespace", freespace)
-                .flatten()
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(MetricResponse::into_freespace)
-                .collect(),
+                .map(|f| f.to_vec())
+                .unwrap_or_default(),
         };
         if !id.error.is_empty() {
             errs.0.insert("id".to_string(), id.error);

@@ -1,10 +1,12 @@
 //! The host source: CPU, memory, load, disks, network rates and the Kubo/Cluster processes,
-//! from sysinfo. Sampling is synchronous (procfs reads), so callers run it on a blocking thread.
+//! from sysinfo and /proc/net/dev. Sampling is synchronous (procfs reads), so callers run it
+//! on a blocking thread.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::time::Instant;
 
-use sysinfo::{Disks, Networks, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
+use sysinfo::{DiskRefreshKind, Disks, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
 
 use crate::model::{DiskStats, HostStats, ProcessStats};
 
@@ -14,7 +16,8 @@ const MAX_DISKS: usize = 32;
 
 pub struct HostSampler {
     sys: System,
-    networks: Networks,
+    /// Byte counters per interface at the previous sample (from /proc/net/dev).
+    net: HashMap<String, (u64, u64)>,
     disks: Disks,
     last_net: Option<Instant>,
     /// Kubo/Cluster processes found by the last full scan; refreshed alone in between, as
@@ -23,31 +26,59 @@ pub struct HostSampler {
     samples: u32,
 }
 
-/// A full process scan (to find new daemons) every this many samples.
+/// A full process scan (to find new daemons) and a new list of mounts every this many samples.
 const FULL_SCAN_EVERY: u32 = 10;
+
+/// Only the space figures of disks are shown: no I/O counters (/proc/diskstats) or kind.
+fn disk_kind() -> DiskRefreshKind {
+    DiskRefreshKind::nothing().with_storage()
+}
+
+/// Received and transmitted byte counters per interface, from /proc/net/dev: one read for
+/// every interface, where sysinfo's Networks opens nine sysfs files per interface and asks
+/// netlink for addresses on each refresh.
+fn read_net_dev() -> HashMap<String, (u64, u64)> {
+    std::fs::read_to_string("/proc/net/dev")
+        .map(|text| parse_net_dev(&text))
+        .unwrap_or_default()
+}
+
+/// `  eth0: rx_bytes rx_packets … (8 receive fields) tx_bytes …`; the two header lines and
+/// anything malformed are skipped.
+fn parse_net_dev(text: &str) -> HashMap<String, (u64, u64)> {
+    text.lines()
+        .filter_map(|line| {
+            let (name, fields) = line.split_once(':')?;
+            let mut fields = fields.split_whitespace().map(|f| f.parse::<u64>().ok());
+            let rx = fields.next()??;
+            let tx = fields.nth(7)??;
+            Some((name.trim().to_string(), (rx, tx)))
+        })
+        .collect()
+}
 
 impl HostSampler {
     /// Creates the sampler and takes a first CPU/network reading, which rates are measured from.
     pub fn new() -> Result<Self, String> {
         let mut sys = System::new().map_err(|e| format!("cannot read system info: {e}"))?;
-        sys.refresh_cpu_all();
-        let networks = Networks::new_with_refreshed_list()
-            .map_err(|e| format!("cannot list network interfaces: {e}"))?;
-        let disks =
-            Disks::new_with_refreshed_list().map_err(|e| format!("cannot list disks: {e}"))?;
+        sys.refresh_cpu_usage();
+        let disks = Disks::new_with_refreshed_list_specifics(disk_kind())
+            .map_err(|e| format!("cannot list disks: {e}"))?;
         let mut me = HostSampler {
             sys,
-            networks,
+            net: read_net_dev(),
             disks,
             last_net: Some(Instant::now()),
             daemon_pids: Vec::new(),
             samples: 0,
         };
-        me.refresh_processes();
+        me.refresh_processes_and_disks();
         Ok(me)
     }
 
-    fn refresh_processes(&mut self) {
+    /// Refreshes the daemons' processes (every process on a full scan) and the disks' space
+    /// (the list of mounts too on a full scan).
+    fn refresh_processes_and_disks(&mut self) {
         let full = self.samples.is_multiple_of(FULL_SCAN_EVERY);
         self.samples = self.samples.wrapping_add(1);
         let which = if full {
@@ -55,10 +86,20 @@ impl HostSampler {
         } else {
             ProcessesToUpdate::Some(&self.daemon_pids)
         };
+        if full {
+            self.disks.refresh_specifics(true, disk_kind());
+        } else {
+            for disk in self.disks.iter_mut() {
+                disk.refresh_specifics(disk_kind());
+            }
+        }
         self.sys.refresh_processes_specifics(
             which,
             true,
+            // Without tasks: on Linux sysinfo would otherwise list every thread of every
+            // process as a process of its own (a Go daemon has dozens).
             ProcessRefreshKind::nothing()
+                .without_tasks()
                 .with_cpu()
                 .with_memory()
                 .with_cmd(UpdateKind::OnlyIfNotSet)
@@ -69,11 +110,11 @@ impl HostSampler {
     /// A new sample. CPU and network figures cover the time since the previous call, which
     /// should be at least `sysinfo::MINIMUM_CPU_UPDATE_INTERVAL` (200 ms) ago.
     pub fn sample(&mut self) -> HostStats {
-        self.sys.refresh_cpu_all();
+        // Usage only: the frequency part reads /proc/cpuinfo, which is slow and not shown.
+        self.sys.refresh_cpu_usage();
         self.sys.refresh_memory();
-        self.refresh_processes();
-        self.networks.refresh(true);
-        self.disks.refresh(true);
+        self.refresh_processes_and_disks();
+        let net = read_net_dev();
 
         let now = Instant::now();
         let elapsed = self
@@ -83,15 +124,18 @@ impl HostSampler {
         self.last_net = Some(now);
 
         let (mut rx, mut tx, mut rx_total, mut tx_total) = (0u64, 0u64, 0u64, 0u64);
-        for (name, data) in self.networks.iter() {
+        for (name, &(r, t)) in &net {
             if name == "lo" {
                 continue;
             }
-            rx += data.received();
-            tx += data.transmitted();
-            rx_total += data.total_received();
-            tx_total += data.total_transmitted();
+            // A new interface counts from this sample on; a reset counter gives zero.
+            let (r0, t0) = self.net.get(name).copied().unwrap_or((r, t));
+            rx = rx.saturating_add(r.saturating_sub(r0));
+            tx = tx.saturating_add(t.saturating_sub(t0));
+            rx_total = rx_total.saturating_add(r);
+            tx_total = tx_total.saturating_add(t);
         }
+        self.net = net;
         let rate = |bytes: u64| elapsed.map_or(0.0, |s| bytes as f64 / s);
 
         let load = System::load_average()
@@ -144,15 +188,29 @@ impl HostSampler {
         let mut out: Vec<ProcessStats> = Vec::new();
         let mut per_role = [0usize; 2];
         let mut procs: Vec<_> = self.sys.processes().values().collect();
-        procs.retain(|p| p.exists());
+        // Threads are never daemons of their own (sysinfo may list them as processes).
+        procs.retain(|p| p.exists() && p.thread_kind().is_none());
         procs.sort_by_key(|p| p.pid().as_u32());
         for p in procs {
-            let name = p.name().to_string_lossy();
-            let is_daemon = p.cmd().iter().any(|a| a == "daemon");
-            let role = match name.as_ref() {
-                "ipfs" if is_daemon => 0,
-                "ipfs-cluster-service" if is_daemon => 1,
-                _ => continue,
+            if !p.cmd().iter().any(|a| a == "daemon") {
+                continue;
+            }
+            // The kernel cuts a process name to 15 bytes ("ipfs-cluster-se"), so the program
+            // is also recognised by the file name of its executable or of argv[0].
+            let exe = p.exe().and_then(Path::file_name);
+            let argv0 = p.cmd().first().and_then(|a| Path::new(a).file_name());
+            let is = |program: &str| {
+                [Some(p.name()), exe, argv0]
+                    .into_iter()
+                    .flatten()
+                    .any(|n| n == program)
+            };
+            let (role, name) = if is("ipfs") {
+                (0, "ipfs")
+            } else if is("ipfs-cluster-service") {
+                (1, "ipfs-cluster-service")
+            } else {
+                continue;
             };
             if per_role[role] >= MAX_PROCS_PER_ROLE {
                 continue;
@@ -161,12 +219,42 @@ impl HostSampler {
             out.push(ProcessStats {
                 role: ["kubo", "cluster"][role].to_string(),
                 pid: p.pid().as_u32(),
-                name: name.into_owned(),
+                name: name.to_string(),
                 cpu_percent: p.cpu_usage(),
                 rss_bytes: p.memory(),
                 run_time_secs: p.run_time(),
             });
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn net_dev_counters() {
+        let text = "Inter-|   Receive                                                |  Transmit
+ face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+    lo:  123456     100    0    0    0     0          0         0   123456     100    0    0    0     0       0          0
+  eth0: 9876543   5000    0    0    0     0          0         0  1234567    4000    0    0    0     0       0          0
+  bad0: x
+";
+        let m = parse_net_dev(text);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m["lo"], (123_456, 123_456));
+        assert_eq!(m["eth0"], (9_876_543, 1_234_567));
+    }
+
+    #[test]
+    fn samples_this_host() {
+        let mut s = HostSampler::new().expect("sampler");
+        std::thread::sleep(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL);
+        let h = s.sample();
+        assert!(h.memory_total_bytes > 0);
+        assert!(!h.cpu_per_core.is_empty());
+        let pids: HashSet<u32> = h.processes.iter().map(|p| p.pid).collect();
+        assert_eq!(pids.len(), h.processes.len(), "a process listed twice");
     }
 }

@@ -40,6 +40,32 @@ pub struct HttpApi {
     client: reqwest::Client,
     base: Url,
     auth: Option<Auth>,
+    timeout: Duration,
+}
+
+/// Connections are given up after this long, or the request's timeout if shorter.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// An HTTP client for these endpoints; one serves them all (a client is a connection pool and
+/// TLS set-up, request timeouts are set per `HttpApi`). The system's CA certificates, which
+/// every TLS-capable client reads and parses from disk, are loaded only when one of the
+/// endpoints is https: Kubo's and Cluster's APIs are plain http on loopback as a rule.
+pub fn client_for<'a>(
+    endpoints: impl IntoIterator<Item = &'a Endpoint>,
+) -> Result<reqwest::Client, ApiError> {
+    let tls = endpoints.into_iter().any(|e| e.url().scheme() != "http");
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        // Kubo answers 403 to browser-like agents; say who we are.
+        .user_agent(concat!("ipfs-kit/", env!("CARGO_PKG_VERSION")));
+    if !tls {
+        // No trusted roots: a redirect to https fails verification instead of loading them.
+        builder = builder.tls_certs_only(std::iter::empty());
+    }
+    builder.build().map_err(|e| ApiError::Transport {
+        call: "client".into(),
+        reason: chain(&e),
+    })
 }
 
 impl HttpApi {
@@ -49,21 +75,27 @@ impl HttpApi {
         auth: Option<Auth>,
         timeout: Duration,
     ) -> Result<Self, ApiError> {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(3)))
-            // Kubo answers 403 to browser-like agents; say who we are.
-            .user_agent(concat!("ipfs-kit/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ApiError::Transport {
-                call: "client".into(),
-                reason: chain(&e),
-            })?;
-        Ok(HttpApi {
-            client,
+        Ok(HttpApi::with_client(
+            &client_for([endpoint])?,
+            endpoint,
+            auth,
+            timeout,
+        ))
+    }
+
+    /// As `new`, on a client made by `client_for` (shared, with its connection pool).
+    pub fn with_client(
+        client: &reqwest::Client,
+        endpoint: &Endpoint,
+        auth: Option<Auth>,
+        timeout: Duration,
+    ) -> Self {
+        HttpApi {
+            client: client.clone(),
             base: endpoint.url().clone(),
             auth,
-        })
+            timeout,
+        }
     }
 
     pub fn base(&self) -> &Url {
@@ -89,7 +121,10 @@ impl HttpApi {
         query: &[(&str, &str)],
     ) -> Result<Response, ApiError> {
         let call = path.to_string();
-        let mut req = self.client.request(method, self.url(path));
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .timeout(self.timeout);
         if !query.is_empty() {
             req = req.query(query);
         }

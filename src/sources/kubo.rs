@@ -1,46 +1,51 @@
 //! The Kubo source: one poll = `id` (the liveness call) plus the figures around it, each
-//! failing on its own. Slow or rarely-changing calls go through moka caches with a TTL.
+//! failing on its own. Slow or rarely-changing calls are cached with a TTL.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use moka::future::Cache;
 use reqwest::Method;
 use serde_json::Value;
 
-use super::http::{ApiError, HttpApi};
+use super::http::{ApiError, HttpApi, client_for};
 use super::kubo_api::{
     BitswapResponse, BwResponse, IdResponse, RepoStatResponse, SwarmPeersResponse, VersionResponse,
     provide_from_value,
 };
+use super::ttl::TtlCell;
 use super::{CallErrors, Poll};
 use crate::config::KuboConfig;
 use crate::model::KuboStats;
 
 pub struct KuboSource {
     api: HttpApi,
-    version: Cache<(), Arc<VersionResponse>>,
-    full_repo: Cache<(), Arc<RepoStatResponse>>,
-    pins: Cache<(), u64>,
-    provide: Cache<(), Arc<Value>>,
+    version: TtlCell<Arc<VersionResponse>>,
+    full_repo: TtlCell<Arc<RepoStatResponse>>,
+    pins: TtlCell<u64>,
+    provide: TtlCell<Arc<Value>>,
     /// The full `repo/stat` walks every block; one-shot runs skip it.
     full_repo_stat: bool,
 }
 
-fn ttl_cache<V: Clone + Send + Sync + 'static>(ttl: Duration) -> Cache<(), V> {
-    Cache::builder().max_capacity(1).time_to_live(ttl).build()
-}
-
 impl KuboSource {
     pub fn new(cfg: &KuboConfig, timeout: Duration) -> Result<Self, ApiError> {
-        Ok(KuboSource {
-            api: HttpApi::new(&cfg.api.endpoint, cfg.api.auth.clone(), timeout)?,
-            version: ttl_cache(Duration::from_secs(600)),
-            full_repo: ttl_cache(cfg.full_repo_stat_every),
-            pins: ttl_cache(cfg.pins_every),
-            provide: ttl_cache(Duration::from_secs(30)),
+        Ok(KuboSource::with_client(
+            &client_for([&cfg.api.endpoint])?,
+            cfg,
+            timeout,
+        ))
+    }
+
+    /// As `new`, on a shared client (see `http::client_for`).
+    pub fn with_client(client: &reqwest::Client, cfg: &KuboConfig, timeout: Duration) -> Self {
+        KuboSource {
+            api: HttpApi::with_client(client, &cfg.api.endpoint, cfg.api.auth.clone(), timeout),
+            version: TtlCell::new(Duration::from_secs(600)),
+            full_repo: TtlCell::new(cfg.full_repo_stat_every),
+            pins: TtlCell::new(cfg.pins_every),
+            provide: TtlCell::new(Duration::from_secs(30)),
             full_repo_stat: true,
-        })
+        }
     }
 
     /// Leaves out the block-walking full `repo/stat` (object count), for one-shot runs.
@@ -69,7 +74,7 @@ impl KuboSource {
 
         let (version, bw, repo, full, peers, pins, bitswap, provide) = tokio::join!(
             self.version
-                .try_get_with((), async { self.call("version", &[]).await.map(Arc::new) }),
+                .get_or_try(async { self.call("version", &[]).await.map(Arc::new) }),
             self.call::<BwResponse>("stats/bw", &[]),
             self.call::<RepoStatResponse>("repo/stat", &[("size-only", "true")]),
             async {
@@ -77,14 +82,12 @@ impl KuboSource {
                     return Ok(None);
                 }
                 self.full_repo
-                    .try_get_with((), async {
-                        self.call("repo/stat", &[]).await.map(Arc::new)
-                    })
+                    .get_or_try(async { self.call("repo/stat", &[]).await.map(Arc::new) })
                     .await
                     .map(Some)
             },
             self.call::<SwarmPeersResponse>("swarm/peers", &[]),
-            self.pins.try_get_with((), async {
+            self.pins.get_or_try(async {
                 self.api
                     .ndjson_count(
                         Method::POST,
@@ -94,9 +97,8 @@ impl KuboSource {
                     .await
             }),
             self.call::<BitswapResponse>("bitswap/stat", &[]),
-            self.provide.try_get_with((), async {
-                self.call("provide/stat", &[]).await.map(Arc::new)
-            }),
+            self.provide
+                .get_or_try(async { self.call("provide/stat", &[]).await.map(Arc::new) }),
         );
 
         let mut errs = CallErrors::default();

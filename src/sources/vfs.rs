@@ -7,7 +7,7 @@ use chrono::Utc;
 use reqwest::Method;
 use serde::Deserialize;
 
-use super::http::{ApiError, HttpApi};
+use super::http::{ApiError, HttpApi, client_for};
 use crate::config::KuboConfig;
 use crate::model::VfsMountStats;
 use ipfs_kit_wizards::VfsConfig;
@@ -36,10 +36,25 @@ impl VfsSource {
         mounts: impl IntoIterator<Item = (String, VfsConfig)>,
         timeout: Duration,
     ) -> Result<Self, ApiError> {
-        Ok(VfsSource {
-            api: HttpApi::new(&kubo.api.endpoint, kubo.api.auth.clone(), timeout)?,
+        Ok(VfsSource::with_client(
+            &client_for([&kubo.api.endpoint])?,
+            kubo,
+            mounts,
+            timeout,
+        ))
+    }
+
+    /// As `new`, on a shared client (see `http::client_for`).
+    pub fn with_client(
+        client: &reqwest::Client,
+        kubo: &KuboConfig,
+        mounts: impl IntoIterator<Item = (String, VfsConfig)>,
+        timeout: Duration,
+    ) -> Self {
+        VfsSource {
+            api: HttpApi::with_client(client, &kubo.api.endpoint, kubo.api.auth.clone(), timeout),
             mounts: mounts.into_iter().collect(),
-        })
+        }
     }
 
     pub fn is_empty(&self) -> bool {

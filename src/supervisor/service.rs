@@ -57,9 +57,21 @@ impl SupervisorService {
     ) -> Self {
         let (tx, mut rx) = mpsc::channel::<Msg>(16);
         let task = tokio::spawn(async move {
-            let publish = |sup: &Supervisor| {
+            // supervisor.json is rewritten when something other than uptimes changed (other
+            // ipfs-kit processes compute uptimes from `started_at`).
+            let mut written: Option<String> = None;
+            let mut publish = |sup: &Supervisor| {
                 let st = sup.status();
-                write_state(&state_dir, st.clone());
+                let key = serde_json::to_string(
+                    &st.iter()
+                        .map(|d| (d.state, d.pid, d.restarts, &d.last_exit, &d.api, &d.message))
+                        .collect::<Vec<_>>(),
+                )
+                .ok();
+                if key.is_none() || key != written {
+                    write_state(&state_dir, st.clone());
+                    written = key;
+                }
                 let _ = updates.try_send(Update::Daemons(st));
             };
             publish(&sup);

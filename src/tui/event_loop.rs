@@ -72,8 +72,8 @@ pub async fn run(
     let mut sighup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
     let mut sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
 
-    // The first frame (every source "waiting") goes out before the collector starts: building
-    // its HTTP clients reads the system's CA certificates, which takes tens of milliseconds.
+    // The first frame (every source "waiting") goes out before the collector starts, so
+    // nothing it sets up (clients, the first host sample) delays it.
     let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
     let size = guard
         .terminal
