@@ -125,9 +125,25 @@ fn dashboard_actions_on_the_embedded_node() {
     // The README's run command: no arguments, nothing configured.
     // stderr stays on the terminal: the wizard prompts there, and the exit note goes there.
     t.line(&format!("{bin}; echo EXIT=$?"));
-    t.wait_for("Kubo and Cluster up", SLOW, |s| {
-        s.contains("Kubo ✔ ok") && s.contains("Cluster ✔ ok")
-    });
+    let up = |s: &str| s.contains("Kubo ✔ ok") && s.contains("Cluster ✔ ok");
+    let deadline = std::time::Instant::now() + SLOW;
+    while !up(&t.capture(false)) {
+        if std::time::Instant::now() > deadline {
+            // What the embedded start said is on the main screen once the dashboard quits.
+            let dashboard = t.capture(false);
+            t.keys(&["q"]);
+            std::thread::sleep(Duration::from_secs(3));
+            let log =
+                std::fs::read_to_string(root.join("state/logs/ipfs-kit.log")).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(30).collect();
+            panic!(
+                "Kubo and Cluster not up after {SLOW:?}; dashboard:\n{dashboard}\nafter quit:\n{}\nipfs-kit.log (newest first):\n{}",
+                t.capture(false),
+                tail.join("\n")
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
 
     // Daemons tab: both supervised and ready; Kubo's log follows with a start marker.
     t.keys(&["6"]);
