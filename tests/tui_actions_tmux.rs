@@ -30,7 +30,18 @@ fn env_for(root: &Path) -> Vec<(String, String)> {
         // No api file there: discovery falls through to the embedded node.
         ("IPFS_PATH".into(), p("no-ipfs")),
         ("IPFS_TELEMETRY".into(), "off".into()),
+        // HOME is the test's, so the daemons are found where the test run found them.
+        ("IPFS_KIT_TOOLS_BIN".into(), tools_bin()),
     ]
+}
+
+/// The directory holding the Kubo and Cluster binaries the tests use.
+fn tools_bin() -> String {
+    support::tools()
+        .ipfs
+        .parent()
+        .map(|d| d.display().to_string())
+        .unwrap_or_default()
 }
 
 fn kit(root: &Path) -> Command {
@@ -228,7 +239,7 @@ fn dashboard_actions_on_the_embedded_node() {
     // Pin a CID with `p` (through Cluster), see it on the Pins tab, unpin it with `u`.
     let file = root.join("hello.txt");
     std::fs::write(&file, "ipfs-kit dashboard pin test\n").expect("write");
-    let add = Command::new("ipfs")
+    let add = Command::new(&support::tools().ipfs)
         .env("IPFS_PATH", root.join("state/node/kubo"))
         .args(["add", "-q", "--pin=false"])
         .arg(&file)
