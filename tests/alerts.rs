@@ -6,7 +6,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{Harness, run_json};
+use support::{Harness, NO_HOST_DISK_ALERT, run_json};
 
 fn alert<'a>(j: &'a serde_json::Value, rule: &str) -> Option<&'a serde_json::Value> {
     j["alerts"].as_array()?.iter().find(|a| a["rule"] == rule)
@@ -50,6 +50,7 @@ fn repo_use_warns_then_goes_critical_and_a_stopped_kubo_alerts() {
         repo.set_config_json("Datastore.StorageMax", "\"200KB\"")
             .expect("StorageMax");
     });
+    h.write_config(NO_HOST_DISK_ALERT);
     let pct = fill_to(&h, 80.0, "w");
     assert!(pct < 95.0, "overshot to {pct}%");
     let mut cmd = h.ipfs_kit();
@@ -84,13 +85,9 @@ fn repo_use_warns_then_goes_critical_and_a_stopped_kubo_alerts() {
 #[test]
 fn an_unfetchable_pin_is_counted_as_queued_and_alerted() {
     let h = Harness::full();
-    let cfg_dir = h.root().join("config/ipfs-kit");
-    std::fs::create_dir_all(&cfg_dir).expect("mkdir");
-    std::fs::write(
-        cfg_dir.join("config.toml"),
-        "[cluster]\npin_status_every = \"1s\"\n\n[[alerts.rules]]\nname = \"pins_stuck\"\nmetric = \"cluster.pins.queued\"\nop = \">\"\nwarning = 0\nmessage = \"{value} pin(s) not yet pinned\"\n",
-    )
-    .expect("config");
+    h.write_config(&format!(
+        "[cluster]\npin_status_every = \"1s\"\n\n[[alerts.rules]]\nname = \"pins_stuck\"\nmetric = \"cluster.pins.queued\"\nop = \">\"\nwarning = 0\nmessage = \"{{value}} pin(s) not yet pinned\"\n\n{NO_HOST_DISK_ALERT}"
+    ));
 
     // Content no node has: its CID is computed, never stored.
     let f = h.root().join("nowhere.txt");

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use ipfs_kit::collector::{Collector, Series};
 use ipfs_kit::config::{self, Overrides};
 use ipfs_kit::model::{Snapshot, SourceState};
-use support::{Harness, TestEnv, runtime};
+use support::{Harness, NO_HOST_DISK_ALERT, TestEnv, runtime};
 use tokio::sync::watch;
 
 async fn wait_for(
@@ -37,8 +37,13 @@ async fn wait_for(
 #[test]
 fn collector_tracks_a_daemon_going_down() {
     let mut h = Harness::full();
+    h.write_config(NO_HOST_DISK_ALERT);
     let env = TestEnv(vec![
         ("HOME", h.root().join("home").display().to_string()),
+        (
+            "XDG_CONFIG_HOME",
+            h.root().join("config").display().to_string(),
+        ),
         ("IPFS_KIT_KUBO_API", h.kubo_api.to_string()),
         (
             "IPFS_KIT_CLUSTER_API",

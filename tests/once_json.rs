@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{Harness, run_json};
+use support::{Harness, NO_HOST_DISK_ALERT, run_json};
 
 fn count_lines(s: &str) -> usize {
     s.lines().filter(|l| !l.trim().is_empty()).count()
@@ -13,6 +13,7 @@ fn count_lines(s: &str) -> usize {
 #[test]
 fn figures_match_the_daemons_own_tools() {
     let h = Harness::full();
+    h.write_config(NO_HOST_DISK_ALERT);
     let root = h.root().display().to_string();
 
     h.add_files(25, "kubo");
@@ -103,6 +104,7 @@ fn figures_match_the_daemons_own_tools() {
 #[test]
 fn kubo_down_is_critical_cluster_down_is_warning() {
     let mut h = Harness::full();
+    h.write_config(NO_HOST_DISK_ALERT);
 
     h.stop_cluster();
     let mut cmd = h.ipfs_kit();

@@ -8,7 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use support::{Harness, run_json};
+use support::{Harness, NO_HOST_DISK_ALERT, run_json};
 
 fn kit(root: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ipfs-kit"));
@@ -121,6 +121,8 @@ fn non_interactive_backend_with_template_set_dry_run_and_secrets() {
 #[test]
 fn a_vfs_mount_is_stat_ed_on_the_real_kubo() {
     let h = Harness::kubo();
+    // The wizards below add their sections to this file, keeping what it has.
+    h.write_config(NO_HOST_DISK_ALERT);
     h.ipfs(&["files", "mkdir", "-p", "/data"]);
     let f = h.root().join("payload.txt");
     std::fs::write(&f, "some bytes for the mount\n".repeat(100)).expect("write");

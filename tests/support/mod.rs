@@ -20,6 +20,12 @@ use ipfs_kit::supervisor::tools::Tools;
 
 const READY: Duration = Duration::from_secs(90);
 
+/// Turns off the alert on the test machine's own free disk space, for tests whose exit code
+/// or health must depend only on the daemons: a CI runner with under 10% free would
+/// otherwise report "degraded" (it did: 8.3% free).
+pub const NO_HOST_DISK_ALERT: &str =
+    "[[alerts.rules]]\nname = \"host_disk_free\"\nenabled = false\n";
+
 pub fn tools() -> Tools {
     match Tools::find() {
         Ok(t) => t,
@@ -142,6 +148,13 @@ impl Harness {
                     .to_string()
             })
             .collect()
+    }
+
+    /// Writes the config `ipfs_kit()` reads (`$XDG_CONFIG_HOME/ipfs-kit/config.toml`).
+    pub fn write_config(&self, text: &str) {
+        let dir = self.root().join("config/ipfs-kit");
+        std::fs::create_dir_all(&dir).expect("mkdir config dir");
+        std::fs::write(dir.join("config.toml"), text).expect("write config");
     }
 
     /// The `ipfs-kit` binary with the environment pointed at this harness, and no user config.
