@@ -22,7 +22,7 @@ use ratatui::layout::Rect;
 use crate::fixtures::{
     self, CID_PINNING, CID_V0, CLUSTER_LOG, KUBO_LOG, model_alerts, model_daemons, model_pins, now,
 };
-use crate::{ch, key, key_mods};
+use crate::{ch, key, key_mods, run_op};
 
 fn typed(m: &mut Model, text: &str) {
     for c in text.chars() {
@@ -453,21 +453,7 @@ fn x_asks_then_y_stops_the_selected_daemon() {
         );
     }
     // The outcome comes back as a message.
-    update(
-        &mut m,
-        Msg::OpStarted {
-            id: op.id,
-            at: now(),
-        },
-    );
-    update(
-        &mut m,
-        Msg::OpFinished {
-            id: op.id,
-            at: now() + chrono::Duration::milliseconds(1500),
-            result: Ok("kubo stopped".into()),
-        },
-    );
+    run_op(&mut m, op.id, 1500, Ok("kubo stopped"));
     assert_eq!(m.ops[0].state, OpState::Ok);
     assert_eq!(m.ops[0].duration_ms, Some(1500));
     assert_eq!(m.ops[0].target, "kubo: kubo stopped");
@@ -877,21 +863,7 @@ fn u_asks_then_unpins_the_selected_pin_and_the_list_reloads() {
     assert!(flash(&m).ends_with("an unpin is running"), "{}", flash(&m));
 
     // When it ends, the pin list is loaded again.
-    update(
-        &mut m,
-        Msg::OpStarted {
-            id: op.id,
-            at: now(),
-        },
-    );
-    let cmds = update(
-        &mut m,
-        Msg::OpFinished {
-            id: op.id,
-            at: now() + chrono::Duration::seconds(1),
-            result: Ok("through cluster".into()),
-        },
-    );
+    let cmds = run_op(&mut m, op.id, 1000, Ok("through cluster"));
     assert_eq!(cmds, vec![Command::LoadPins]);
     assert!(m.pins.loading);
     assert_eq!(m.ops[0].state, OpState::Ok);

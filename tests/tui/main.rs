@@ -57,3 +57,18 @@ pub fn key(m: &mut Model, code: KeyCode) -> Vec<Command> {
 pub fn ch(m: &mut Model, c: char) -> Vec<Command> {
     key(m, KeyCode::Char(c))
 }
+
+/// Operation `id` starts at the fixtures' `now()` and ends `ms` later with `result`; returns
+/// what the end asked for.
+pub fn run_op(m: &mut Model, id: u64, ms: i64, result: Result<&str, &str>) -> Vec<Command> {
+    let at = fixtures::now();
+    ipfs_kit::tui::update(m, Msg::OpStarted { id, at });
+    ipfs_kit::tui::update(
+        m,
+        Msg::OpFinished {
+            id,
+            at: at + chrono::Duration::milliseconds(ms),
+            result: result.map(str::to_string).map_err(str::to_string),
+        },
+    )
+}

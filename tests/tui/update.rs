@@ -15,7 +15,7 @@ use ipfs_kit::tui::model::{
 use ipfs_kit::tui::{Command, Msg, Tab, update};
 
 use crate::fixtures::{self, model, now};
-use crate::{ch, key, key_mods};
+use crate::{ch, key, key_mods, run_op};
 
 /// A model that was just drawn.
 fn fresh() -> Model {
@@ -332,21 +332,7 @@ fn g_asks_before_garbage_collecting() {
     ch(&mut m, 'g');
     assert_eq!(m.overlay, Overlay::None);
     assert!(m.flash.as_deref().unwrap_or("").contains("running"));
-    update(
-        &mut m,
-        Msg::OpStarted {
-            id: op.id,
-            at: now(),
-        },
-    );
-    update(
-        &mut m,
-        Msg::OpFinished {
-            id: op.id,
-            at: now() + chrono::Duration::seconds(2),
-            result: Ok("removed 3 blocks".into()),
-        },
-    );
+    run_op(&mut m, op.id, 2000, Ok("removed 3 blocks"));
     assert_eq!(m.ops[0].state, OpState::Ok);
     assert_eq!(m.ops[0].duration_ms, Some(2000));
     assert!(m.ops[0].target.ends_with("removed 3 blocks"));
