@@ -144,16 +144,13 @@ impl DaemonProcess {
 
     /// SIGTERM to the process group, SIGKILL after `grace`; waits for the exit.
     pub fn stop(&mut self, grace: Duration) -> Option<ExitStatus> {
-        if let Some(st) = self.exit_status() {
-            return Some(st);
-        }
-        let pgid = Pid::from_raw(self.child.id() as i32);
-        let _ = killpg(pgid, Signal::SIGTERM);
+        let pgid = match self.begin_stop() {
+            Ok(pgid) => pgid,
+            Err(st) => return Some(st),
+        };
         let deadline = Instant::now() + grace;
         while Instant::now() < deadline {
-            if let Some(st) = self.exit_status() {
-                // Children that ignored the signal go too.
-                let _ = killpg(pgid, Signal::SIGKILL);
+            if let Some(st) = self.stopped(pgid) {
                 return Some(st);
             }
             std::thread::sleep(Duration::from_millis(25));
@@ -165,20 +162,19 @@ impl DaemonProcess {
 
     /// As `stop`, without blocking the async runtime while it waits.
     pub async fn stop_async(&mut self, grace: Duration) -> Option<ExitStatus> {
-        if let Some(st) = self.exit_status() {
-            return Some(st);
-        }
-        let pgid = Pid::from_raw(self.child.id() as i32);
-        let _ = killpg(pgid, Signal::SIGTERM);
+        let pgid = match self.begin_stop() {
+            Ok(pgid) => pgid,
+            Err(st) => return Some(st),
+        };
         let deadline = Instant::now() + grace;
         while Instant::now() < deadline {
-            if let Some(st) = self.exit_status() {
-                let _ = killpg(pgid, Signal::SIGKILL);
+            if let Some(st) = self.stopped(pgid) {
                 return Some(st);
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         let _ = killpg(pgid, Signal::SIGKILL);
+        // SIGKILL takes effect at once; poll briefly rather than block the runtime in wait().
         for _ in 0..200 {
             if let Some(st) = self.exit_status() {
                 return Some(st);
@@ -187,6 +183,23 @@ impl DaemonProcess {
         }
         self.exited = self.child.wait().ok();
         self.exited
+    }
+
+    /// SIGTERM to the daemon's process group; `Err` with the status if it had already exited.
+    fn begin_stop(&mut self) -> Result<Pid, ExitStatus> {
+        if let Some(st) = self.exit_status() {
+            return Err(st);
+        }
+        let pgid = Pid::from_raw(self.child.id() as i32);
+        let _ = killpg(pgid, Signal::SIGTERM);
+        Ok(pgid)
+    }
+
+    /// The status once the daemon has exited; children that ignored the signal go too.
+    fn stopped(&mut self, pgid: Pid) -> Option<ExitStatus> {
+        let st = self.exit_status()?;
+        let _ = killpg(pgid, Signal::SIGKILL);
+        Some(st)
     }
 
     /// Lets the daemon outlive this handle.

@@ -302,18 +302,22 @@ fn message_box(
         put(buf, inner.x, y, &l, inner.width, Style::new(), t.ascii);
         y += 1;
     }
-    if y + 1 < inner.bottom() {
-        put(
-            buf,
-            inner.x,
-            y + 1,
-            last,
-            inner.width,
-            Style::new().add_modifier(Modifier::BOLD),
-            t.ascii,
-        );
-    }
+    footnote(
+        buf,
+        inner,
+        y,
+        last,
+        Style::new().add_modifier(Modifier::BOLD),
+        t.ascii,
+    );
     inner
+}
+
+/// A line after a blank one below row `y`, when the box has room for it.
+fn footnote(buf: &mut Buffer, inner: Rect, y: u16, text: &str, style: Style, ascii: bool) {
+    if y + 1 < inner.bottom() {
+        put(buf, inner.x, y + 1, text, inner.width, style, ascii);
+    }
 }
 
 /// The CID prompt of `p`.
@@ -395,15 +399,12 @@ pub fn wizard_menu(m: &Model, body: Rect, buf: &mut Buffer) {
         );
         y += 1;
     }
-    if y + 1 < inner.bottom() {
-        put(
-            buf,
-            inner.x,
-            y + 1,
-            "The dashboard steps aside while the wizard runs.",
-            inner.width,
-            t.muted(),
-            t.ascii,
-        );
-    }
+    footnote(
+        buf,
+        inner,
+        y,
+        "The dashboard steps aside while the wizard runs.",
+        t.muted(),
+        t.ascii,
+    );
 }
