@@ -31,7 +31,7 @@ impl ClusterDir {
         &self.path
     }
 
-    fn service_json(&self) -> PathBuf {
+    pub fn service_json(&self) -> PathBuf {
         self.path.join("service.json")
     }
 

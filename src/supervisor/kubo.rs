@@ -33,7 +33,12 @@ impl KuboRepo {
     }
 
     pub fn is_initialized(&self) -> bool {
-        self.path.join("config").is_file()
+        self.config_file().is_file()
+    }
+
+    /// The repo's `config` file.
+    pub fn config_file(&self) -> PathBuf {
+        self.path.join("config")
     }
 
     /// `ipfs init --profile=<profiles>`.
@@ -56,7 +61,7 @@ impl KuboRepo {
     /// The repo's config, checked before a start so a corrupt file is reported by name
     /// (and left as it is) instead of as a daemon crash.
     pub fn read_config(&self) -> Result<serde_json::Value, LaunchError> {
-        let file = self.path.join("config");
+        let file = self.config_file();
         let text = std::fs::read_to_string(&file)
             .map_err(|e| LaunchError::io(format!("cannot read {}", file.display()), e))?;
         serde_json::from_str(&text).map_err(|e| LaunchError::BadFile {

@@ -2,7 +2,8 @@
 //! with backoff within a budget, notices a Cluster waiting on a dead Kubo, and stops them.
 //! Used by `ipfs-kit daemon …`, `ipfs-kit supervise` and the dashboard.
 
-use std::time::{Duration, Instant};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
 
 use chrono::{DateTime, Utc};
 use nix::sys::signal::{Signal, kill, killpg};
@@ -77,7 +78,13 @@ struct Managed {
     retry_at: Option<Instant>,
     api: Option<Endpoint>,
     message: Option<String>,
+    /// Listen ports read from the config file, and that file's mtime: `status()` runs every
+    /// 500 ms, the file changes only on init or a port fix.
+    ports: Mutex<Option<(SystemTime, Ports)>>,
 }
+
+/// (name, port) pairs, e.g. ("api", 5001).
+type Ports = Vec<(String, u16)>;
 
 impl Managed {
     fn new(spec: DaemonSpec) -> Self {
@@ -96,6 +103,7 @@ impl Managed {
             retry_at: None,
             api: None,
             message: None,
+            ports: Mutex::new(None),
         }
     }
 
@@ -664,11 +672,7 @@ impl Supervisor {
         self.daemons
             .iter()
             .map(|m| {
-                let ports = match &m.spec.kind {
-                    Kind::Kubo => self.kubo_repo(&m.spec).listen_ports().unwrap_or_default(),
-                    Kind::Cluster => self.cluster_dir(&m.spec).listen_ports().unwrap_or_default(),
-                    Kind::Generic(_) => Vec::new(),
-                };
+                let ports = self.listen_ports(m);
                 DaemonStatus {
                     name: m.spec.name.clone(),
                     state: m.state,
@@ -693,6 +697,29 @@ impl Supervisor {
                 }
             })
             .collect()
+    }
+
+    /// The ports in `m`'s config file, reread only when the file's mtime changed.
+    fn listen_ports(&self, m: &Managed) -> Vec<(String, u16)> {
+        let file = match &m.spec.kind {
+            Kind::Kubo => self.kubo_repo(&m.spec).config_file(),
+            Kind::Cluster => self.cluster_dir(&m.spec).service_json(),
+            Kind::Generic(_) => return Vec::new(),
+        };
+        let Ok(mtime) = std::fs::metadata(&file).and_then(|md| md.modified()) else {
+            return Vec::new();
+        };
+        let mut cache = m.ports.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, ports)) = cache.as_ref().filter(|(at, _)| *at == mtime) {
+            return ports.clone();
+        }
+        let ports = match &m.spec.kind {
+            Kind::Kubo => self.kubo_repo(&m.spec).listen_ports(),
+            _ => self.cluster_dir(&m.spec).listen_ports(),
+        }
+        .unwrap_or_default();
+        *cache = Some((mtime, ports.clone()));
+        ports
     }
 
     /// Daemons this process started (not adopted) that are still running: (name, pid).
