@@ -122,19 +122,7 @@ impl CollectorState {
     /// Whether `daemons` says what the snapshot already says, uptimes aside (they change
     /// every second while a daemon runs).
     fn same_daemons(&self, daemons: &[crate::supervisor::status::DaemonStatus]) -> bool {
-        let without_uptime = |d: &[crate::supervisor::status::DaemonStatus]| {
-            let d: Vec<_> = d
-                .iter()
-                .map(|s| crate::supervisor::status::DaemonStatus {
-                    uptime_secs: None,
-                    ..s.clone()
-                })
-                .collect();
-            serde_json::to_value(d).ok()
-        };
-        let old = &self.snap.daemons;
-        old.len() == daemons.len()
-            && without_uptime(old).is_some_and(|o| Some(o) == without_uptime(daemons))
+        crate::supervisor::status::DaemonStatus::all_same_but_uptime(&self.snap.daemons, daemons)
     }
 
     /// Facts from the supervisor for the `daemon.*` alert metrics.
@@ -241,6 +229,11 @@ impl CollectorState {
                     && !self.ready_daemons.is_empty();
                 self.ready_daemons = ready;
                 self.snap.daemons = d;
+                // The supervised Kubo's repo is where its disk space matters, even when Kubo
+                // does not report its path (only a full `repo/stat` does).
+                if let Some(kubo) = self.snap.watched_daemon("kubo") {
+                    self.alerts.context_mut().repo_path = Some(kubo.dir.clone().into());
+                }
             }
             Update::Backends(mut b) => {
                 // A failed probe keeps the time of the backend's last success.
@@ -917,6 +910,36 @@ mod tests {
         assert!(state.same_daemons(&report("ready", 2)));
         assert!(!state.same_daemons(&report("crashed", 2)));
         assert!(!state.same_daemons(&[]));
+    }
+
+    #[test]
+    fn the_supervised_kubo_serving_the_watched_api_names_the_repo_for_disk_alerts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let overrides = crate::config::Overrides {
+            state_dir: Some(dir.path().to_path_buf()),
+            kubo_api: Some("127.0.0.1:5999".into()),
+            ..Default::default()
+        };
+        let cfg = crate::config::load(&overrides, &NoEnv).expect("config");
+        let mut state = CollectorState::new(&cfg);
+        let report = |api: &str| {
+            let d: crate::supervisor::status::DaemonStatus =
+                serde_json::from_value(serde_json::json!({"name": "kubo", "state": "ready",
+                    "pid": 7, "adopted": false, "restarts": 0, "ports": [], "api": api,
+                    "dir": "/srv/ipfs", "log": "l"}))
+                .expect("status");
+            vec![d]
+        };
+        // Another Kubo's repo says nothing about the watched one.
+        state.apply(Update::Daemons(report("http://127.0.0.1:6000")));
+        assert_eq!(state.alerts.context_mut().repo_path, None);
+        state.apply(Update::Daemons(report(
+            &state.snap.kubo.endpoint.clone().unwrap_or_default(),
+        )));
+        assert_eq!(
+            state.alerts.context_mut().repo_path,
+            Some(std::path::PathBuf::from("/srv/ipfs"))
+        );
     }
 
     #[test]

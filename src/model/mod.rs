@@ -79,4 +79,17 @@ impl Snapshot {
         snap.health = Health::derive(&snap, true);
         snap
     }
+
+    /// The supervised daemon named `role` ("kubo" or "cluster") that serves the API this
+    /// snapshot watches, if ipfs-kit supervises it.
+    pub fn watched_daemon(&self, role: &str) -> Option<&crate::supervisor::status::DaemonStatus> {
+        let watched = match role {
+            "kubo" => self.kubo.endpoint.as_deref(),
+            _ => self.cluster.endpoint.as_deref(),
+        }?;
+        let same = |api: &str| watched.trim_end_matches('/') == api.trim_end_matches('/');
+        self.daemons
+            .iter()
+            .find(|d| d.name == role && d.api.as_deref().is_some_and(same))
+    }
 }

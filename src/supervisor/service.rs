@@ -10,6 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::manager::{Event, Supervisor};
+use super::status::DaemonStatus;
 use crate::collector::Update;
 use crate::daemon_cmd::{record_event, write_state};
 use crate::ophistory::OpHistory;
@@ -59,18 +60,15 @@ impl SupervisorService {
         let task = tokio::spawn(async move {
             // supervisor.json is rewritten when something other than uptimes changed (other
             // ipfs-kit processes compute uptimes from `started_at`).
-            let mut written: Option<String> = None;
+            let mut written: Option<Vec<DaemonStatus>> = None;
             let mut publish = |sup: &Supervisor| {
                 let st = sup.status();
-                let key = serde_json::to_string(
-                    &st.iter()
-                        .map(|d| (d.state, d.pid, d.restarts, &d.last_exit, &d.api, &d.message))
-                        .collect::<Vec<_>>(),
-                )
-                .ok();
-                if key.is_none() || key != written {
+                if !written
+                    .as_deref()
+                    .is_some_and(|w| DaemonStatus::all_same_but_uptime(w, &st))
+                {
                     write_state(&state_dir, st.clone());
-                    written = key;
+                    written = Some(st.clone());
                 }
                 let _ = updates.try_send(Update::Daemons(st));
             };

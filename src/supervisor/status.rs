@@ -43,13 +43,13 @@ impl DaemonState {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PortInfo {
     pub name: String,
     pub port: u16,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DaemonStatus {
     pub name: String,
     pub state: DaemonState,
@@ -71,4 +71,20 @@ pub struct DaemonStatus {
     pub log: String,
     /// Why it is degraded, failed or stopped.
     pub message: Option<String>,
+}
+
+impl DaemonStatus {
+    /// Whether the two say the same thing but for the uptime, which changes every second.
+    pub fn same_but_uptime(&self, other: &DaemonStatus) -> bool {
+        *self
+            == DaemonStatus {
+                uptime_secs: self.uptime_secs,
+                ..other.clone()
+            }
+    }
+
+    /// `same_but_uptime` for whole lists.
+    pub fn all_same_but_uptime(a: &[DaemonStatus], b: &[DaemonStatus]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_but_uptime(y))
+    }
 }

@@ -83,19 +83,7 @@ fn endpoint_line<T>(s: &SourceStatus<T>) -> String {
 /// Seconds since the daemon of `role` started: the supervised one serving the watched API,
 /// else the one daemon of that role on this host, when there is exactly one.
 fn daemon_uptime(m: &Model, role: &str) -> Option<u64> {
-    let watched = match role {
-        "kubo" => m.snap.kubo.endpoint.as_deref(),
-        _ => m.snap.cluster.endpoint.as_deref(),
-    };
-    let same =
-        |api: &str| watched.is_some_and(|w| w.trim_end_matches('/') == api.trim_end_matches('/'));
-    if let Some(up) = m
-        .snap
-        .daemons
-        .iter()
-        .find(|d| d.name == role && d.api.as_deref().is_some_and(same))
-        .and_then(|d| d.uptime_secs)
-    {
+    if let Some(up) = m.snap.watched_daemon(role).and_then(|d| d.uptime_secs) {
         return Some(up);
     }
     let host = m.snap.host.data.as_ref()?;
