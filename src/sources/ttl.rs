@@ -1,33 +1,41 @@
-//! One cached value with a time to live, for the calls that are slow or rarely change: a
-//! one-entry moka cache (expiry, and one fetch for concurrent callers) behind a small API.
+//! One cached value with a time to live, for the calls that are slow or rarely change.
+//!
+//! An async mutex around the value and its age: a caller that finds it stale fetches while
+//! holding the lock, so concurrent callers wait for that one fetch instead of each calling the
+//! daemon. (This was a one-entry moka cache; moka's code is built for many keys and eviction,
+//! and cost the dashboard 1.2 MiB of resident memory for one value.)
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
-use moka::future::Cache;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
 
 pub struct TtlCell<V> {
-    cache: Cache<(), V>,
+    ttl: Duration,
+    slot: Mutex<Option<(Instant, V)>>,
 }
 
 impl<V: Clone + Send + Sync + 'static> TtlCell<V> {
     pub fn new(ttl: Duration) -> Self {
         TtlCell {
-            cache: Cache::builder().max_capacity(1).time_to_live(ttl).build(),
+            ttl,
+            slot: Mutex::new(None),
         }
     }
 
     /// The value while younger than the TTL, else `fetch`'s, kept when it succeeds (an error
     /// is not kept: the next call tries again). Concurrent callers wait for one fetch.
-    pub async fn get_or_try<E>(&self, fetch: impl Future<Output = Result<V, E>>) -> Result<V, E>
-    where
-        E: Clone + Send + Sync + 'static,
-    {
-        self.cache
-            .try_get_with((), fetch)
-            .await
-            .map_err(|e: Arc<E>| Arc::unwrap_or_clone(e))
+    pub async fn get_or_try<E>(&self, fetch: impl Future<Output = Result<V, E>>) -> Result<V, E> {
+        let mut slot = self.slot.lock().await;
+        if let Some((at, v)) = slot.as_ref()
+            && at.elapsed() < self.ttl
+        {
+            return Ok(v.clone());
+        }
+        let v = fetch.await?;
+        *slot = Some((Instant::now(), v.clone()));
+        Ok(v)
     }
 }
 
