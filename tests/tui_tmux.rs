@@ -357,3 +357,56 @@ fn unreachable_kubo_is_explained_and_signals_restore_the_terminal() {
         );
     }
 }
+
+#[test]
+fn a_panic_gives_the_terminal_back_with_the_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let p = |s: &str| root.join(s).display().to_string();
+    let env: Vec<(String, String)> = vec![
+        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+        ("HOME".into(), p("home")),
+        ("XDG_CONFIG_HOME".into(), p("config")),
+        ("XDG_STATE_HOME".into(), p("state")),
+        ("IPFS_KIT_KUBO_API".into(), "http://127.0.0.1:1".into()),
+        ("IPFS_KIT_CLUSTER_API".into(), "http://127.0.0.1:1".into()),
+    ];
+    let bin = env!("CARGO_BIN_EXE_ipfs-kit");
+    let t = Tmux::start(root, &env);
+    // A background task (as a bug in a source would) and the event loop itself.
+    for (mode, says) in [
+        (
+            "task",
+            "the dashboard stopped after the internal error above",
+        ),
+        ("loop", "panicked"),
+    ] {
+        let before = root.join(format!("stty.before.{mode}"));
+        let after = root.join(format!("stty.after.{mode}"));
+        t.line(&format!(
+            "clear; stty -a > {}; IPFS_KIT_DEBUG_PANIC={mode} {bin} --interval 1s; echo EXIT=$?; stty -a > {}",
+            before.display(),
+            after.display()
+        ));
+        let screen = wait_exit(&t);
+        assert!(screen.contains("EXIT=101"), "{mode}: {screen}");
+        let joined: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(joined.contains(says), "{mode}: {screen}");
+        assert!(joined.contains("IPFS_KIT_DEBUG_PANIC"), "{mode}: {screen}");
+        t.wait_for("stty -a afterwards", Duration::from_secs(5), |_| {
+            after.exists()
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(
+            std::fs::read_to_string(&before).expect("before"),
+            std::fs::read_to_string(&after).expect("after"),
+            "terminal modes changed after a panic in the {mode}"
+        );
+        let log = std::fs::read_to_string(root.join("state/ipfs-kit/logs/ipfs-kit.log"))
+            .unwrap_or_default();
+        assert!(
+            log.contains("panic:"),
+            "{mode}: the panic is not in the log:\n{log}"
+        );
+    }
+}

@@ -39,13 +39,17 @@ pub enum Exit {
     Quit,
     /// A signal (its name).
     Signal(&'static str),
+    /// A panic in a background task (the hook printed it and restored the terminal).
+    Panic,
 }
 
 impl Exit {
-    /// The process exit code: 0 for quit, 128 + the signal number for a signal.
+    /// The process exit code: 0 for quit, 128 + the signal number for a signal, 101 (as
+    /// Rust's own) for a panic.
     pub fn code(self) -> u8 {
         match self {
             Exit::Quit => 0,
+            Exit::Panic => 101,
             Exit::Signal("SIGHUP") => 129,
             Exit::Signal("SIGINT") => 130,
             Exit::Signal(_) => 143,
@@ -108,6 +112,13 @@ pub async fn run(
     let mut events = EventStream::new();
     let mut settle: Option<Instant> = None;
     let mut exit = Exit::Quit;
+    let debug_panic = debug_panic();
+    if debug_panic.as_deref() == Some("task") {
+        tokio::spawn(async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            panic!("IPFS_KIT_DEBUG_PANIC=task: a background task panics, as asked");
+        });
+    }
 
     loop {
         let mut now_please = false;
@@ -131,6 +142,10 @@ pub async fn run(
             _ = sigterm.recv() => Some(Msg::Signal("SIGTERM")),
             _ = sighup.recv() => Some(Msg::Signal("SIGHUP")),
             _ = sigint.recv() => Some(Msg::Signal("SIGINT")),
+            () = super::terminal::panicked() => {
+                exit = Exit::Panic;
+                break;
+            }
             () = tokio::time::sleep_until(settle.unwrap_or_else(Instant::now)), if settle.is_some() => {
                 now_please = true;
                 None
@@ -177,6 +192,9 @@ pub async fn run(
         if model.quit {
             break;
         }
+        if debug_panic.as_deref() == Some("loop") && model.snap.host.data.is_some() {
+            panic!("IPFS_KIT_DEBUG_PANIC=loop: the event loop panics, as asked");
+        }
         for Handover::Wizard { op, kind } in handovers {
             // The wizard owns the terminal meanwhile: stop reading it, restore it, run the
             // wizard, take the terminal back and draw everything again.
@@ -213,6 +231,16 @@ pub async fn run(
     drop(events);
     drop(guard);
     Ok((exit, service))
+}
+
+/// `IPFS_KIT_DEBUG_PANIC` (`task` or `loop`): the panic the end-to-end tests need to check
+/// the terminal comes back. Debug builds only; a release build never reads it.
+fn debug_panic() -> Option<String> {
+    if cfg!(debug_assertions) {
+        std::env::var("IPFS_KIT_DEBUG_PANIC").ok()
+    } else {
+        None
+    }
 }
 
 /// Runs a wizard on the plain terminal (in a thread of its own: it prompts, blocks and runs

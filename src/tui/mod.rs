@@ -110,6 +110,13 @@ pub async fn run(cfg: &Config, opts: &Options, services: Services) -> anyhow::Re
         let started = service.shutdown(opts.stop_on_exit).await;
         report_daemons(&started, opts.stop_on_exit);
     }
+    if exit == Exit::Panic {
+        eprintln!(
+            "ipfs-kit: the dashboard stopped after the internal error above (a bug: please \
+             report it with {})",
+            cfg.state_dir.join("logs/ipfs-kit.log").display()
+        );
+    }
     Ok(exit)
 }
 

@@ -18,6 +18,14 @@ pub type Backend = CrosstermBackend<BufWriter<Stdout>>;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
+/// Woken by the panic hook: a panic in a background task is caught by tokio, but the hook has
+/// already given the terminal back, so the dashboard must end rather than draw on.
+static PANICKED: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Resolves once a panic has happened on any thread since the dashboard started.
+pub async fn panicked() {
+    PANICKED.notified().await;
+}
 
 /// Owns the terminal while the dashboard runs; dropping it restores the terminal.
 pub struct TerminalGuard {
@@ -74,13 +82,16 @@ pub fn restore() {
     let _ = out.flush();
 }
 
-/// Restores the terminal before the default hook prints the panic, so it is readable.
+/// Restores the terminal before the default hook prints the panic, so it is readable; logs it
+/// and tells the event loop (`panicked`).
 fn install_panic_hook() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
+            tracing::error!("panic: {info}");
             previous(info);
+            PANICKED.notify_one();
         }));
     });
 }
