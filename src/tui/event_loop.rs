@@ -2,6 +2,7 @@
 //! signals; apply each message with `update`; drain whatever else is pending; draw once if
 //! something changed. No frame timer: an idle dashboard sleeps until data or a key arrives.
 
+use std::panic::AssertUnwindSafe;
 use std::task::Poll;
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use crossterm::{
     execute, queue,
     terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate},
 };
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use ratatui::Terminal;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
@@ -64,14 +65,30 @@ fn draw(term: &mut Terminal<Backend>, m: &Model) -> std::io::Result<()> {
     execute!(term.backend_mut(), EndSynchronizedUpdate)
 }
 
-/// Runs the dashboard until quit or a signal. `model` is built by the caller (its size is
-/// replaced by the terminal's). Returns the supervisor service still running, for the
-/// caller to end once the terminal is restored.
+/// Runs the dashboard until quit, a signal, an error or a panic. `model` is built by the
+/// caller (its size is replaced by the terminal's). Returns, whatever the outcome, the
+/// supervisor service still running, for the caller to end once the terminal is restored:
+/// daemons are left running or stopped as the user asked, never dropped mid-flight.
 pub async fn run(
+    cfg: &Config,
+    model: Model,
+    services: Services,
+) -> (anyhow::Result<Exit>, Option<SupervisorService>) {
+    let mut service = None;
+    // A panic here has been printed by the hook, after it restored the terminal.
+    let result = AssertUnwindSafe(drive(cfg, model, services, &mut service))
+        .catch_unwind()
+        .await
+        .unwrap_or(Ok(Exit::Panic));
+    (result, service)
+}
+
+async fn drive(
     cfg: &Config,
     mut model: Model,
     services: Services,
-) -> anyhow::Result<(Exit, Option<SupervisorService>)> {
+    service: &mut Option<SupervisorService>,
+) -> anyhow::Result<Exit> {
     let mut sigterm = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
     let mut sighup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
     let mut sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
@@ -88,7 +105,7 @@ pub async fn run(
     tracing::debug!("first frame drawn");
 
     let collector = Collector::spawn_with(cfg, services.ops.clone());
-    let service = services.supervisor.map(|sup| {
+    *service = services.supervisor.map(|sup| {
         SupervisorService::spawn(
             sup,
             services.ops.clone(),
@@ -230,7 +247,7 @@ pub async fn run(
     }
     drop(events);
     drop(guard);
-    Ok((exit, service))
+    Ok(exit)
 }
 
 /// `IPFS_KIT_DEBUG_PANIC` (`task` or `loop`): the panic the end-to-end tests need to check

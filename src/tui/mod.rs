@@ -101,15 +101,12 @@ pub async fn run(cfg: &Config, opts: &Options, services: Services) -> anyhow::Re
     let mut info = app_info(cfg, opts);
     info.no_supervisor = services.no_supervisor.clone();
     let model = Model::new(info, theme, empty, (80, 24));
-    let result = event_loop::run(cfg, model, services).await;
-    let (exit, service) = match result {
-        Ok(r) => r,
-        Err(e) => return Err(e),
-    };
+    let (result, service) = event_loop::run(cfg, model, services).await;
     if let Some(service) = service {
         let started = service.shutdown(opts.stop_on_exit).await;
         report_daemons(&started, opts.stop_on_exit);
     }
+    let exit = result?;
     if exit == Exit::Panic {
         eprintln!(
             "ipfs-kit: the dashboard stopped after the internal error above (a bug: please \
