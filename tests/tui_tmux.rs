@@ -294,25 +294,38 @@ fn dashboard_pid(t: &Tmux) -> i32 {
     }
 }
 
+/// A dashboard pointed at nothing: no Kubo or Cluster listens on port 1.
+fn unreachable_env(root: &Path) -> Vec<(String, String)> {
+    let p = |s: &str| root.join(s).display().to_string();
+    vec![
+        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+        ("HOME".into(), p("home")),
+        ("XDG_CONFIG_HOME".into(), p("config")),
+        ("XDG_STATE_HOME".into(), p("state")),
+        ("IPFS_KIT_KUBO_API".into(), "http://127.0.0.1:1".into()),
+        ("IPFS_KIT_CLUSTER_API".into(), "http://127.0.0.1:1".into()),
+    ]
+}
+
+/// Waits for the `stty -a` the shell writes after the dashboard and compares it with the one
+/// written before.
+fn assert_modes_kept(t: &Tmux, before: &Path, after: &Path, what: &str) {
+    t.wait_for("stty -a afterwards", Duration::from_secs(5), |_| {
+        after.exists()
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        std::fs::read_to_string(before).expect("before"),
+        std::fs::read_to_string(after).expect("after"),
+        "terminal modes changed after {what}"
+    );
+}
+
 #[test]
 fn unreachable_kubo_is_explained_and_signals_restore_the_terminal() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    let env: Vec<(String, String)> = vec![
-        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
-        ("HOME".into(), root.join("home").display().to_string()),
-        (
-            "XDG_CONFIG_HOME".into(),
-            root.join("config").display().to_string(),
-        ),
-        (
-            "XDG_STATE_HOME".into(),
-            root.join("state").display().to_string(),
-        ),
-        // Nothing listens on port 1.
-        ("IPFS_KIT_KUBO_API".into(), "http://127.0.0.1:1".into()),
-        ("IPFS_KIT_CLUSTER_API".into(), "http://127.0.0.1:1".into()),
-    ];
+    let env = unreachable_env(root);
     let bin = env!("CARGO_BIN_EXE_ipfs-kit");
     let t = Tmux::start(root, &env);
     for (signal, code) in [
@@ -346,15 +359,7 @@ fn unreachable_kubo_is_explained_and_signals_restore_the_terminal() {
             screen.contains(&format!("EXIT={code}")),
             "{signal}: {screen}"
         );
-        t.wait_for("stty -a afterwards", Duration::from_secs(5), |_| {
-            after.exists()
-        });
-        std::thread::sleep(Duration::from_millis(200));
-        assert_eq!(
-            std::fs::read_to_string(&before).expect("before"),
-            std::fs::read_to_string(&after).expect("after"),
-            "terminal modes changed after {signal}"
-        );
+        assert_modes_kept(&t, &before, &after, signal.as_ref());
     }
 }
 
@@ -362,15 +367,7 @@ fn unreachable_kubo_is_explained_and_signals_restore_the_terminal() {
 fn a_panic_gives_the_terminal_back_with_the_message() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    let p = |s: &str| root.join(s).display().to_string();
-    let env: Vec<(String, String)> = vec![
-        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
-        ("HOME".into(), p("home")),
-        ("XDG_CONFIG_HOME".into(), p("config")),
-        ("XDG_STATE_HOME".into(), p("state")),
-        ("IPFS_KIT_KUBO_API".into(), "http://127.0.0.1:1".into()),
-        ("IPFS_KIT_CLUSTER_API".into(), "http://127.0.0.1:1".into()),
-    ];
+    let env = unreachable_env(root);
     let bin = env!("CARGO_BIN_EXE_ipfs-kit");
     let t = Tmux::start(root, &env);
     // A background task (as a bug in a source would) and the event loop itself: both end
@@ -393,15 +390,7 @@ fn a_panic_gives_the_terminal_back_with_the_message() {
         ] {
             assert!(joined.contains(says), "{mode}: {says}: {screen}");
         }
-        t.wait_for("stty -a afterwards", Duration::from_secs(5), |_| {
-            after.exists()
-        });
-        std::thread::sleep(Duration::from_millis(200));
-        assert_eq!(
-            std::fs::read_to_string(&before).expect("before"),
-            std::fs::read_to_string(&after).expect("after"),
-            "terminal modes changed after a panic in the {mode}"
-        );
+        assert_modes_kept(&t, &before, &after, &format!("a panic in the {mode}"));
         let log = std::fs::read_to_string(root.join("state/ipfs-kit/logs/ipfs-kit.log"))
             .unwrap_or_default();
         assert!(
