@@ -80,6 +80,12 @@ impl CollectorState {
         snap.cluster.endpoint_source = Some(cfg.cluster.api.origin.to_string());
         let context = Context {
             cluster_required: cfg.cluster.required,
+            // A Kubo found through its repo's `api` file: that repo's disk is the one to watch
+            // (until Kubo reports its path itself, or the supervisor names its repo).
+            repo_path: match &cfg.kubo.api.origin {
+                crate::config::Origin::ApiFile(f) => f.parent().map(std::path::Path::to_path_buf),
+                _ => None,
+            },
             ..Context::default()
         };
         CollectorState {
@@ -940,6 +946,36 @@ mod tests {
             state.alerts.context_mut().repo_path,
             Some(std::path::PathBuf::from("/srv/ipfs"))
         );
+    }
+
+    struct Vars(Vec<(&'static str, String)>);
+
+    impl crate::config::Env for Vars {
+        fn var(&self, name: &str) -> Option<String> {
+            self.0
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    #[test]
+    fn a_kubo_found_by_its_api_file_names_its_repo_for_disk_alerts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(&repo).expect("mkdir");
+        std::fs::write(repo.join("api"), "/ip4/127.0.0.1/tcp/5999").expect("api file");
+        let env = Vars(vec![
+            ("IPFS_PATH", repo.display().to_string()),
+            ("HOME", dir.path().display().to_string()),
+        ]);
+        let overrides = crate::config::Overrides {
+            state_dir: Some(dir.path().join("state")),
+            ..Default::default()
+        };
+        let cfg = crate::config::load(&overrides, &env).expect("config");
+        let mut state = CollectorState::new(&cfg);
+        assert_eq!(state.alerts.context_mut().repo_path, Some(repo));
     }
 
     #[test]
