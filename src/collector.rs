@@ -886,13 +886,7 @@ mod tests {
         assert_eq!(grid_after(origin, Duration::ZERO, t), t);
     }
 
-    struct NoEnv;
-
-    impl crate::config::Env for NoEnv {
-        fn var(&self, _: &str) -> Option<String> {
-            None
-        }
-    }
+    use crate::config::test_env::env;
 
     #[test]
     fn daemon_reports_that_change_only_uptimes_are_quiet() {
@@ -901,7 +895,7 @@ mod tests {
             state_dir: Some(dir.path().to_path_buf()),
             ..Default::default()
         };
-        let cfg = crate::config::load(&overrides, &NoEnv).expect("config");
+        let cfg = crate::config::load(&overrides, &env(&[])).expect("config");
         let mut state = CollectorState::new(&cfg);
         let report = |st: &str, uptime: u64| {
             let d: crate::supervisor::status::DaemonStatus = serde_json::from_value(
@@ -926,7 +920,7 @@ mod tests {
             kubo_api: Some("127.0.0.1:5999".into()),
             ..Default::default()
         };
-        let cfg = crate::config::load(&overrides, &NoEnv).expect("config");
+        let cfg = crate::config::load(&overrides, &env(&[])).expect("config");
         let mut state = CollectorState::new(&cfg);
         let report = |api: &str| {
             let d: crate::supervisor::status::DaemonStatus =
@@ -948,32 +942,21 @@ mod tests {
         );
     }
 
-    struct Vars(Vec<(&'static str, String)>);
-
-    impl crate::config::Env for Vars {
-        fn var(&self, name: &str) -> Option<String> {
-            self.0
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.clone())
-        }
-    }
-
     #[test]
     fn a_kubo_found_by_its_api_file_names_its_repo_for_disk_alerts() {
         let dir = tempfile::tempdir().expect("tempdir");
         let repo = dir.path().join("repo");
         std::fs::create_dir_all(&repo).expect("mkdir");
         std::fs::write(repo.join("api"), "/ip4/127.0.0.1/tcp/5999").expect("api file");
-        let env = Vars(vec![
-            ("IPFS_PATH", repo.display().to_string()),
-            ("HOME", dir.path().display().to_string()),
+        let vars = env(&[
+            ("IPFS_PATH", &repo.display().to_string()),
+            ("HOME", &dir.path().display().to_string()),
         ]);
         let overrides = crate::config::Overrides {
             state_dir: Some(dir.path().join("state")),
             ..Default::default()
         };
-        let cfg = crate::config::load(&overrides, &env).expect("config");
+        let cfg = crate::config::load(&overrides, &vars).expect("config");
         let mut state = CollectorState::new(&cfg);
         assert_eq!(state.alerts.context_mut().repo_path, Some(repo));
     }

@@ -497,3 +497,21 @@ fn discover_kubo(env: &dyn Env) -> (Endpoint, Origin) {
 
 #[cfg(test)]
 mod tests;
+
+/// An environment made of given variables, for unit tests here and elsewhere in the crate.
+#[cfg(test)]
+pub(crate) mod test_env {
+    use std::collections::HashMap;
+
+    pub struct FakeEnv(HashMap<&'static str, String>);
+
+    impl super::Env for FakeEnv {
+        fn var(&self, name: &str) -> Option<String> {
+            self.0.get(name).cloned()
+        }
+    }
+
+    pub fn env(pairs: &[(&'static str, &str)]) -> FakeEnv {
+        FakeEnv(pairs.iter().map(|(k, v)| (*k, v.to_string())).collect())
+    }
+}

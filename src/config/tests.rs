@@ -1,21 +1,9 @@
 //! Unit tests of the config loader; compiled only under `#[cfg(test)]` (see `mod tests` in mod.rs).
 
-use std::collections::HashMap;
 use std::path::Path;
 
+use super::test_env::env;
 use super::*;
-
-struct FakeEnv(HashMap<&'static str, String>);
-
-impl Env for FakeEnv {
-    fn var(&self, name: &str) -> Option<String> {
-        self.0.get(name).cloned()
-    }
-}
-
-fn env(pairs: &[(&'static str, &str)]) -> FakeEnv {
-    FakeEnv(pairs.iter().map(|(k, v)| (*k, v.to_string())).collect())
-}
 
 fn parse_err(text: &str) -> (usize, usize, String) {
     match parse(text, Path::new("/etc/x.toml")) {
