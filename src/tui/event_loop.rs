@@ -40,7 +40,8 @@ pub enum Exit {
     Quit,
     /// A signal (its name).
     Signal(&'static str),
-    /// A panic in a background task (the hook printed it and restored the terminal).
+    /// A panic, in a background task or the loop (the hook printed it and restored the
+    /// terminal).
     Panic,
 }
 
