@@ -158,11 +158,14 @@ fn dashboard_actions_on_the_embedded_node() {
 
     // Daemons tab: both supervised and ready; Kubo's log follows with a start marker.
     t.keys(&["6"]);
-    let s = t.wait_for("both daemons ready", SOON, |s| {
-        row_has(s, "kubo", &["ready", "0"]) && row_has(s, "cluster", &["ready"])
+    // The log is read after the rows are drawn, so wait for both.
+    t.wait_for("both daemons ready and Kubo's log", SOON, |s| {
+        row_has(s, "kubo", &["ready", "0"])
+            && row_has(s, "cluster", &["ready"])
+            && s.contains("Log: kubo")
+            && s.contains("following")
+            && s.contains("--- ipfs-kit: kubo starting at")
     });
-    assert!(s.contains("Log: kubo") && s.contains("following"), "{s}");
-    assert!(s.contains("--- ipfs-kit: kubo starting at"), "{s}");
 
     // kill -9 Kubo: the supervisor restarts it, counts it, and the log shows a new marker.
     let pid = pid_of(root, "kubo").expect("kubo pid in supervisor.json");

@@ -31,9 +31,12 @@ pub fn first_line(m: &Model, total: usize, rows: usize) -> usize {
 pub fn draw(m: &Model, area: Rect, buf: &mut Buffer) {
     let t = &m.theme;
     let lines = log_lines(m);
-    let (title, path) = match &m.log {
-        Some(l) => (format!("Log: {}", l.daemon), l.path.clone()),
-        None => ("Log".to_string(), String::new()),
+    // Between selecting a daemon and its log arriving, name what is being read.
+    let selected = m.selected_daemon();
+    let (title, path) = match (&m.log, selected) {
+        (Some(l), _) => (format!("Log: {}", l.daemon), l.path.clone()),
+        (None, Some(d)) => (format!("Log: {}", d.name), d.log.clone()),
+        (None, None) => ("Log".to_string(), String::new()),
     };
     let rows = usize::from(area.height.saturating_sub(2));
     let start = first_line(m, lines.len(), rows);
@@ -63,8 +66,15 @@ pub fn draw(m: &Model, area: Rect, buf: &mut Buffer) {
         return;
     }
     let empty = match &m.log {
-        None if m.snap.daemons.is_empty() => Some("no supervised daemon".to_string()),
-        None => Some("select a daemon above to see its log".to_string()),
+        None if selected.is_none() => Some("no supervised daemon".to_string()),
+        None => Some(
+            if t.ascii {
+                "reading the log..."
+            } else {
+                "reading the log…"
+            }
+            .to_string(),
+        ),
         Some(l) => l
             .error
             .clone()
