@@ -67,14 +67,7 @@ pub fn draw(m: &Model, area: Rect, buf: &mut Buffer) {
     }
     let empty = match &m.log {
         None if selected.is_none() => Some("no supervised daemon".to_string()),
-        None => Some(
-            if t.ascii {
-                "reading the log..."
-            } else {
-                "reading the log…"
-            }
-            .to_string(),
-        ),
+        None => Some(format!("reading the log{}", wfmt::ellipsis(t.ascii))),
         Some(l) => l
             .error
             .clone()
