@@ -277,7 +277,7 @@ fn dashboard_actions_on_the_embedded_node() {
     t.wait_for("the wizard menu", SOON, |s| s.contains("Run a wizard"));
     t.keys(&["m"]);
     t.wait_for("the wizard's first step", SOON, |s| {
-        s.contains("Step 1/3") && !s.contains("Supervised")
+        s.contains("Step 1/3") && s.contains("? Kubo node") && !s.contains("Supervised")
     });
     t.keys(&["C-c"]);
     t.wait_for("the way back", SOON, |s| {

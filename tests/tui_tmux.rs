@@ -402,3 +402,53 @@ fn a_panic_gives_the_terminal_back_with_the_message() {
         );
     }
 }
+
+/// Opening a wizard from the dashboard and coming back, many times: each return must draw
+/// the dashboard again and take keys. (Recreating crossterm's event stream on each return
+/// hung about one return in ten with a blank screen: the old stream's reader thread and the
+/// "press Enter" prompt raced for the same key.)
+#[test]
+fn wizard_round_trips_always_give_the_dashboard_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let env = unreachable_env(root);
+    let bin = env!("CARGO_BIN_EXE_ipfs-kit");
+    let t = Tmux::start(root, &env);
+    let before = root.join("stty.before");
+    let after = root.join("stty.after");
+    t.line(&format!(
+        "clear; stty -a > {}; {bin}; echo EXIT=$?; stty -a > {}",
+        before.display(),
+        after.display()
+    ));
+    let soon = Duration::from_secs(10);
+    t.wait_for("the dashboard", soon, |s| s.contains("[1 Overview]"));
+    for round in 1..=30 {
+        t.keys(&["w"]);
+        t.wait_for(&format!("the wizard menu ({round})"), soon, |s| {
+            s.contains("Run a wizard")
+        });
+        t.keys(&["m"]);
+        t.wait_for(&format!("the first step ({round})"), soon, |s| {
+            // The prompt itself, drawn once raw mode is on: a Ctrl-C before it would be a
+            // signal.
+            s.contains("Step 1/3") && s.contains("? Kubo node")
+        });
+        t.keys(&["C-c"]);
+        t.wait_for(&format!("the way back ({round})"), soon, |s| {
+            s.contains("press Enter to return to the dashboard")
+        });
+        // Esc works as well as Enter.
+        t.keys(&[if round % 2 == 0 { "Escape" } else { "Enter" }]);
+        t.wait_for(&format!("the dashboard again ({round})"), soon, |s| {
+            s.contains("[1 Overview]") && !s.contains("press Enter")
+        });
+    }
+    // Keys still reach the dashboard.
+    t.keys(&["2"]);
+    t.wait_for("the Node tab", soon, |s| s.contains("[2 Node]"));
+    t.keys(&["q"]);
+    let screen = wait_exit(&t);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert_modes_kept(&t, &before, &after, "thirty wizard round trips");
+}

@@ -214,13 +214,19 @@ async fn drive(
             panic!("IPFS_KIT_DEBUG_PANIC=loop: the event loop panics, as asked");
         }
         for Handover::Wizard { op, kind } in handovers {
-            // The wizard owns the terminal meanwhile: stop reading it, restore it, run the
-            // wizard, take the terminal back and draw everything again.
-            drop(events);
-            drop(guard);
+            // The wizard owns the terminal meanwhile: lend it, run the wizard, take the
+            // terminal back and draw everything again. `events` is kept and simply not polled:
+            // its reader thread and the wizard's prompts share crossterm's one input queue, so
+            // no key is lost between them. (A new stream here could hang: its constructor
+            // waits for that queue's lock, which the old stream's thread may hold.)
+            guard
+                .suspend()
+                .context("cannot lend the terminal to the wizard")?;
             let result = run_wizard(cfg, kind, effects.ops.clone()).await;
-            guard = TerminalGuard::enter().context("cannot set up the terminal again")?;
-            events = EventStream::new();
+            guard.resume().context("cannot set up the terminal again")?;
+            // A Ctrl-C typed while the terminal was in line mode (as the wizard started or
+            // ended) was meant for the wizard, not for the dashboard.
+            while let Some(Some(())) = sigint.recv().now_or_never() {}
             if let Ok(size) = guard.terminal.size() {
                 model.size = (size.width, size.height);
             }
@@ -291,12 +297,42 @@ async fn run_wizard(
                 Err(format!("{e:#}"))
             }
         };
-        print!("\nipfs-kit: press Enter to return to the dashboard ");
-        let _ = std::io::Write::flush(&mut std::io::stdout());
-        let mut line = String::new();
-        let _ = std::io::stdin().read_line(&mut line);
+        wait_for_enter("ipfs-kit: press Enter to return to the dashboard ");
         let _ = done.send(result);
     });
     rx.await
         .unwrap_or_else(|_| Err("the wizard ended abnormally".to_string()))
+}
+
+/// Shows `prompt` and waits for Enter (or Esc) through crossterm's input queue, as the
+/// wizard's prompts read. Not `stdin().read_line`: a second reader of the terminal races
+/// crossterm's reader thread for the key, and the loser blocks in `read` holding crossterm's
+/// input lock. The prompt appears only once raw mode is on, so a key typed after it is
+/// never taken by line mode (where Ctrl-C would be a signal).
+fn wait_for_enter(prompt: &str) {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
+    use crossterm::terminal::{disable_raw_mode, enable_raw_mode};
+    use std::io::Write;
+    if enable_raw_mode().is_err() {
+        return;
+    }
+    // Raw mode: no newline translation on output.
+    print!("\r\n{prompt}");
+    let _ = std::io::stdout().flush();
+    loop {
+        match read() {
+            Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => {
+                let enter = matches!(k.code, KeyCode::Enter | KeyCode::Esc)
+                    // An Enter typed just before raw mode came on arrives as a line feed.
+                    || (k.code == KeyCode::Char('j') && k.modifiers == KeyModifiers::CONTROL);
+                if enter {
+                    break;
+                }
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    let _ = disable_raw_mode();
+    println!();
 }

@@ -61,6 +61,34 @@ impl TerminalGuard {
     }
 }
 
+impl TerminalGuard {
+    /// Lends the terminal to a line-mode program (a wizard): raw mode and mouse capture off,
+    /// cursor shown, on a cleared alternate screen, so the shell's screen underneath stays as
+    /// the user left it. The guard stays armed: a panic meanwhile still restores everything.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        self.terminal.backend_mut().flush()?;
+        execute!(
+            io::stdout(),
+            DisableMouseCapture,
+            terminal::Clear(terminal::ClearType::All),
+            cursor::MoveTo(0, 0),
+            cursor::Show
+        )?;
+        terminal::disable_raw_mode()
+    }
+
+    /// Takes the terminal back after `suspend`; the next draw repaints every cell.
+    pub fn resume(&mut self) -> io::Result<()> {
+        terminal::enable_raw_mode()?;
+        execute!(io::stdout(), EnableMouseCapture, cursor::Hide)?;
+        // `resize` clears the screen and forgets the last frame without asking the terminal
+        // where its cursor is (which `Terminal::clear` does).
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+    }
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         let _ = self.terminal.backend_mut().flush();
