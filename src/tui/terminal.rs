@@ -59,9 +59,7 @@ impl TerminalGuard {
             }
         }
     }
-}
 
-impl TerminalGuard {
     /// Lends the terminal to a line-mode program (a wizard): raw mode and mouse capture off,
     /// cursor shown, on a cleared alternate screen, so the shell's screen underneath stays as
     /// the user left it. The guard stays armed: a panic meanwhile still restores everything.
