@@ -310,6 +310,20 @@ fn unreachable_env(root: &Path) -> Vec<(String, String)> {
     ]
 }
 
+/// Clears the pane and runs `cmd` between two `stty -a` snapshots (`stty.before.TAG` and
+/// `stty.after.TAG` under `root`), echoing its exit status; returns the two paths for
+/// `assert_modes_kept`.
+fn run_between_stty(t: &Tmux, root: &Path, tag: &str, cmd: &str) -> (PathBuf, PathBuf) {
+    let before = root.join(format!("stty.before.{tag}"));
+    let after = root.join(format!("stty.after.{tag}"));
+    t.line(&format!(
+        "clear; stty -a > {}; {cmd}; echo EXIT=$?; stty -a > {}",
+        before.display(),
+        after.display()
+    ));
+    (before, after)
+}
+
 /// Waits for the `stty -a` the shell writes after the dashboard and compares it with the one
 /// written before.
 fn assert_modes_kept(t: &Tmux, before: &Path, after: &Path, what: &str) {
@@ -335,13 +349,8 @@ fn unreachable_kubo_is_explained_and_signals_restore_the_terminal() {
         (nix::sys::signal::Signal::SIGTERM, 143),
         (nix::sys::signal::Signal::SIGHUP, 129),
     ] {
-        let before = root.join(format!("stty.before.{code}"));
-        let after = root.join(format!("stty.after.{code}"));
-        t.line(&format!(
-            "clear; stty -a > {}; {bin} --interval 1s; echo EXIT=$?; stty -a > {}",
-            before.display(),
-            after.display()
-        ));
+        let (before, after) =
+            run_between_stty(&t, root, &code.to_string(), &format!("{bin} --interval 1s"));
         // It opens at once, with host data and plain words about what is down.
         let started = Instant::now();
         let screen = t.wait_for("the Kubo notice", Duration::from_secs(10), |s| {
@@ -376,13 +385,12 @@ fn a_panic_gives_the_terminal_back_with_the_message() {
     // A background task (as a bug in a source would) and the event loop itself: both end
     // the way a quit does (daemons left running or stopped as asked), then exit 101.
     for mode in ["task", "loop"] {
-        let before = root.join(format!("stty.before.{mode}"));
-        let after = root.join(format!("stty.after.{mode}"));
-        t.line(&format!(
-            "clear; stty -a > {}; IPFS_KIT_DEBUG_PANIC={mode} {bin} --interval 1s; echo EXIT=$?; stty -a > {}",
-            before.display(),
-            after.display()
-        ));
+        let (before, after) = run_between_stty(
+            &t,
+            root,
+            mode,
+            &format!("IPFS_KIT_DEBUG_PANIC={mode} {bin} --interval 1s"),
+        );
         let screen = wait_exit(&t);
         assert!(screen.contains("EXIT=101"), "{mode}: {screen}");
         let joined: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -414,13 +422,7 @@ fn wizard_round_trips_always_give_the_dashboard_back() {
     let env = unreachable_env(root);
     let bin = env!("CARGO_BIN_EXE_ipfs-kit");
     let t = Tmux::start(root, &env);
-    let before = root.join("stty.before");
-    let after = root.join("stty.after");
-    t.line(&format!(
-        "clear; stty -a > {}; {bin}; echo EXIT=$?; stty -a > {}",
-        before.display(),
-        after.display()
-    ));
+    let (before, after) = run_between_stty(&t, root, "wizard", bin);
     let soon = Duration::from_secs(10);
     t.wait_for("the dashboard", soon, |s| s.contains("[1 Overview]"));
     for round in 1..=30 {

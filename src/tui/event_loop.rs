@@ -223,13 +223,11 @@ async fn drive(
                 .suspend()
                 .context("cannot lend the terminal to the wizard")?;
             let result = run_wizard(cfg, kind, effects.ops.clone()).await;
-            guard.resume().context("cannot set up the terminal again")?;
+            let size = guard.resume().context("cannot set up the terminal again")?;
+            model.size = (size.width, size.height);
             // A Ctrl-C typed while the terminal was in line mode (as the wizard started or
             // ended) was meant for the wizard, not for the dashboard.
             while let Some(Some(())) = sigint.recv().now_or_never() {}
-            if let Ok(size) = guard.terminal.size() {
-                model.size = (size.width, size.height);
-            }
             effects.forget_log();
             let _ = tx.send(Msg::OpFinished {
                 id: op,

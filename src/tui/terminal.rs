@@ -75,15 +75,16 @@ impl TerminalGuard {
         terminal::disable_raw_mode()
     }
 
-    /// Takes the terminal back after `suspend`; the next draw repaints every cell.
-    pub fn resume(&mut self) -> io::Result<()> {
+    /// Takes the terminal back after `suspend`; the next draw repaints every cell. Returns
+    /// the terminal's size (it may have changed meanwhile).
+    pub fn resume(&mut self) -> io::Result<ratatui::layout::Size> {
         terminal::enable_raw_mode()?;
         execute!(io::stdout(), EnableMouseCapture, cursor::Hide)?;
         // `resize` clears the screen and forgets the last frame without asking the terminal
         // where its cursor is (which `Terminal::clear` does).
         let size = self.terminal.size()?;
-        self.terminal
-            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+        self.terminal.resize(size.into())?;
+        Ok(size)
     }
 }
 
