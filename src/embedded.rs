@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::Context as _;
+
 use crate::config::{Config, Endpoint};
 use crate::supervisor::LaunchError;
 use crate::supervisor::manager::{EventKind, Supervisor};
@@ -99,20 +101,36 @@ pub async fn start_local(
     })
 }
 
-/// `http://127.0.0.1:5001` -> `/ip4/127.0.0.1/tcp/5001`, the form Cluster's config takes.
-pub fn to_multiaddr(ep: &Endpoint) -> String {
-    let url = ep.url();
-    let host = url
-        .host_str()
-        .unwrap_or("127.0.0.1")
-        .trim_matches(['[', ']']);
-    let port = url.port_or_known_default().unwrap_or(5001);
-    let proto = if host.parse::<std::net::Ipv4Addr>().is_ok() {
-        "ip4"
-    } else if host.parse::<std::net::Ipv6Addr>().is_ok() {
-        "ip6"
-    } else {
-        "dns"
-    };
-    format!("/{proto}/{host}/tcp/{port}")
+/// Starts (or reuses) the embedded Kubo + Cluster and points `cfg` at it.
+pub async fn start_for(cfg: &mut Config) -> anyhow::Result<LocalNode> {
+    eprintln!(
+        "ipfs-kit: no Kubo configured or running; using the embedded node under {}",
+        node_root(&cfg.state_dir).display()
+    );
+    let node = start_local(cfg, &mut |step| eprintln!("ipfs-kit: {step}"))
+        .await
+        .context("cannot start the embedded Kubo + Cluster")?;
+    cfg.kubo.api.endpoint = node.kubo_api.clone();
+    cfg.kubo.api.origin = crate::config::Origin::Embedded;
+    cfg.cluster.api.endpoint = node.cluster_api.clone();
+    cfg.cluster.api.origin = crate::config::Origin::Embedded;
+    cfg.cluster.required = true;
+    cfg.cluster.enabled = true;
+    Ok(node)
+}
+
+/// Stops what `start_embedded` started, and says so.
+pub async fn stop_reporting(node: LocalNode) {
+    let started = node.started();
+    node.stop().await;
+    if !started.is_empty() {
+        let names: Vec<String> = started
+            .iter()
+            .map(|(pid, n)| format!("{n} (pid {pid})"))
+            .collect();
+        eprintln!(
+            "ipfs-kit: stopped {} (started for this run)",
+            names.join(", ")
+        );
+    }
 }

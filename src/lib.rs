@@ -5,20 +5,17 @@
 
 pub mod alerts;
 pub mod cli;
+pub mod cmd;
 pub mod collector;
 pub mod config;
-pub mod daemon_cmd;
 pub mod embedded;
 pub mod format;
-pub mod headless;
 pub mod logging;
 pub mod model;
 pub mod ophistory;
 pub mod pins;
 pub mod probes;
 pub mod schema;
-pub mod series;
 pub mod sources;
 pub mod supervisor;
 pub mod tui;
-pub mod wizard_cmd;

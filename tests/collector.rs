@@ -6,8 +6,9 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ipfs_kit::collector::{Collector, Series};
+use ipfs_kit::collector::Collector;
 use ipfs_kit::config::{self, Overrides};
+use ipfs_kit::model::Series;
 use ipfs_kit::model::{Snapshot, SourceState};
 use support::{Harness, NO_HOST_DISK_ALERT, TestEnv, runtime};
 use tokio::sync::watch;

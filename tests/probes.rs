@@ -164,7 +164,7 @@ const PINSVC_PASSWORD: &str = "pinsvc-PASSWORD-4321";
 /// Kubo and a Cluster whose Pinning Service API wants credentials (basic or a JWT that
 /// POST /token issues); the REST API stays open so readiness works as usual.
 fn cluster_with_pinsvc_auth() -> (Harness, String) {
-    use ipfs_kit::embedded::to_multiaddr;
+    use ipfs_kit::config::to_multiaddr;
     use ipfs_kit::supervisor::cluster::ClusterDir;
 
     let mut h = Harness::kubo();

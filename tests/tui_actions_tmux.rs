@@ -55,7 +55,7 @@ fn kit(root: &Path) -> Command {
 
 /// The pid the supervisor reports for `name`.
 fn pid_of(root: &Path, name: &str) -> Option<u32> {
-    let state = ipfs_kit::daemon_cmd::read_state(&root.join("state"))?;
+    let state = ipfs_kit::supervisor::read_state(&root.join("state"))?;
     state.daemons.iter().find(|d| d.name == name)?.pid
 }
 

@@ -151,6 +151,24 @@ fn multiaddr_to_url(s: &str) -> Result<String, String> {
     Ok(format!("{scheme}://{host}:{port}"))
 }
 
+/// `http://127.0.0.1:5001` -> `/ip4/127.0.0.1/tcp/5001`, the form Cluster's config takes.
+pub fn to_multiaddr(ep: &Endpoint) -> String {
+    let url = ep.url();
+    let host = url
+        .host_str()
+        .unwrap_or("127.0.0.1")
+        .trim_matches(['[', ']']);
+    let port = url.port_or_known_default().unwrap_or(5001);
+    let proto = if host.parse::<std::net::Ipv4Addr>().is_ok() {
+        "ip4"
+    } else if host.parse::<std::net::Ipv6Addr>().is_ok() {
+        "ip6"
+    } else {
+        "dns"
+    };
+    format!("/{proto}/{host}/tcp/{port}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

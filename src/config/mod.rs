@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use auth::{Auth, Secret};
-pub use endpoint::Endpoint;
+pub use endpoint::{Endpoint, to_multiaddr};
 pub use error::ConfigError;
 pub use file::{ExtraDaemon, FileConfig, PortConflictSetting, SupervisorSection, parse_interval};
 

@@ -2,9 +2,11 @@
 //! every view (TUI, `--once --json`, alerts, history). Plain data, serde + JSON Schema.
 
 mod cluster;
+mod daemon;
 mod health;
 mod host;
 mod kubo;
+pub mod series;
 mod source;
 mod storage;
 
@@ -15,13 +17,13 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use cluster::{ClusterAlert, ClusterPeer, ClusterStats, PeerFreeSpace};
+pub use daemon::{DaemonState, DaemonStatus, PortInfo};
 pub use health::{Health, HealthLevel, Status};
 pub use host::{DiskStats, HostStats, ProcessStats};
 pub use kubo::{BandwidthStats, BitswapStats, KuboStats, ProvideStats, RepoStats};
+pub use series::{History, Ring, Series};
 pub use source::{SourceState, SourceStatus};
 pub use storage::{BackendStatus, VfsMountStats};
-
-use crate::collector::History;
 
 /// Bumped whenever a field changes meaning or disappears; additions keep the version.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -39,7 +41,7 @@ pub struct Snapshot {
     /// VFS mounts with size, blocks and local share.
     pub vfs: Vec<VfsMountStats>,
     /// Daemons run by ipfs-kit's supervisor (empty when it runs none).
-    pub daemons: Vec<crate::supervisor::status::DaemonStatus>,
+    pub daemons: Vec<DaemonStatus>,
     /// Active alerts (pending and firing) from the alert rules, most severe first.
     pub alerts: Vec<crate::alerts::Alert>,
     /// Derived from the source states and alerts; drives the exit code of headless modes.
@@ -82,7 +84,7 @@ impl Snapshot {
 
     /// The supervised daemon named `role` ("kubo" or "cluster") that serves the API this
     /// snapshot watches, if ipfs-kit supervises it.
-    pub fn watched_daemon(&self, role: &str) -> Option<&crate::supervisor::status::DaemonStatus> {
+    pub fn watched_daemon(&self, role: &str) -> Option<&DaemonStatus> {
         let watched = match role {
             "kubo" => self.kubo.endpoint.as_deref(),
             _ => self.cluster.endpoint.as_deref(),

@@ -17,10 +17,10 @@ use super::policy::{Decision, RestartTracker};
 use super::ports::{free_port, is_free, next_free, owner_of};
 use super::process::DaemonProcess;
 use super::spec::{DaemonSpec, Kind, PortConflict, SupervisorConfig};
-use super::status::{DaemonState, DaemonStatus, PortInfo};
 use super::tools::Tools;
 use crate::config::Endpoint;
-use crate::embedded::to_multiaddr;
+use crate::config::to_multiaddr;
+use crate::model::{DaemonState, DaemonStatus, PortInfo};
 
 /// Something the supervisor did or saw; goes to the operation history and the screen.
 #[derive(Clone, Debug)]

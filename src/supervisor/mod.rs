@@ -10,12 +10,15 @@ pub mod pidfile;
 pub mod policy;
 pub mod ports;
 pub mod process;
+mod published;
+mod record;
 pub mod service;
 pub mod spec;
-pub mod status;
 pub mod tools;
 
 pub use process::START_MARKER;
+pub use published::{SupervisorState, read_state, state_file, write_state};
+pub use record::record_event;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -10,9 +10,9 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::manager::{Event, Supervisor};
-use super::status::DaemonStatus;
+use super::{record_event, write_state};
 use crate::collector::Update;
-use crate::daemon_cmd::{record_event, write_state};
+use crate::model::DaemonStatus;
 use crate::ophistory::OpHistory;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,7 +126,7 @@ impl SupervisorService {
                             } else {
                                 sup.detach_all();
                             }
-                            let _ = std::fs::remove_file(crate::daemon_cmd::state_file(&state_dir));
+                            let _ = std::fs::remove_file(super::state_file(&state_dir));
                             let _ = done.send(started);
                             return;
                         }

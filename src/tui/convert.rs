@@ -23,7 +23,7 @@ use ratatui::layout::Constraint;
 use super::model::{BarsKind, CounterKind, ListKind, MetricKind, Model, OpState, SparkKind, Src};
 use super::table::{TableRow, TableView};
 use crate::model::{HealthLevel, SourceState, SourceStatus};
-use crate::series::{Ring, Series};
+use crate::model::{Ring, Series};
 
 /// `5m`, `1h`, `1d`.
 pub fn window_label(d: Duration) -> String {
@@ -1011,7 +1011,7 @@ pub fn list_len(m: &Model, kind: ListKind) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::series::{History, Series};
+    use crate::model::{History, Series};
 
     fn ring(points: &[(i64, Option<f64>)]) -> (History, DateTime<Utc>) {
         let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();

@@ -286,8 +286,8 @@ async fn run_wizard(
             "ipfs-kit: {} wizard (Esc goes back a step, Ctrl-C cancels)\n",
             kind.as_str()
         );
-        let input = crate::wizard_cmd::WizardInput::default();
-        let result = match crate::wizard_cmd::run_for_config(&cfg, wk, &input, ops.as_ref()) {
+        let input = crate::cmd::wizard::WizardInput::default();
+        let result = match crate::cmd::wizard::run_for_config(&cfg, wk, &input, ops.as_ref()) {
             Ok(0) => Ok("saved; applies at the next start of ipfs-kit".to_string()),
             Ok(_) => Err("cancelled or not saved".to_string()),
             Err(e) => {

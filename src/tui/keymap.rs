@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::model::{Model, Overlay, Tab, ZOOMS};
-use crate::supervisor::status::DaemonState;
+use crate::model::DaemonState;
 
 /// What a key asks for in the normal mode (no overlay open).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use super::convert::clock;
 use super::model::{ListKind, Model, PinRow};
 use super::table::{TableRow, TableView};
 use crate::alerts::{Alert, AlertEventKind, AlertState, Severity};
-use crate::supervisor::status::{DaemonState, DaemonStatus};
+use crate::model::{DaemonState, DaemonStatus};
 
 fn matches(m: &Model, fields: &[&str]) -> bool {
     let f = m.filter.trim().to_lowercase();

@@ -96,7 +96,7 @@ pub async fn run(cfg: &Config, opts: &Options, services: Services) -> anyhow::Re
         cfg.cluster.enabled,
     );
     // The retained window decides the widest zoom, which the charts open on.
-    empty.history = std::sync::Arc::new(crate::series::History::new(cfg.history));
+    empty.history = std::sync::Arc::new(crate::model::History::new(cfg.history));
     let empty = std::sync::Arc::new(empty);
     let mut info = app_info(cfg, opts);
     info.no_supervisor = services.no_supervisor.clone();

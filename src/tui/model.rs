@@ -7,8 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDate, Timelike, Utc};
 use ipfs_kit_widgets::Theme;
 
+use crate::model::Series;
 use crate::model::Snapshot;
-use crate::series::Series;
 
 /// The tabs, in key order (`1` is Overview).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -561,7 +561,7 @@ impl Model {
     }
 
     /// The daemon under the Daemons cursor.
-    pub fn selected_daemon(&self) -> Option<&crate::supervisor::status::DaemonStatus> {
+    pub fn selected_daemon(&self) -> Option<&crate::model::DaemonStatus> {
         let rows = crate::tui::lists::daemon_rows(self);
         let i = self.cursor.get(&ListKind::Daemons).copied().unwrap_or(0);
         rows.get(i).copied()

@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use ipfs_kit::config::Endpoint;
-use ipfs_kit::embedded::to_multiaddr;
+use ipfs_kit::config::to_multiaddr;
 use ipfs_kit::supervisor::cluster::ClusterDir;
 use ipfs_kit::supervisor::kubo::KuboRepo;
 use ipfs_kit::supervisor::process::DaemonProcess;

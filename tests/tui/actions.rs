@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ipfs_kit::model::DaemonState;
 use ipfs_kit::ophistory::{EventType, OpEntry as AuditEntry, OpStatus as AuditStatus};
-use ipfs_kit::supervisor::status::DaemonState;
 use ipfs_kit::tui::convert;
 use ipfs_kit::tui::keymap::{self, Action};
 use ipfs_kit::tui::layout;

@@ -8,13 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use ipfs_kit::collector::History;
+use ipfs_kit::model::History;
+use ipfs_kit::model::Series;
 use ipfs_kit::model::{
     BandwidthStats, BitswapStats, ClusterAlert, ClusterPeer, ClusterStats, DiskStats, Health,
     HostStats, KuboStats, PeerFreeSpace, ProcessStats, ProvideStats, RepoStats, Snapshot,
     SourceState, SourceStatus,
 };
-use ipfs_kit::series::Series;
 use ipfs_kit::tui::{AppInfo, Model};
 use ipfs_kit_widgets::Theme;
 
@@ -351,7 +351,7 @@ pub fn model(w: u16, h: u16) -> Model {
 // --- Daemons, alerts and pins -------------------------------------------------------------
 
 use ipfs_kit::alerts::{Alert, AlertEvent, AlertEventKind, AlertState, Severity};
-use ipfs_kit::supervisor::status::{DaemonState, DaemonStatus, PortInfo};
+use ipfs_kit::model::{DaemonState, DaemonStatus, PortInfo};
 use ipfs_kit::tui::Tab;
 use ipfs_kit::tui::model::{LogTail, PinList, PinRow};
 

@@ -11,6 +11,7 @@ use ipfs_kit_wizards::{
     run_non_interactive, save, templates,
 };
 
+use crate::cli::WizardAction;
 use crate::ophistory::{EventType, NewOp, OpHistory, OpStatus};
 
 /// Answers given on the command line.
@@ -25,6 +26,26 @@ pub struct WizardInput {
 
 /// Exit code when answers are missing or invalid (sysexits EX_DATAERR).
 pub const EX_DATAERR: u8 = 65;
+
+/// `ipfs-kit wizard …`.
+pub fn run_action(cfg: &crate::config::Config, action: &WizardAction) -> anyhow::Result<u8> {
+    use ipfs_kit_wizards::WizardKind;
+    let (kind, args) = match action {
+        WizardAction::List => return list(),
+        WizardAction::Backend(a) => (WizardKind::Backend, a),
+        WizardAction::Vfs(a) => (WizardKind::Vfs, a),
+        WizardAction::Monitoring(a) => (WizardKind::Monitoring, a),
+    };
+    let input = WizardInput {
+        template: args.template.clone(),
+        answers: args.answers.clone(),
+        sets: args.sets.clone(),
+        non_interactive: args.non_interactive,
+        dry_run: args.dry_run,
+    };
+    let ops = super::open_history(cfg);
+    run_for_config(cfg, kind, &input, ops.as_ref())
+}
 
 pub fn list() -> anyhow::Result<u8> {
     let all = templates::list().context("built-in templates")?;

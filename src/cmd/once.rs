@@ -3,8 +3,50 @@
 
 use std::io::Write;
 
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use crate::collector::collect_once;
+use crate::config::{Config, Origin};
+use crate::embedded;
 use crate::format::{bytes, rate, short_id};
 use crate::model::{Snapshot, SourceState, SourceStatus};
+
+/// `--once` / `snapshot`: one collection pass, printed; the exit code is the health status.
+pub async fn run(cfg: &Config, json: bool, deadline: Duration) -> anyhow::Result<u8> {
+    let snap = collect_once(cfg, deadline).await;
+    let mut out = std::io::stdout().lock();
+    if json {
+        write_json(&snap, &mut out).context("cannot write to stdout")?;
+    } else {
+        write_summary(&snap, &mut out).context("cannot write to stdout")?;
+    }
+    out.flush().context("cannot write to stdout")?;
+    Ok(snap.health.status.exit_code() as u8)
+}
+
+/// No arguments: the configured or running node, else the embedded one (started for this run
+/// and stopped after it until the dashboard and supervisor keep it).
+pub async fn embedded_default(cfg: &mut Config, deadline: Duration) -> anyhow::Result<u8> {
+    let discovered = matches!(cfg.kubo.api.origin, Origin::Default | Origin::ApiFile(_));
+    let first = collect_once(cfg, deadline).await;
+    let kubo_up = first.kubo.data.is_some();
+    if !discovered || kubo_up {
+        let mut out = std::io::stdout().lock();
+        write_summary(&first, &mut out).context("cannot write to stdout")?;
+        return Ok(first.health.status.exit_code() as u8);
+    }
+
+    let node = embedded::start_for(cfg).await?;
+    let snap = collect_once(cfg, deadline).await;
+    {
+        let mut out = std::io::stdout().lock();
+        write_summary(&snap, &mut out).context("cannot write to stdout")?;
+    }
+    embedded::stop_reporting(node).await;
+    Ok(snap.health.status.exit_code() as u8)
+}
 
 /// Writes the snapshot as one pretty JSON document followed by a newline.
 pub fn write_json(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()> {

@@ -1,0 +1,151 @@
+//! `ipfs-kit daemon start|stop|restart|status`.
+
+use std::io::Write;
+use std::time::Duration;
+
+use chrono::Utc;
+
+use super::{open_history, record_failure, report, supervisor};
+use crate::config::Config;
+use crate::model::{DaemonState, DaemonStatus};
+use crate::supervisor::read_state;
+
+/// `daemon start`: starts (or adopts) and leaves them running after this command exits.
+pub async fn start(cfg: &Config, which: &str, init: bool, json: bool) -> anyhow::Result<u8> {
+    let mut sup = supervisor(cfg)?;
+    let ops = open_history(cfg);
+    let result = sup.start(which, init).await;
+    let code = match &result {
+        Ok(events) => {
+            report(ops.as_ref(), events);
+            0
+        }
+        Err(e) => {
+            eprintln!("ipfs-kit: {e}");
+            record_failure(ops.as_ref(), "start", which, e);
+            1
+        }
+    };
+    sup.detach_all();
+    print_status(&sup.status(), which, json)?;
+    Ok(code)
+}
+
+pub async fn stop(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
+    let mut sup = supervisor(cfg)?;
+    let ops = open_history(cfg);
+    let events = sup.stop(which).await?;
+    if events.is_empty() {
+        eprintln!("ipfs-kit: nothing to stop ({which} not running)");
+    }
+    report(ops.as_ref(), &events);
+    print_status(&sup.status(), which, json)?;
+    Ok(0)
+}
+
+pub async fn restart(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
+    let mut sup = supervisor(cfg)?;
+    let ops = open_history(cfg);
+    report(ops.as_ref(), &sup.stop(which).await?);
+    let code = match sup.start(which, false).await {
+        Ok(events) => {
+            report(ops.as_ref(), &events);
+            0
+        }
+        Err(e) => {
+            eprintln!("ipfs-kit: {e}");
+            record_failure(ops.as_ref(), "restart", which, &e);
+            1
+        }
+    };
+    sup.detach_all();
+    print_status(&sup.status(), which, json)?;
+    Ok(code)
+}
+
+/// `daemon status`: a live supervisor's view when one runs, else what is found running.
+/// Exit 0 when every daemon asked about is ready, 1 when any is not, 2 when any failed.
+pub async fn status(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
+    let statuses = match read_state(&cfg.state_dir) {
+        // The file is rewritten on changes, not every second: uptimes are counted here.
+        Some(st) => st
+            .daemons
+            .into_iter()
+            .map(|mut d| {
+                d.uptime_secs = d
+                    .started_at
+                    .filter(|_| d.state.is_running())
+                    .map(|t| (Utc::now() - t).num_seconds().max(0).unsigned_abs());
+                d
+            })
+            .collect(),
+        None => {
+            let mut sup = supervisor(cfg)?;
+            sup.resolve(which)?;
+            sup.discover().await;
+            sup.status()
+        }
+    };
+    let shown = print_status(&statuses, which, json)?;
+    Ok(if shown.iter().any(|s| s.state == DaemonState::Failed) {
+        2
+    } else if shown.iter().all(|s| s.state == DaemonState::Ready) {
+        0
+    } else {
+        1
+    })
+}
+
+fn print_status(
+    all: &[DaemonStatus],
+    which: &str,
+    json: bool,
+) -> anyhow::Result<Vec<DaemonStatus>> {
+    let shown: Vec<DaemonStatus> = all
+        .iter()
+        .filter(|s| which == "all" || s.name == which)
+        .cloned()
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &shown)?;
+        writeln!(out)?;
+        return Ok(shown);
+    }
+    for s in &shown {
+        let pid = s.pid.map_or("-".to_string(), |p| p.to_string());
+        let up = s.uptime_secs.map_or("-".to_string(), |u| {
+            humantime::format_duration(Duration::from_secs(u)).to_string()
+        });
+        let ports: Vec<String> = s
+            .ports
+            .iter()
+            .map(|p| format!("{}:{}", p.name, p.port))
+            .collect();
+        writeln!(
+            out,
+            "{:<8} {:<11} pid {:<7} up {:<10} restarts {}{}  ports {}",
+            s.name,
+            s.state.as_str(),
+            pid,
+            up,
+            s.restarts,
+            if s.adopted { " (adopted)" } else { "" },
+            if ports.is_empty() {
+                "-".to_string()
+            } else {
+                ports.join(" ")
+            },
+        )?;
+        if let Some(api) = &s.api {
+            writeln!(out, "         api {api}")?;
+        }
+        if let Some(e) = &s.last_exit {
+            writeln!(out, "         last exit: {e}")?;
+        }
+        if let Some(m) = &s.message {
+            writeln!(out, "         {m}")?;
+        }
+    }
+    Ok(shown)
+}

@@ -1,0 +1,24 @@
+//! `ipfs-kit pin add|rm CID`: through Cluster when it answers, else Kubo.
+
+use super::open_history;
+use crate::cli::PinAction;
+use crate::config::Config;
+use crate::pins;
+
+pub async fn run(cfg: &Config, action: &PinAction) -> anyhow::Result<u8> {
+    let ops = open_history(cfg);
+    let (verb, result) = match action {
+        PinAction::Add { cid } => ("pinned", pins::add(cfg, cid, ops.as_ref()).await),
+        PinAction::Rm { cid } => ("unpinned", pins::remove(cfg, cid, ops.as_ref()).await),
+    };
+    match result {
+        Ok(via) => {
+            eprintln!("ipfs-kit: {verb} through {}", via.as_str());
+            Ok(0)
+        }
+        Err(e) => {
+            eprintln!("ipfs-kit: {e}");
+            Ok(1)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! The collector: one tokio task per source, each on its own interval, timeout and backoff,
+//! sending polls to one merge task that owns the Snapshot and the history rings and publishes
+//! `watch<Arc<Snapshot>>` (latest wins; nobody waits on a slow source).
+
+mod once;
+mod state;
+mod tasks;
+
+pub use once::collect_once;
+pub use state::CollectorState;
+pub use tasks::{Collector, backoff};
+
+use crate::model::{BackendStatus, ClusterStats, HostStats, KuboStats, VfsMountStats};
+use crate::sources::Poll;
+
+/// One poll result on its way to the merge task.
+#[derive(Debug)]
+pub enum Update {
+    Host(Box<Poll<HostStats>>),
+    Kubo(Box<Poll<KuboStats>>),
+    Cluster(Box<Poll<ClusterStats>>),
+    /// The operator acknowledged an alert (by id).
+    Acknowledge(String),
+    Vfs(Vec<VfsMountStats>),
+    Backends(Vec<BackendStatus>),
+    /// From the supervisor service: the daemons it runs.
+    Daemons(Vec<crate::model::DaemonStatus>),
+}
+
+impl Update {
+    pub fn host(p: Poll<HostStats>) -> Self {
+        Update::Host(Box::new(p))
+    }
+    pub fn kubo(p: Poll<KuboStats>) -> Self {
+        Update::Kubo(Box::new(p))
+    }
+    pub fn cluster(p: Poll<ClusterStats>) -> Self {
+        Update::Cluster(Box::new(p))
+    }
+}
