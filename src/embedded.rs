@@ -103,23 +103,24 @@ pub async fn start_local(
 
 /// Starts (or reuses) the embedded Kubo + Cluster and points `cfg` at it.
 pub async fn start_for(cfg: &mut Config) -> anyhow::Result<LocalNode> {
+    let dirs: Vec<String> = SupervisorConfig::from_config(cfg)
+        .daemons
+        .iter()
+        .filter(|d| d.name == "kubo" || d.name == "cluster")
+        .map(|d| format!("{} {}", d.name, d.dir.display()))
+        .collect();
     eprintln!(
-        "ipfs-kit: no Kubo configured or running; using the embedded node under {}",
-        node_root(&cfg.state_dir).display()
+        "ipfs-kit: no Kubo configured or running; starting the node ipfs-kit supervises ({})",
+        dirs.join(", ")
     );
     let node = start_local(cfg, &mut |step| eprintln!("ipfs-kit: {step}"))
         .await
         .context("cannot start the embedded Kubo + Cluster")?;
-    cfg.kubo.api.endpoint = node.kubo_api.clone();
-    cfg.kubo.api.origin = crate::config::Origin::Embedded;
-    cfg.cluster.api.endpoint = node.cluster_api.clone();
-    cfg.cluster.api.origin = crate::config::Origin::Embedded;
-    cfg.cluster.required = true;
-    cfg.cluster.enabled = true;
+    crate::locate::point_at(cfg, node.kubo_api.clone(), Some(node.cluster_api.clone()));
     Ok(node)
 }
 
-/// Stops what `start_embedded` started, and says so.
+/// Stops what `start_for` started, and says so.
 pub async fn stop_reporting(node: LocalNode) {
     let started = node.started();
     node.stop().await;

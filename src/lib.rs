@@ -10,6 +10,7 @@ pub mod collector;
 pub mod config;
 pub mod embedded;
 pub mod format;
+pub mod locate;
 pub mod logging;
 pub mod model;
 pub mod ophistory;

@@ -104,7 +104,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             }
         },
         Some(Command::Wizard { action }) => cmd::wizard::run_action(&cfg, action),
-        Some(Command::Pin { action }) => cmd::pin::run(&cfg, action).await,
+        Some(Command::Pin { action }) => cmd::pin::run(&mut cfg, action).await,
         Some(Command::History {
             status,
             since,
@@ -115,9 +115,11 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             init,
             leave_running,
         }) => cmd::supervise::run(&cfg, *init, *leave_running).await,
-        Some(Command::Snapshot { json, timeout }) => cmd::once::run(&cfg, *json, *timeout).await,
+        Some(Command::Snapshot { json, timeout }) => {
+            cmd::once::run(&mut cfg, *json, *timeout).await
+        }
         Some(Command::Schema) => Ok(print_schema()),
-        None if cli.once => cmd::once::run(&cfg, cli.json, cli.timeout).await,
+        None if cli.once => cmd::once::run(&mut cfg, cli.json, cli.timeout).await,
         None if ipfs_kit::tui::can_run() => cmd::tui::run(&mut cfg, &cli).await,
         None => cmd::once::embedded_default(&mut cfg, cli.timeout).await,
     }

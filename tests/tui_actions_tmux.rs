@@ -21,14 +21,13 @@ const SOON: Duration = Duration::from_secs(30);
 /// its embedded node, under `root`.
 fn env_for(root: &Path) -> Vec<(String, String)> {
     let p = |s: &str| root.join(s).display().to_string();
-    std::fs::create_dir_all(root.join("no-ipfs")).expect("mkdir");
     vec![
         ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
         ("HOME".into(), p("home")),
         ("XDG_CONFIG_HOME".into(), p("config")),
         ("IPFS_KIT_STATE_DIR".into(), p("state")),
-        // No api file there: discovery falls through to the embedded node.
-        ("IPFS_PATH".into(), p("no-ipfs")),
+        // No IPFS_PATH: with it set, the supervisor would run that repo, not the embedded
+        // node (Kubo's convention); HOME has no ~/.ipfs, so discovery finds nothing.
         ("IPFS_TELEMETRY".into(), "off".into()),
         // HOME is the test's, so the daemons are found where the test run found them.
         ("IPFS_KIT_TOOLS_BIN".into(), tools_bin()),

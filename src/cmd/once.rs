@@ -8,13 +8,15 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use crate::collector::collect_once;
-use crate::config::{Config, Origin};
+use crate::config::Config;
 use crate::embedded;
 use crate::format::{bytes, rate, short_id};
+use crate::locate::{Located, locate};
 use crate::model::{Snapshot, SourceState, SourceStatus};
 
 /// `--once` / `snapshot`: one collection pass, printed; the exit code is the health status.
-pub async fn run(cfg: &Config, json: bool, deadline: Duration) -> anyhow::Result<u8> {
+pub async fn run(cfg: &mut Config, json: bool, deadline: Duration) -> anyhow::Result<u8> {
+    locate(cfg).await;
     let snap = collect_once(cfg, deadline).await;
     let mut out = std::io::stdout().lock();
     if json {
@@ -29,13 +31,11 @@ pub async fn run(cfg: &Config, json: bool, deadline: Duration) -> anyhow::Result
 /// No arguments: the configured or running node, else the embedded one (started for this run
 /// and stopped after it until the dashboard and supervisor keep it).
 pub async fn embedded_default(cfg: &mut Config, deadline: Duration) -> anyhow::Result<u8> {
-    let discovered = matches!(cfg.kubo.api.origin, Origin::Default | Origin::ApiFile(_));
-    let first = collect_once(cfg, deadline).await;
-    let kubo_up = first.kubo.data.is_some();
-    if !discovered || kubo_up {
+    if locate(cfg).await != Located::NotFound {
+        let snap = collect_once(cfg, deadline).await;
         let mut out = std::io::stdout().lock();
-        write_summary(&first, &mut out).context("cannot write to stdout")?;
-        return Ok(first.health.status.exit_code() as u8);
+        write_summary(&snap, &mut out).context("cannot write to stdout")?;
+        return Ok(snap.health.status.exit_code() as u8);
     }
 
     let node = embedded::start_for(cfg).await?;

@@ -3,9 +3,11 @@
 use super::open_history;
 use crate::cli::PinAction;
 use crate::config::Config;
+use crate::locate::locate;
 use crate::pins;
 
-pub async fn run(cfg: &Config, action: &PinAction) -> anyhow::Result<u8> {
+pub async fn run(cfg: &mut Config, action: &PinAction) -> anyhow::Result<u8> {
+    locate(cfg).await;
     let ops = open_history(cfg);
     let (verb, result) = match action {
         PinAction::Add { cid } => ("pinned", pins::add(cfg, cid, ops.as_ref()).await),

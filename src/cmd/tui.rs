@@ -2,9 +2,9 @@
 
 use super::open_history;
 use crate::cli::Cli;
-use crate::collector::collect_once;
-use crate::config::{Config, Origin};
+use crate::config::Config;
 use crate::embedded;
+use crate::locate::{Located, locate};
 
 /// No arguments on a terminal: the dashboard over the configured or running node, else over
 /// the embedded one (created and started here the first time). The dashboard runs the
@@ -12,12 +12,12 @@ use crate::embedded;
 /// Daemons tab starts and stops them. They outlive the dashboard unless `--stop-on-exit`.
 pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
     use crate::supervisor::{manager::Supervisor, spec::SupervisorConfig, tools::Tools};
-    let discovered = matches!(cfg.kubo.api.origin, Origin::Default | Origin::ApiFile(_));
     let mut services = crate::tui::Services {
         ops: open_history(cfg),
         ..Default::default()
     };
-    if discovered && collect_once(cfg, cli.timeout).await.kubo.data.is_none() {
+    // One `id` call (not a collection pass) decides, so the first frame is not kept waiting.
+    if locate(cfg).await == Located::NotFound {
         match embedded::start_for(cfg).await {
             Ok(node) => {
                 for e in &node.events {
@@ -34,8 +34,8 @@ pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
     } else {
         match Tools::find() {
             Ok(tools) => {
-                let mut sup = Supervisor::new(SupervisorConfig::from_config(cfg), tools);
-                sup.discover().await;
+                // The service finds what already runs (`discover`) after the first frame.
+                let sup = Supervisor::new(SupervisorConfig::from_config(cfg), tools);
                 services.supervisor = Some(sup);
             }
             Err(e) => services.no_supervisor = Some(e.to_string()),

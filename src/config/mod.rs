@@ -290,7 +290,7 @@ fn resolve(
         max_backoff: file.collector.max_backoff,
         state_dir,
         file: path,
-        supervisor: file.supervisor,
+        supervisor: supervised_repos(file.supervisor, env),
         alert_rules: file.alerts.rules().map_err(|issues| ConfigError::Invalid {
             origin: "[alerts]".into(),
             message: issues
@@ -474,6 +474,16 @@ impl Config {
         self.log_level = m.outputs.log_level.to_string();
         self
     }
+}
+
+/// The repos the supervisor runs: those `[supervisor]` names, else Kubo's and Cluster's own
+/// convention (`IPFS_PATH`, `IPFS_CLUSTER_PATH`), else the embedded node under the state dir
+/// (filled in by the supervisor's spec).
+fn supervised_repos(mut s: SupervisorSection, env: &dyn Env) -> SupervisorSection {
+    let dir = |var: &str| env.var(var).filter(|v| !v.is_empty()).map(PathBuf::from);
+    s.kubo_repo = s.kubo_repo.or_else(|| dir("IPFS_PATH"));
+    s.cluster_dir = s.cluster_dir.or_else(|| dir("IPFS_CLUSTER_PATH"));
+    s
 }
 
 /// Kubo's own discovery order: `$IPFS_PATH/api`, `~/.ipfs/api`, then the default port.

@@ -72,6 +72,9 @@ impl SupervisorService {
                 }
                 let _ = updates.try_send(Update::Daemons(st));
             };
+            // Finding what already runs reads /proc and asks the daemons: done here, after
+            // the dashboard's first frame, not before it.
+            sup.discover().await;
             publish(&sup);
             let mut tick = tokio::time::interval(Duration::from_millis(500));
             loop {
