@@ -8,7 +8,8 @@
 #   - steady RSS: median of the tree's VmRSS sampled each second in that window;
 #   - bytes written to the terminal per second in that window (tmux pipe-pane);
 #   - time to first frame: from exec to the moment the pane has received 300 printable,
-#     non-blank characters (a screenful of text, not just mode switches);
+#     non-blank characters (a screenful of text, not just mode switches), and to the first
+#     printable non-blank character at all (the first line drawn);
 #   - beside the dashboard's row: the CPU Kubo + Cluster spent in the same window, i.e. the
 #     cost its polling puts on the daemons (the others do not talk to them).
 # Installs htop and btop with apt-get and bottom with apt-get or `cargo install bottom
@@ -179,6 +180,8 @@ for t, n, p in chunks:
     if seen >= 300:
         first = (t - t0) / 1e6
         break
+# The other definition: the first printable, non-blank character in the pane.
+first_line = next(((t - t0) / 1e6 for t, n, p in chunks if p > 0), None)
 lo, hi = t0 + warmup * 1e9, t0 + duration * 1e9
 written = sum(n for t, n, p in chunks if lo <= t <= hi)
 print(json.dumps({
@@ -189,6 +192,7 @@ print(json.dumps({
     "rss": statistics.median(rss_samples) if rss_samples else 0,
     "bytes_per_s": written / (duration - warmup),
     "first_frame_ms": first,
+    "first_line_ms": first_line,
 }))
 PY
 
@@ -211,6 +215,11 @@ run() { # name env daemons cmd...
 }
 missing=()
 run ipfs-kit "$KIT_ENV" "$KUBO_PID,$CLUSTER_PID" "$KIT" --interval 1s
+# As a user with nothing configured: the node found through $IPFS_PATH/api (and adopted).
+run ipfs-kit-via-IPFS_PATH "$BASE_ENV
+XDG_STATE_HOME=$WORK/state2
+IPFS_PATH=$IPFS_PATH
+IPFS_CLUSTER_PATH=$IPFS_CLUSTER_PATH" "$KUBO_PID,$CLUSTER_PID" "$KIT" --interval 1s
 if command -v htop >/dev/null; then run htop "$BASE_ENV" "" htop -d 10; else missing+=(htop); fi
 if command -v btop >/dev/null; then run btop "$BASE_ENV" "" btop; else missing+=(btop); fi
 if command -v btm >/dev/null; then run btm "$BASE_ENV" "" btm --rate 1s; else missing+=("bottom (btm)"); fi
@@ -223,14 +232,15 @@ python3 - "$RESULTS" "${missing[@]}" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 missing = sys.argv[2:]
-print("| tool | CPU % of one core | steady RSS | bytes to the terminal / s | time to first frame |")
-print("|---|---|---|---|---|")
+print("| tool | CPU % of one core | steady RSS | bytes to the terminal / s | first frame (300 chars) | first non-blank line |")
+print("|---|---|---|---|---|---|")
 for r in rows:
     first = "n/a" if r["first_frame_ms"] is None else f'{r["first_frame_ms"]:.0f} ms'
+    line = "n/a" if r.get("first_line_ms") is None else f'{r["first_line_ms"]:.0f} ms'
     note = "" if r["alive"] else " (exited early!)"
-    print(f'| {r["name"]}{note} | {r["cpu_pct"]:.2f}% | {r["rss"]/1048576:.1f} MiB | {r["bytes_per_s"]:.0f} B/s | {first} |')
+    print(f'| {r["name"]}{note} | {r["cpu_pct"]:.2f}% | {r["rss"]/1048576:.1f} MiB | {r["bytes_per_s"]:.0f} B/s | {first} | {line} |')
 for m in missing:
-    print(f"| {m} | missing: could not be installed | | | |")
+    print(f"| {m} | missing: could not be installed | | | | |")
 for r in rows:
     if r.get("daemons_cpu_pct") is not None:
         print()
