@@ -31,6 +31,10 @@ pub async fn run(cfg: &mut Config, json: bool, deadline: Duration) -> anyhow::Re
 /// No arguments: the configured or running node, else the embedded one (started for this run
 /// and stopped after it until the dashboard and supervisor keep it).
 pub async fn embedded_default(cfg: &mut Config, deadline: Duration) -> anyhow::Result<u8> {
+    // A terminal the dashboard cannot draw on (TERM=dumb) gets this summary: say why.
+    if let Some(why) = crate::tui::summary_notice() {
+        eprintln!("ipfs-kit: {why}");
+    }
     if locate(cfg).await != Located::NotFound {
         let snap = collect_once(cfg, deadline).await;
         let mut out = std::io::stdout().lock();
