@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use sysinfo::{DiskRefreshKind, Disks, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
 
+use super::listeners;
 use crate::model::{DiskStats, HostStats, ProcessStats};
 
 /// Processes listed at most per role, so a host running many test daemons stays bounded.
@@ -23,6 +24,9 @@ pub struct HostSampler {
     /// Kubo/Cluster processes found by the last full scan; refreshed alone in between, as
     /// reading every process's /proc entries each tick is most of the collector's CPU.
     daemon_pids: Vec<sysinfo::Pid>,
+    /// The TCP ports each daemon listens on, read on full scans (a daemon's ports are set at
+    /// start), so views can tell the one serving the watched API from other repos' daemons.
+    listen_ports: HashMap<u32, Vec<u16>>,
     samples: u32,
 }
 
@@ -70,6 +74,7 @@ impl HostSampler {
             disks,
             last_net: Some(Instant::now()),
             daemon_pids: Vec::new(),
+            listen_ports: HashMap::new(),
             samples: 0,
         };
         me.refresh_processes_and_disks();
@@ -77,8 +82,8 @@ impl HostSampler {
     }
 
     /// Refreshes the daemons' processes (every process on a full scan) and the disks' space
-    /// (the list of mounts too on a full scan).
-    fn refresh_processes_and_disks(&mut self) {
+    /// (the list of mounts too on a full scan). Returns whether it was a full scan.
+    fn refresh_processes_and_disks(&mut self) -> bool {
         let full = self.samples.is_multiple_of(FULL_SCAN_EVERY);
         self.samples = self.samples.wrapping_add(1);
         let which = if full {
@@ -105,6 +110,7 @@ impl HostSampler {
                 .with_cmd(UpdateKind::OnlyIfNotSet)
                 .with_exe(UpdateKind::OnlyIfNotSet),
         );
+        full
     }
 
     /// A new sample. CPU and network figures cover the time since the previous call, which
@@ -113,7 +119,7 @@ impl HostSampler {
         // Usage only: the frequency part reads /proc/cpuinfo, which is slow and not shown.
         self.sys.refresh_cpu_usage();
         self.sys.refresh_memory();
-        self.refresh_processes_and_disks();
+        let full = self.refresh_processes_and_disks();
         let net = read_net_dev();
 
         let now = Instant::now();
@@ -157,11 +163,12 @@ impl HostSampler {
             net_rx_total_bytes: rx_total,
             net_tx_total_bytes: tx_total,
             processes: {
-                let procs = self.daemon_processes();
+                let mut procs = self.daemon_processes();
                 self.daemon_pids = procs
                     .iter()
                     .map(|p| sysinfo::Pid::from_u32(p.pid))
                     .collect();
+                self.fill_listen_ports(&mut procs, full);
                 procs
             },
         }
@@ -181,6 +188,30 @@ impl HostSampler {
                 available_bytes: d.available_space(),
             })
             .collect()
+    }
+
+    /// Each daemon's listening ports: read again on full scans, and for a daemon not seen
+    /// before (its ports are set when it starts).
+    fn fill_listen_ports(&mut self, procs: &mut [ProcessStats], full: bool) {
+        if full {
+            self.listen_ports.clear();
+        }
+        if procs
+            .iter()
+            .any(|p| !self.listen_ports.contains_key(&p.pid))
+        {
+            let sockets = listeners::listening_sockets();
+            for p in procs.iter() {
+                self.listen_ports
+                    .entry(p.pid)
+                    .or_insert_with(|| listeners::ports_of(p.pid, &sockets));
+            }
+        }
+        self.listen_ports
+            .retain(|pid, _| procs.iter().any(|p| p.pid == *pid));
+        for p in procs.iter_mut() {
+            p.listen_ports = self.listen_ports.get(&p.pid).cloned().unwrap_or_default();
+        }
     }
 
     /// Kubo is an `ipfs` process running `daemon`; Cluster is `ipfs-cluster-service daemon`.
@@ -223,6 +254,7 @@ impl HostSampler {
                 cpu_percent: p.cpu_usage(),
                 rss_bytes: p.memory(),
                 run_time_secs: p.run_time(),
+                listen_ports: Vec::new(),
             });
         }
         out

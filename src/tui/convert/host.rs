@@ -10,7 +10,7 @@ use ipfs_kit_widgets::{
 };
 use ratatui::layout::Constraint;
 
-use super::{Parts, node_state, percent};
+use super::{Parts, percent, source_node_state};
 use crate::model::DiskStats;
 use crate::tui::model::{MetricKind, Model};
 use crate::tui::table::TableRow;
@@ -31,7 +31,7 @@ pub(super) fn status(m: &Model) -> StatusView {
     }
     StatusView {
         title: "Host".into(),
-        state: node_state(h),
+        state: source_node_state(m.snap.source_condition("host")),
         uptime_secs: d.map(|d| d.uptime_secs),
         peer_id: None,
         versions: Vec::new(),
