@@ -124,7 +124,7 @@ impl Snapshot {
 }
 
 /// The port of an API address on this host (loopback, `localhost` or unspecified).
-fn local_port(endpoint: &str) -> Option<u16> {
+pub fn local_port(endpoint: &str) -> Option<u16> {
     let url = reqwest::Url::parse(endpoint).ok()?;
     let host = url
         .host_str()?

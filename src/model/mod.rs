@@ -18,7 +18,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use cluster::{ClusterAlert, ClusterPeer, ClusterStats, PeerFreeSpace};
-pub use condition::{AlertCounts, Condition};
+pub use condition::{AlertCounts, Condition, local_port};
 pub use daemon::{DaemonState, DaemonStatus, PortInfo};
 pub use health::{Health, HealthLevel, Status, alert_source};
 pub use host::{DiskStats, HostStats, ProcessStats};

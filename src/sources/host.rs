@@ -27,6 +27,8 @@ pub struct HostSampler {
     /// The TCP ports each daemon listens on, read on full scans (a daemon's ports are set at
     /// start), so views can tell the one serving the watched API from other repos' daemons.
     listen_ports: HashMap<u32, Vec<u16>>,
+    /// Ports of the APIs this ipfs-kit watches (`set_watched_ports`).
+    watched_ports: Vec<u16>,
     samples: u32,
 }
 
@@ -61,6 +63,14 @@ fn parse_net_dev(text: &str) -> HashMap<String, (u64, u64)> {
         .collect()
 }
 
+/// The ports of the Kubo and Cluster APIs the config watches, those on this host.
+pub fn watched_ports(cfg: &crate::config::Config) -> Vec<u16> {
+    [&cfg.kubo.api.endpoint, &cfg.cluster.api.endpoint]
+        .into_iter()
+        .filter_map(|e| crate::model::local_port(e.url().as_str()))
+        .collect()
+}
+
 impl HostSampler {
     /// Creates the sampler and takes a first CPU/network reading, which rates are measured from.
     pub fn new() -> Result<Self, String> {
@@ -75,6 +85,7 @@ impl HostSampler {
             last_net: Some(Instant::now()),
             daemon_pids: Vec::new(),
             listen_ports: HashMap::new(),
+            watched_ports: Vec::new(),
             samples: 0,
         };
         me.refresh_processes_and_disks();
@@ -214,10 +225,39 @@ impl HostSampler {
         }
     }
 
+    /// More daemons of a role than are listed (a host running many test daemons): the ones
+    /// listening on a watched API port are kept, so the watched daemon is never cut off.
+    fn keep_watched_within_cap(&self, procs: &mut Vec<ProcessStats>) {
+        let sockets = listeners::listening_sockets();
+        let watched = |p: &ProcessStats| {
+            !self.watched_ports.is_empty()
+                && listeners::ports_of(p.pid, &sockets)
+                    .iter()
+                    .any(|port| self.watched_ports.contains(port))
+        };
+        // Stable: by pid within each group, as listed otherwise.
+        procs.sort_by_cached_key(|p| !watched(p));
+        let mut per_role: HashMap<String, usize> = HashMap::new();
+        procs.retain(|p| {
+            let n = per_role.entry(p.role.clone()).or_default();
+            *n += 1;
+            *n <= MAX_PROCS_PER_ROLE
+        });
+        procs.sort_by_key(|p| p.pid);
+    }
+
+    /// `new`, keeping the daemons that listen on `ports` (the watched APIs' on this host,
+    /// `watched_ports`) listed however many others run.
+    pub fn watching(ports: Vec<u16>) -> Result<Self, String> {
+        let mut me = HostSampler::new()?;
+        me.watched_ports = ports;
+        Ok(me)
+    }
+
     /// Kubo is an `ipfs` process running `daemon`; Cluster is `ipfs-cluster-service daemon`.
     fn daemon_processes(&self) -> Vec<ProcessStats> {
         let mut out: Vec<ProcessStats> = Vec::new();
-        let mut per_role = [0usize; 2];
+        let mut per_role = [0usize; 2]; // found, before the cap
         let mut procs: Vec<_> = self.sys.processes().values().collect();
         // Threads are never daemons of their own (sysinfo may list them as processes).
         procs.retain(|p| p.exists() && p.thread_kind().is_none());
@@ -243,9 +283,6 @@ impl HostSampler {
             } else {
                 continue;
             };
-            if per_role[role] >= MAX_PROCS_PER_ROLE {
-                continue;
-            }
             per_role[role] += 1;
             out.push(ProcessStats {
                 role: ["kubo", "cluster"][role].to_string(),
@@ -256,6 +293,9 @@ impl HostSampler {
                 run_time_secs: p.run_time(),
                 listen_ports: Vec::new(),
             });
+        }
+        if per_role.iter().any(|n| *n > MAX_PROCS_PER_ROLE) {
+            self.keep_watched_within_cap(&mut out);
         }
         out
     }
