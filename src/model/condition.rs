@@ -93,8 +93,12 @@ impl Snapshot {
     /// supervisor's record of the daemon serving the watched API, else the host process that
     /// listens on that API's port.
     pub fn daemon_uptime(&self, role: &str) -> Option<u64> {
-        if let Some(up) = self.watched_daemon(role).and_then(|d| d.uptime_secs) {
-            return Some(up);
+        if let Some(d) = self.watched_daemon(role) {
+            // Not running: no uptime, whatever the host's last sample still lists. Running
+            // with no start time known (pid not found): the host process below.
+            if d.uptime_secs.is_some() || !d.state.is_running() {
+                return d.uptime_secs;
+            }
         }
         self.host
             .data
@@ -109,8 +113,13 @@ impl Snapshot {
     /// supervisor records for it, or the process listening on the watched API's port when
     /// that API is on this host. Other repos' daemons on the same host are not.
     pub fn is_watched(&self, p: &ProcessStats) -> bool {
-        if let Some(pid) = self.watched_daemon(&p.role).and_then(|d| d.pid) {
-            return pid == p.pid;
+        if let Some(d) = self.watched_daemon(&p.role) {
+            if !d.state.is_running() {
+                return false;
+            }
+            if let Some(pid) = d.pid {
+                return pid == p.pid;
+            }
         }
         let endpoint = match p.role.as_str() {
             "kubo" => self.kubo.endpoint.as_deref(),

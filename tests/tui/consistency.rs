@@ -234,10 +234,7 @@ fn a_crashed_kubo_is_backing_off_on_every_tab() {
     let mut cluster = fixtures::cluster_daemon();
     cluster.state = DaemonState::Ready;
     s.daemons = vec![kubo, cluster];
-    // The host no longer lists the dead Kubo.
-    if let Some(h) = s.host.data.as_mut() {
-        h.processes.retain(|p| p.role != "kubo");
-    }
+    // The host's last sample may still list the dead Kubo: not its uptime any more.
     let s = finish(s);
     let screens = check("kubo crashed", &s);
     assert!(
@@ -246,6 +243,23 @@ fn a_crashed_kubo_is_backing_off_on_every_tab() {
         screens["Node"]
     );
     assert!(!screens["Overview"].contains("stopped"));
+    assert_eq!(s.daemon_uptime("kubo"), None);
+    assert!(
+        screens["Node"].contains("Uptime     n/a"),
+        "{}",
+        screens["Node"]
+    );
+    // The notice says what the supervisor does, not "start it yourself".
+    let overview = screens["Overview"]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        overview.contains(
+            "the supervisor is restarting it (backing-off, last exit: killed by SIGKILL)"
+        ),
+        "{overview}"
+    );
 }
 
 /// A running Kubo whose repo is nearly full: critical, and the header says so.
