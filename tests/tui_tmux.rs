@@ -454,3 +454,40 @@ fn wizard_round_trips_always_give_the_dashboard_back() {
     assert!(screen.contains("EXIT=0"), "{screen}");
     assert_modes_kept(&t, &before, &after, "thirty wizard round trips");
 }
+
+#[test]
+fn term_dumb_prints_the_summary_and_says_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let env = unreachable_env(root);
+    let bin = env!("CARGO_BIN_EXE_ipfs-kit");
+    let t = Tmux::start(root, &env);
+    let err = root.join("dumb.stderr");
+    t.line(&format!(
+        "clear; TERM=dumb {bin} --timeout 2s 2>{}; echo EXIT=$?",
+        err.display()
+    ));
+    // A line of its own: the typed command holds `EXIT=` too.
+    let screen = t.wait_for("the summary's exit", Duration::from_secs(20), |s| {
+        s.lines().any(|l| l.starts_with("EXIT="))
+    });
+    // The summary, not the dashboard: no header bar, no tabs; Kubo down is CRITICAL (2).
+    assert!(screen.contains("health CRITICAL"), "{screen}");
+    assert!(screen.contains("kubo     down"), "{screen}");
+    assert!(!screen.contains("Overview"), "{screen}");
+    assert!(screen.contains("EXIT=2"), "{screen}");
+    let stderr = std::fs::read_to_string(&err).expect("stderr file");
+    assert!(
+        stderr.contains("TERM=dumb: printing the summary; set TERM to a real terminal type"),
+        "{stderr}"
+    );
+    // With a real TERM the same command draws the dashboard (and says nothing of TERM).
+    t.line(&format!("clear; {bin} 2>{}; echo EXIT=$?", err.display()));
+    t.wait_for("the dashboard", Duration::from_secs(10), |s| {
+        s.contains("Overview")
+    });
+    t.keys(&["q"]);
+    wait_exit(&t);
+    let stderr = std::fs::read_to_string(&err).expect("stderr file");
+    assert!(!stderr.contains("TERM="), "{stderr}");
+}

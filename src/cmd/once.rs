@@ -31,6 +31,10 @@ pub async fn run(cfg: &mut Config, json: bool, deadline: Duration) -> anyhow::Re
 /// No arguments: the configured or running node, else the embedded one (started for this run
 /// and stopped after it until the dashboard and supervisor keep it).
 pub async fn embedded_default(cfg: &mut Config, deadline: Duration) -> anyhow::Result<u8> {
+    // A terminal the dashboard cannot draw on (TERM=dumb) gets this summary: say why.
+    if let Some(why) = crate::tui::summary_notice() {
+        eprintln!("ipfs-kit: {why}");
+    }
     if locate(cfg).await != Located::NotFound {
         let snap = collect_once(cfg, deadline).await;
         let mut out = std::io::stdout().lock();
@@ -65,7 +69,7 @@ pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()
         h.status.as_str()
     )?;
 
-    let mut line = head(&snap.kubo);
+    let mut line = head(snap, &snap.kubo);
     if let Some(k) = &snap.kubo.data {
         line.push_str(&format!(
             "  {}  {}",
@@ -100,7 +104,7 @@ pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()
     writeln!(out, "{line}")?;
 
     if snap.cluster.state != SourceState::Disabled {
-        let mut line = head(&snap.cluster);
+        let mut line = head(snap, &snap.cluster);
         if let Some(c) = &snap.cluster.data {
             line.push_str(&format!(
                 "  {} ({})  v{}  peers {}  pins {}",
@@ -121,7 +125,7 @@ pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()
         writeln!(out, "{line}")?;
     }
 
-    let mut line = head(&snap.host);
+    let mut line = head(snap, &snap.host);
     if let Some(d) = &snap.host.data {
         line.push_str(&format!(
             "  cpu {:.1}% of {} cores  mem {} / {}  load {:.2} {:.2} {:.2}  net rx {} tx {}",
@@ -144,8 +148,10 @@ pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()
     Ok(())
 }
 
-fn head<T>(s: &SourceStatus<T>) -> String {
-    let mut line = format!("{:<8} {:<8}", s.name, s.state.as_str());
+/// Name, condition word (the dashboard header's: health after alerts), endpoint, error.
+fn head<T>(snap: &Snapshot, s: &SourceStatus<T>) -> String {
+    let word = snap.source_condition(&s.name).word;
+    let mut line = format!("{:<8} {word:<8}", s.name);
     if let Some(ep) = &s.endpoint {
         line.push_str(&format!(" {ep}"));
     }

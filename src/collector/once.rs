@@ -29,9 +29,10 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
     let mut state = CollectorState::new(cfg);
     let timed_out = |what: &str| format!("{what} did not answer within the {deadline:?} deadline");
 
+    let watched_ports = crate::sources::host::watched_ports(cfg);
     let host = async {
         let sampled = tokio::task::spawn_blocking(|| -> Result<HostStats, String> {
-            let mut s = HostSampler::new()?;
+            let mut s = HostSampler::watching(watched_ports)?;
             std::thread::sleep(ONCE_CPU_WINDOW);
             Ok(s.sample())
         });

@@ -103,6 +103,7 @@ impl Collector {
             cfg.host_interval,
             tx.clone(),
             refresh.clone(),
+            crate::sources::host::watched_ports(cfg),
         ));
 
         // One HTTP client (connection pool, TLS set-up) for every source.
@@ -327,10 +328,12 @@ fn spawn_host(
     interval: Duration,
     tx: mpsc::Sender<Update>,
     refresh: Arc<Notify>,
+    watched_ports: Vec<u16>,
 ) -> JoinHandle<()> {
     let interval = interval.max(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL);
     tokio::spawn(async move {
-        let mut sampler = match tokio::task::spawn_blocking(HostSampler::new).await {
+        let sampler = tokio::task::spawn_blocking(|| HostSampler::watching(watched_ports));
+        let mut sampler = match sampler.await {
             Ok(Ok(s)) => s,
             Ok(Err(e)) => {
                 let _ = tx.send(Update::host(Poll::down(e, Duration::ZERO))).await;

@@ -92,7 +92,7 @@ impl Default for Health {
 }
 
 /// The source an alert's metric belongs to.
-fn alert_source(metric: &str) -> &str {
+pub fn alert_source(metric: &str) -> &str {
     let mut parts = metric.split('.');
     match parts.next() {
         Some("source" | "daemon") => match parts.next() {
@@ -203,12 +203,13 @@ impl Health {
         let level = known.iter().copied().max().unwrap_or(HealthLevel::Unknown);
 
         let kubo_level = sources.get("kubo").map(|s| s.level);
-        let critical_alert = firing.iter().any(|a| a.severity == Severity::Critical);
+        // The same counts the views show.
+        let alerts = super::AlertCounts::of(&snap.alerts);
         let status = if known.is_empty() {
             Status::Unknown
-        } else if kubo_level == Some(HealthLevel::Unhealthy) || critical_alert {
+        } else if kubo_level == Some(HealthLevel::Unhealthy) || alerts.critical > 0 {
             Status::Critical
-        } else if level >= HealthLevel::Degraded || !firing.is_empty() {
+        } else if level >= HealthLevel::Degraded || alerts.total() > 0 {
             Status::Warning
         } else if kubo_level == Some(HealthLevel::Unknown) {
             Status::Unknown

@@ -45,4 +45,6 @@ pub struct ProcessStats {
     pub cpu_percent: f32,
     pub rss_bytes: u64,
     pub run_time_secs: u64,
+    /// The TCP ports it listens on (its API among them), sorted; empty when unreadable.
+    pub listen_ports: Vec<u16>,
 }

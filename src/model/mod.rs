@@ -2,6 +2,7 @@
 //! every view (TUI, `--once --json`, alerts, history). Plain data, serde + JSON Schema.
 
 mod cluster;
+mod condition;
 mod daemon;
 mod health;
 mod host;
@@ -17,8 +18,9 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use cluster::{ClusterAlert, ClusterPeer, ClusterStats, PeerFreeSpace};
+pub use condition::{AlertCounts, Condition, local_port};
 pub use daemon::{DaemonState, DaemonStatus, PortInfo};
-pub use health::{Health, HealthLevel, Status};
+pub use health::{Health, HealthLevel, Status, alert_source};
 pub use host::{DiskStats, HostStats, ProcessStats};
 pub use kubo::{BandwidthStats, BitswapStats, KuboStats, ProvideStats, RepoStats};
 pub use series::{History, Ring, Series};

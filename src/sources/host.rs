@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use sysinfo::{DiskRefreshKind, Disks, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
 
+use super::listeners;
 use crate::model::{DiskStats, HostStats, ProcessStats};
 
 /// Processes listed at most per role, so a host running many test daemons stays bounded.
@@ -23,6 +24,11 @@ pub struct HostSampler {
     /// Kubo/Cluster processes found by the last full scan; refreshed alone in between, as
     /// reading every process's /proc entries each tick is most of the collector's CPU.
     daemon_pids: Vec<sysinfo::Pid>,
+    /// The TCP ports each daemon listens on, read on full scans (a daemon's ports are set at
+    /// start), so views can tell the one serving the watched API from other repos' daemons.
+    listen_ports: HashMap<u32, Vec<u16>>,
+    /// Ports of the APIs this ipfs-kit watches (`set_watched_ports`).
+    watched_ports: Vec<u16>,
     samples: u32,
 }
 
@@ -57,6 +63,14 @@ fn parse_net_dev(text: &str) -> HashMap<String, (u64, u64)> {
         .collect()
 }
 
+/// The ports of the Kubo and Cluster APIs the config watches, those on this host.
+pub fn watched_ports(cfg: &crate::config::Config) -> Vec<u16> {
+    [&cfg.kubo.api.endpoint, &cfg.cluster.api.endpoint]
+        .into_iter()
+        .filter_map(|e| crate::model::local_port(e.url().as_str()))
+        .collect()
+}
+
 impl HostSampler {
     /// Creates the sampler and takes a first CPU/network reading, which rates are measured from.
     pub fn new() -> Result<Self, String> {
@@ -70,6 +84,8 @@ impl HostSampler {
             disks,
             last_net: Some(Instant::now()),
             daemon_pids: Vec::new(),
+            listen_ports: HashMap::new(),
+            watched_ports: Vec::new(),
             samples: 0,
         };
         me.refresh_processes_and_disks();
@@ -77,8 +93,8 @@ impl HostSampler {
     }
 
     /// Refreshes the daemons' processes (every process on a full scan) and the disks' space
-    /// (the list of mounts too on a full scan).
-    fn refresh_processes_and_disks(&mut self) {
+    /// (the list of mounts too on a full scan). Returns whether it was a full scan.
+    fn refresh_processes_and_disks(&mut self) -> bool {
         let full = self.samples.is_multiple_of(FULL_SCAN_EVERY);
         self.samples = self.samples.wrapping_add(1);
         let which = if full {
@@ -105,6 +121,7 @@ impl HostSampler {
                 .with_cmd(UpdateKind::OnlyIfNotSet)
                 .with_exe(UpdateKind::OnlyIfNotSet),
         );
+        full
     }
 
     /// A new sample. CPU and network figures cover the time since the previous call, which
@@ -113,7 +130,7 @@ impl HostSampler {
         // Usage only: the frequency part reads /proc/cpuinfo, which is slow and not shown.
         self.sys.refresh_cpu_usage();
         self.sys.refresh_memory();
-        self.refresh_processes_and_disks();
+        let full = self.refresh_processes_and_disks();
         let net = read_net_dev();
 
         let now = Instant::now();
@@ -157,11 +174,12 @@ impl HostSampler {
             net_rx_total_bytes: rx_total,
             net_tx_total_bytes: tx_total,
             processes: {
-                let procs = self.daemon_processes();
+                let mut procs = self.daemon_processes();
                 self.daemon_pids = procs
                     .iter()
                     .map(|p| sysinfo::Pid::from_u32(p.pid))
                     .collect();
+                self.fill_listen_ports(&mut procs, full);
                 procs
             },
         }
@@ -183,10 +201,63 @@ impl HostSampler {
             .collect()
     }
 
+    /// Each daemon's listening ports: read again on full scans, and for a daemon not seen
+    /// before (its ports are set when it starts).
+    fn fill_listen_ports(&mut self, procs: &mut [ProcessStats], full: bool) {
+        if full {
+            self.listen_ports.clear();
+        }
+        if procs
+            .iter()
+            .any(|p| !self.listen_ports.contains_key(&p.pid))
+        {
+            let sockets = listeners::listening_sockets();
+            for p in procs.iter() {
+                self.listen_ports
+                    .entry(p.pid)
+                    .or_insert_with(|| listeners::ports_of(p.pid, &sockets));
+            }
+        }
+        self.listen_ports
+            .retain(|pid, _| procs.iter().any(|p| p.pid == *pid));
+        for p in procs.iter_mut() {
+            p.listen_ports = self.listen_ports.get(&p.pid).cloned().unwrap_or_default();
+        }
+    }
+
+    /// More daemons of a role than are listed (a host running many test daemons): the ones
+    /// listening on a watched API port are kept, so the watched daemon is never cut off.
+    fn keep_watched_within_cap(&self, procs: &mut Vec<ProcessStats>) {
+        let sockets = listeners::listening_sockets();
+        let watched = |p: &ProcessStats| {
+            !self.watched_ports.is_empty()
+                && listeners::ports_of(p.pid, &sockets)
+                    .iter()
+                    .any(|port| self.watched_ports.contains(port))
+        };
+        // Stable: by pid within each group, as listed otherwise.
+        procs.sort_by_cached_key(|p| !watched(p));
+        let mut per_role: HashMap<String, usize> = HashMap::new();
+        procs.retain(|p| {
+            let n = per_role.entry(p.role.clone()).or_default();
+            *n += 1;
+            *n <= MAX_PROCS_PER_ROLE
+        });
+        procs.sort_by_key(|p| p.pid);
+    }
+
+    /// `new`, keeping the daemons that listen on `ports` (the watched APIs' on this host,
+    /// `watched_ports`) listed however many others run.
+    pub fn watching(ports: Vec<u16>) -> Result<Self, String> {
+        let mut me = HostSampler::new()?;
+        me.watched_ports = ports;
+        Ok(me)
+    }
+
     /// Kubo is an `ipfs` process running `daemon`; Cluster is `ipfs-cluster-service daemon`.
     fn daemon_processes(&self) -> Vec<ProcessStats> {
         let mut out: Vec<ProcessStats> = Vec::new();
-        let mut per_role = [0usize; 2];
+        let mut per_role = [0usize; 2]; // found, before the cap
         let mut procs: Vec<_> = self.sys.processes().values().collect();
         // Threads are never daemons of their own (sysinfo may list them as processes).
         procs.retain(|p| p.exists() && p.thread_kind().is_none());
@@ -212,9 +283,6 @@ impl HostSampler {
             } else {
                 continue;
             };
-            if per_role[role] >= MAX_PROCS_PER_ROLE {
-                continue;
-            }
             per_role[role] += 1;
             out.push(ProcessStats {
                 role: ["kubo", "cluster"][role].to_string(),
@@ -223,7 +291,11 @@ impl HostSampler {
                 cpu_percent: p.cpu_usage(),
                 rss_bytes: p.memory(),
                 run_time_secs: p.run_time(),
+                listen_ports: Vec::new(),
             });
+        }
+        if per_role.iter().any(|n| *n > MAX_PROCS_PER_ROLE) {
+            self.keep_watched_within_cap(&mut out);
         }
         out
     }

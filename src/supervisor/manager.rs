@@ -208,8 +208,9 @@ impl Supervisor {
                         r.status().is_success() || r.status() == reqwest::StatusCode::FORBIDDEN
                     });
                 answers.then(|| {
-                    let pid =
-                        recorded.or_else(|| pidfile::find_by_env("ipfs", "IPFS_PATH", &m.spec.dir));
+                    let pid = recorded
+                        .or_else(|| pidfile::find_by_env("ipfs", "IPFS_PATH", &m.spec.dir))
+                        .or_else(|| api_owner(&api, "ipfs"));
                     (pid, Some(api))
                 })
             }
@@ -223,13 +224,15 @@ impl Supervisor {
                     .await
                     .is_ok_and(|r| r.status().is_success());
                 answers.then(|| {
-                    let pid = recorded.or_else(|| {
-                        pidfile::find_by_env(
-                            "ipfs-cluster-service",
-                            "IPFS_CLUSTER_PATH",
-                            &m.spec.dir,
-                        )
-                    });
+                    let pid = recorded
+                        .or_else(|| {
+                            pidfile::find_by_env(
+                                "ipfs-cluster-service",
+                                "IPFS_CLUSTER_PATH",
+                                &m.spec.dir,
+                            )
+                        })
+                        .or_else(|| api_owner(&api, "ipfs-cluster-service"));
                     (pid, Some(api))
                 })
             }
@@ -532,19 +535,21 @@ impl Supervisor {
                 }
                 DaemonState::BackingOff if self.daemons[idx].retry_at.is_some_and(|t| now >= t) => {
                     self.daemons[idx].retry_at = None;
+                    // Every attempt counts, a failed one too: five failed restarts are five
+                    // restarts, not zero.
+                    self.daemons[idx].restarts += 1;
+                    let attempt = self.daemons[idx].restarts;
                     match self.start_one(idx, false).await {
                         Ok(mut started) => {
-                            let m = &mut self.daemons[idx];
-                            m.restarts += 1;
                             for e in &mut started {
                                 e.kind = EventKind::Restarted;
-                                e.detail = format!("restart #{}: {}", m.restarts, e.detail);
+                                e.detail = format!("restart #{attempt}: {}", e.detail);
                             }
                             events.extend(started);
                         }
                         Err(e) => {
                             let m = &mut self.daemons[idx];
-                            m.last_exit = Some(format!("restart failed: {e}"));
+                            m.last_exit = Some(format!("restart #{attempt} failed: {e}"));
                             m.last_exit_at = Some(Utc::now());
                             events.push(m.event(
                                 EventKind::RestartFailed,
@@ -769,6 +774,21 @@ async fn terminate(pid: u32, own_group: bool, timeout: Duration) {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// The pid listening on `api`'s port when its command line is `program`'s: how a daemon
+/// started by hand on our repo (another IPFS_PATH spelling, `--repo-dir`) is still found,
+/// so its uptime shows and a tick does not take it for dead.
+fn api_owner(api: &Endpoint, program: &str) -> Option<u32> {
+    let port = api.url().port_or_known_default()?;
+    owner_of(port)
+        .filter(|o| {
+            o.command
+                .split(' ')
+                .next()
+                .is_some_and(|argv0| argv0.ends_with(program))
+        })
+        .and_then(|o| o.pid)
 }
 
 /// "exit code 1", "killed by SIGKILL".

@@ -42,9 +42,27 @@ pub struct Options {
     pub stop_on_exit: bool,
 }
 
-/// Whether there is a terminal to draw on (stdin and stdout both terminals).
+/// Whether there is a terminal to draw on: stdin and stdout both terminals, and one that can
+/// place the cursor (`TERM=dumb` cannot: it would get escape codes printed as text).
 pub fn can_run() -> bool {
+    is_tty() && !is_dumb(std::env::var_os("TERM").as_deref())
+}
+
+fn is_tty() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+fn is_dumb(term: Option<&std::ffi::OsStr>) -> bool {
+    term.is_some_and(|t| t == "dumb")
+}
+
+/// What to say on stderr when a terminal is there but the dashboard will not draw on it
+/// (with no terminal at all the summary is what was asked for, and nothing is said).
+pub fn summary_notice() -> Option<&'static str> {
+    (is_tty() && !can_run()).then_some(
+        "TERM=dumb: printing the summary; set TERM to a real terminal type (e.g. \
+         TERM=xterm-256color) for the dashboard",
+    )
 }
 
 /// `/home/me/x` -> `~/x`, for advice people will read.

@@ -4,7 +4,7 @@
 use ipfs_kit_widgets::Level;
 
 use super::model::{Model, Tab};
-use crate::model::{SourceState, SourceStatus};
+use crate::model::{DaemonState, SourceState, SourceStatus};
 
 /// One notice: how serious, and what to say.
 pub type Notice = (Level, String);
@@ -91,7 +91,28 @@ fn kubo_notice(m: &Model, k: &SourceStatus<crate::model::KuboStats>) -> Option<N
     let why = reason(k.error.as_deref(), ep);
     let origin = k.endpoint_source.as_deref().unwrap_or("default");
     let cfg = &m.info.config_path;
-    let text = if origin == "embedded node" {
+    let supervised = m.snap.watched_daemon("kubo");
+    let text = if let Some(d) = supervised {
+        // What the Daemons tab says, not advice that contradicts it.
+        let doing = match d.state {
+            DaemonState::Crashed | DaemonState::BackingOff | DaemonState::Starting => {
+                "the supervisor is restarting it"
+            }
+            DaemonState::Failed => {
+                "the supervisor gave up restarting it: start it on the Daemons tab (6)"
+            }
+            _ => "see the Daemons tab (6)",
+        };
+        let exit = d
+            .last_exit
+            .as_deref()
+            .map_or(String::new(), |e| format!(", last exit: {e}"));
+        format!(
+            "Kubo is not answering at {ep} ({why}); {doing} ({}{exit}). Its log is in {}.",
+            d.state.as_str(),
+            m.info.log_dir
+        )
+    } else if origin == "embedded node" {
         format!(
             "The embedded Kubo is not answering at {ep} ({why}). Its log is in {}; quit and \
              run ipfs-kit again to restart it.",

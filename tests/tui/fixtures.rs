@@ -91,6 +91,7 @@ pub fn host_stats(cpu: f32, mem_used_gib: f64) -> HostStats {
                 cpu_percent: 12.5,
                 rss_bytes: 420 * 1024 * 1024,
                 run_time_secs: 2 * 86_400 + 3_600,
+                listen_ports: vec![4001, 5001, 8080],
             },
             ProcessStats {
                 role: "cluster".into(),
@@ -99,6 +100,7 @@ pub fn host_stats(cpu: f32, mem_used_gib: f64) -> HostStats {
                 cpu_percent: 1.5,
                 rss_bytes: 80 * 1024 * 1024,
                 run_time_secs: 2 * 86_400,
+                listen_ports: vec![9094, 9096],
             },
         ],
     }
@@ -298,6 +300,22 @@ pub fn snapshot_down() -> Snapshot {
     s.cluster.error =
         Some("cannot connect to http://127.0.0.1:9094: Connection refused (os error 111)".into());
     s.history = Arc::new(History::new(Duration::from_secs(600)));
+    // Nothing listens at Kubo's address any more.
+    if let Some(h) = s.host.data.as_mut() {
+        h.processes.retain(|p| p.role != "kubo");
+    }
+    // What the built-in rule `source_kubo_down` makes of it.
+    let mut down = alert(
+        "source_kubo_down",
+        Severity::Critical,
+        AlertState::Firing,
+        false,
+        1.0,
+        80,
+        "Kubo is not answering",
+    );
+    down.metric = "source.kubo.down".into();
+    s.alerts = vec![down];
     s.health = Health::derive(&s, false);
     s
 }

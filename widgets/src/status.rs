@@ -25,6 +25,14 @@ pub enum NodeState {
     Stopped,
     /// Running but not fully working.
     Degraded,
+    /// Not answering (whether it runs is not known here).
+    Down,
+    /// Ended without being asked to.
+    Crashed,
+    /// Crashed; waiting to be restarted.
+    BackingOff,
+    /// Crashed too often; no more restarts.
+    Failed,
     /// Not known (never probed, probe failed).
     #[default]
     Unknown,
@@ -34,8 +42,10 @@ impl Indicator for NodeState {
     fn level(&self) -> Level {
         match self {
             NodeState::Running => Level::Ok,
-            NodeState::Starting | NodeState::Stopping => Level::Info,
-            NodeState::Stopped => Level::Critical,
+            NodeState::Starting | NodeState::Stopping | NodeState::BackingOff => Level::Info,
+            NodeState::Stopped | NodeState::Down | NodeState::Crashed | NodeState::Failed => {
+                Level::Critical
+            }
             NodeState::Degraded => Level::Warning,
             NodeState::Unknown => Level::Unknown,
         }
@@ -48,14 +58,18 @@ impl Indicator for NodeState {
             NodeState::Stopping => "stopping",
             NodeState::Stopped => "stopped",
             NodeState::Degraded => "degraded",
+            NodeState::Down => "down",
+            NodeState::Crashed => "crashed",
+            NodeState::BackingOff => "backing-off",
+            NodeState::Failed => "failed",
             NodeState::Unknown => "unknown",
         }
     }
 
     fn glyph(&self, ascii: bool) -> &'static str {
         match (self, ascii) {
-            (NodeState::Starting | NodeState::Stopping, false) => "↻",
-            (NodeState::Starting | NodeState::Stopping, true) => "[..]",
+            (NodeState::Starting | NodeState::Stopping | NodeState::BackingOff, false) => "↻",
+            (NodeState::Starting | NodeState::Stopping | NodeState::BackingOff, true) => "[..]",
             _ => self.level().glyph(ascii),
         }
     }

@@ -7,9 +7,7 @@ use ipfs_kit_widgets::{
 };
 use ratatui::layout::Constraint;
 
-use super::{
-    Parts, badge, daemon_uptime, endpoint_line, node_state, peer_label, short_id, title_stale,
-};
+use super::{Parts, badge, endpoint_line, node_state, peer_label, short_id, title_stale};
 
 use crate::tui::model::Model;
 use crate::tui::table::TableRow;
@@ -31,8 +29,8 @@ pub(super) fn status(m: &Model) -> StatusView {
     }
     StatusView {
         title: title_stale("Cluster", c.stale),
-        state: node_state(c),
-        uptime_secs: daemon_uptime(m, "cluster"),
+        state: node_state(m, "cluster"),
+        uptime_secs: m.snap.daemon_uptime("cluster"),
         peer_id: d.map(|d| d.peer_id.clone()).filter(|p| !p.is_empty()),
         versions: d
             .map(|d| vec![("Version".into(), d.version.clone())])

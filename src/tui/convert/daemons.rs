@@ -19,18 +19,6 @@ pub fn daemon_level(s: DaemonState) -> Level {
     }
 }
 
-/// Seconds since the daemon of `role` started: the supervised one serving the watched API,
-/// else the one daemon of that role on this host, when there is exactly one.
-pub(super) fn daemon_uptime(m: &Model, role: &str) -> Option<u64> {
-    if let Some(up) = m.snap.watched_daemon(role).and_then(|d| d.uptime_secs) {
-        return Some(up);
-    }
-    let host = m.snap.host.data.as_ref()?;
-    let mut it = host.processes.iter().filter(|p| p.role == role);
-    let first = it.next()?;
-    it.next().is_none().then_some(first.run_time_secs)
-}
-
 /// Rows as the cursor counts them (not filtered: the filter searches the log here).
 pub(super) fn table(m: &Model) -> (Parts, usize) {
     let ascii = m.theme.ascii;

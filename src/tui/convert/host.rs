@@ -2,7 +2,7 @@
 //! processes.
 
 use ipfs_kit_widgets::{
-    Unit,
+    Level, Unit,
     bars::{BarItem, BarsView},
     format as wfmt,
     metric::{MetricView, Thresholds},
@@ -10,8 +10,8 @@ use ipfs_kit_widgets::{
 };
 use ratatui::layout::Constraint;
 
-use super::{Parts, node_state, percent};
-use crate::model::DiskStats;
+use super::{Parts, badge, percent, source_node_state};
+use crate::model::{DiskStats, ProcessStats};
 use crate::tui::model::{MetricKind, Model};
 use crate::tui::table::TableRow;
 
@@ -31,7 +31,7 @@ pub(super) fn status(m: &Model) -> StatusView {
     }
     StatusView {
         title: "Host".into(),
-        state: node_state(h),
+        state: source_node_state(m.snap.source_condition("host")),
         uptime_secs: d.map(|d| d.uptime_secs),
         peer_id: None,
         versions: Vec::new(),
@@ -183,10 +183,35 @@ pub(super) fn disks(m: &Model) -> Parts {
     }
 }
 
+/// The Kubo and Cluster processes on this host, the watched ones (serving the APIs this
+/// dashboard watches) first; other repos' daemons are listed as `other`, not counted as ours.
 pub(super) fn processes(m: &Model) -> Parts {
+    let ascii = m.theme.ascii;
+    let mut procs: Vec<(&ProcessStats, bool)> = m
+        .snap
+        .host
+        .data
+        .as_ref()
+        .map(|h| {
+            h.processes
+                .iter()
+                .map(|p| (p, m.snap.is_watched(p)))
+                .collect()
+        })
+        .unwrap_or_default();
+    // Watched first, then by role as listed.
+    procs.sort_by_key(|(_, watched)| !*watched);
+    let watched = procs.iter().filter(|(_, w)| *w).count();
+    let other = procs.len() - watched;
+    let title = if other == 0 {
+        "IPFS daemons on this host".to_string()
+    } else {
+        format!("IPFS daemons on this host: {watched} watched, {other} other")
+    };
     Parts {
-        title: "IPFS daemons on this host".into(),
+        title,
         columns: vec![
+            ("", Constraint::Length(if ascii { 11 } else { 9 })),
             ("Role", Constraint::Length(8)),
             ("PID", Constraint::Length(8)),
             ("Name", Constraint::Fill(1)),
@@ -194,28 +219,28 @@ pub(super) fn processes(m: &Model) -> Parts {
             ("RSS", Constraint::Length(10)),
             ("Up", Constraint::Length(8)),
         ],
-        rows: m
-            .snap
-            .host
-            .data
-            .as_ref()
-            .map(|h| {
-                h.processes
-                    .iter()
-                    .map(|p| TableRow {
-                        level: None,
-                        cells: vec![
-                            p.role.clone(),
-                            p.pid.to_string(),
-                            p.name.clone(),
-                            wfmt::percent(f64::from(p.cpu_percent)),
-                            wfmt::bytes(p.rss_bytes as f64),
-                            wfmt::duration(p.run_time_secs),
-                        ],
-                    })
-                    .collect()
+        rows: procs
+            .into_iter()
+            .map(|(p, watched)| {
+                let (level, word) = if watched {
+                    (Level::Ok, "watched")
+                } else {
+                    (Level::Unknown, "other")
+                };
+                TableRow {
+                    level: Some(level),
+                    cells: vec![
+                        badge(level, word, ascii),
+                        p.role.clone(),
+                        p.pid.to_string(),
+                        p.name.clone(),
+                        wfmt::percent(f64::from(p.cpu_percent)),
+                        wfmt::bytes(p.rss_bytes as f64),
+                        wfmt::duration(p.run_time_secs),
+                    ],
+                }
             })
-            .unwrap_or_default(),
+            .collect(),
         empty: "no Kubo or Cluster process found on this host".into(),
         middle_cut: Vec::new(),
     }

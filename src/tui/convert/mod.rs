@@ -33,8 +33,8 @@ pub use overview::{alert_rows, alert_view, health_view};
 
 use super::model::{BarsKind, ListKind, MetricKind, Model, Src};
 use super::table::{TableRow, TableView};
-use crate::model::{SourceState, SourceStatus};
-use daemons::daemon_uptime;
+use crate::model::DaemonState;
+use crate::model::{Condition, HealthLevel, Snapshot, SourceStatus};
 
 /// `5m`, `1h`, `1d`.
 pub fn window_label(d: Duration) -> String {
@@ -58,28 +58,50 @@ fn short_id(id: &str, ascii: bool) -> String {
     )
 }
 
-/// A source's state as a level and a word, for the header and lists.
-pub fn source_badge<T>(s: &SourceStatus<T>) -> (Level, &'static str) {
-    match s.state {
-        SourceState::Ok => (Level::Ok, "ok"),
-        SourceState::Degraded => (Level::Warning, "degraded"),
-        SourceState::Down
-            if s.endpoint_source.as_deref() == Some("default") && s.name == "cluster" =>
-        {
-            (Level::Unknown, "not found")
-        }
-        SourceState::Down => (Level::Critical, "down"),
-        SourceState::Unknown => (Level::Unknown, "waiting"),
-        SourceState::Disabled => (Level::Info, "off"),
+/// A health level as a glyph level.
+fn health_level(l: HealthLevel) -> Level {
+    match l {
+        HealthLevel::Healthy => Level::Ok,
+        HealthLevel::Degraded => Level::Warning,
+        HealthLevel::Unhealthy => Level::Critical,
+        HealthLevel::Unknown => Level::Unknown,
     }
 }
 
-fn node_state<T>(s: &SourceStatus<T>) -> NodeState {
-    match s.state {
-        SourceState::Ok => NodeState::Running,
-        SourceState::Degraded => NodeState::Degraded,
-        SourceState::Down => NodeState::Stopped,
-        SourceState::Unknown | SourceState::Disabled => NodeState::Unknown,
+/// A source's condition as a level and a word, for the header: the same level as the Health
+/// panel and the JSON (`Snapshot::source_condition`).
+pub fn source_badge(s: &Snapshot, name: &str) -> (Level, &'static str) {
+    let c = s.source_condition(name);
+    (health_level(c.level), c.word)
+}
+
+/// The state a Kubo or Cluster status panel shows. A daemon ipfs-kit supervises says what it
+/// is doing when it is not serving (crashed, backing off, starting…), as on the Daemons tab;
+/// otherwise the source's condition decides, with the header's word for a down one.
+fn node_state(m: &Model, role: &str) -> NodeState {
+    let c = m.snap.source_condition(role);
+    let serving = matches!(c.word, "ok" | "degraded" | "unhealthy");
+    if let Some(d) = m.snap.watched_daemon(role).filter(|_| !serving) {
+        match d.state {
+            DaemonState::Starting => return NodeState::Starting,
+            DaemonState::Stopping => return NodeState::Stopping,
+            DaemonState::Stopped => return NodeState::Stopped,
+            DaemonState::Crashed => return NodeState::Crashed,
+            DaemonState::BackingOff => return NodeState::BackingOff,
+            DaemonState::Failed => return NodeState::Failed,
+            // Ready or degraded by the supervisor's last look, not answering the collector.
+            DaemonState::Ready | DaemonState::Degraded => {}
+        }
+    }
+    source_node_state(c)
+}
+
+fn source_node_state(c: Condition) -> NodeState {
+    match (c.word, c.level) {
+        ("down", _) => NodeState::Down,
+        (_, HealthLevel::Healthy) => NodeState::Running,
+        (_, HealthLevel::Degraded | HealthLevel::Unhealthy) => NodeState::Degraded,
+        (_, HealthLevel::Unknown) => NodeState::Unknown,
     }
 }
 

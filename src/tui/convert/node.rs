@@ -10,7 +10,7 @@ use ipfs_kit_widgets::{
 use ratatui::layout::Constraint;
 
 use super::charts::in_window;
-use super::{Parts, daemon_uptime, endpoint_line, node_state, title_stale, window_label};
+use super::{Parts, endpoint_line, node_state, title_stale, window_label};
 use crate::model::Series;
 use crate::tui::model::Model;
 use crate::tui::table::TableRow;
@@ -52,8 +52,8 @@ pub(super) fn status(m: &Model) -> StatusView {
     }
     StatusView {
         title: title_stale("Kubo", k.stale),
-        state: node_state(k),
-        uptime_secs: daemon_uptime(m, "kubo"),
+        state: node_state(m, "kubo"),
+        uptime_secs: m.snap.daemon_uptime("kubo"),
         peer_id: d.map(|d| d.peer_id.clone()).filter(|p| !p.is_empty()),
         versions: d
             .and_then(|d| d.version.clone())

@@ -9,7 +9,8 @@ use ipfs_kit_widgets::{
 };
 
 use super::{clock, matches, peer_label};
-use crate::model::HealthLevel;
+use crate::alerts::Alert;
+use crate::model::{AlertCounts, HealthLevel, alert_source};
 use crate::tui::model::{ListKind, Model};
 
 fn whealth(l: HealthLevel) -> WHealth {
@@ -49,34 +50,46 @@ pub fn health_view(m: &Model) -> HealthView {
     }
 }
 
-fn severity(l: HealthLevel) -> Severity {
-    match l {
-        HealthLevel::Unhealthy => Severity::Critical,
-        HealthLevel::Degraded => Severity::Warning,
-        HealthLevel::Healthy | HealthLevel::Unknown => Severity::Info,
+fn severity(s: crate::alerts::Severity) -> Severity {
+    match s {
+        crate::alerts::Severity::Critical => Severity::Critical,
+        crate::alerts::Severity::Warning => Severity::Warning,
     }
 }
 
-/// Every alert the snapshot implies: health reasons, then the Cluster's own alerts.
+/// Whether an alert is about the Cluster (its metric is `cluster.*`, `source.cluster` …).
+fn about_cluster(a: &Alert) -> bool {
+    alert_source(&a.metric) == "cluster"
+}
+
+/// The alerts the snapshot holds: the firing alerts from the rules at their severity (the
+/// Cluster tab: those about the Cluster), then, for the record, the health reasons no alert
+/// stands for and the Cluster's own health alerts (what `cluster_health_alerts` counts).
 pub fn alert_rows(m: &Model, cluster_only: bool) -> Vec<AlertRow> {
     let s = &m.snap;
     let now = clock(s.time);
-    let mut rows: Vec<AlertRow> = Vec::new();
+    let mut rows: Vec<AlertRow> = s
+        .alerts
+        .iter()
+        .filter(|a| a.is_firing() && (!cluster_only || about_cluster(a)))
+        .map(|a| AlertRow {
+            time: clock(a.fired_at.unwrap_or(a.started_at)),
+            severity: severity(a.severity),
+            message: a.message.clone(),
+        })
+        .collect();
     if !cluster_only {
-        for h in s.health.sources.values() {
-            for r in &h.reasons {
-                rows.push(AlertRow {
+        rows.extend(
+            s.health
+                .reasons
+                .iter()
+                .filter(|r| !r.starts_with("alert "))
+                .map(|r| AlertRow {
                     time: now.clone(),
-                    severity: severity(h.level),
+                    severity: Severity::Info,
                     message: r.clone(),
-                });
-            }
-        }
-        rows.sort_by_key(|r| match r.severity {
-            Severity::Critical => 0,
-            Severity::Warning => 1,
-            Severity::Info => 2,
-        });
+                }),
+        );
     }
     if let Some(c) = &s.cluster.data {
         let mut alerts: Vec<_> = c.alerts.iter().collect();
@@ -86,13 +99,35 @@ pub fn alert_rows(m: &Model, cluster_only: bool) -> Vec<AlertRow> {
             let peer = peer_label(m, &a.peer);
             rows.push(AlertRow {
                 time: clock(t),
-                severity: Severity::Warning,
+                severity: Severity::Info,
                 message: format!("cluster alert {} from peer {peer} ({})", a.name, a.value)
                     .replace(" ()", ""),
             });
         }
     }
     rows
+}
+
+/// Critical and warning: the firing alerts (`Snapshot::alert_counts`, what the health status
+/// and the exit code count); info: the rows for the record.
+fn counts(m: &Model, rows: &[AlertRow], cluster_only: bool) -> SeverityCounts {
+    let c = if cluster_only {
+        let about: Vec<Alert> = m
+            .snap
+            .alerts
+            .iter()
+            .filter(|a| about_cluster(a))
+            .cloned()
+            .collect();
+        AlertCounts::of(&about)
+    } else {
+        m.snap.alert_counts()
+    };
+    SeverityCounts {
+        critical: c.critical,
+        warning: c.warning,
+        info: rows.iter().filter(|r| r.severity == Severity::Info).count(),
+    }
 }
 
 /// The rows of `alert_rows` that pass the filter.
@@ -104,8 +139,9 @@ pub(super) fn filtered_alert_rows(m: &Model, kind: ListKind) -> Vec<AlertRow> {
 }
 
 pub fn alert_view(m: &Model, kind: ListKind) -> AlertView {
-    let all = alert_rows(m, kind == ListKind::ClusterAlerts);
-    let counts = SeverityCounts::from_rows(&all);
+    let cluster_only = kind == ListKind::ClusterAlerts;
+    let all = alert_rows(m, cluster_only);
+    let counts = counts(m, &all, cluster_only);
     let mut rows: Vec<AlertRow> = all
         .into_iter()
         .filter(|r| matches(&m.filter, &[&r.message, r.severity.word()]))

@@ -48,7 +48,7 @@ fn header_left(m: &Model, detail: u8) -> Vec<Part> {
             left.push((format!(" {e}"), t.muted()));
         }
     };
-    let (l, w) = source_badge(&s.kubo);
+    let (l, w) = source_badge(s, "kubo");
     let kubo_extra = s.kubo.data.as_ref().filter(|_| detail >= 1).map(|k| {
         let id = short(&k.peer_id, t.ascii);
         match (&k.version, detail) {
@@ -58,14 +58,14 @@ fn header_left(m: &Model, detail: u8) -> Vec<Part> {
     });
     source("Kubo", l, w, kubo_extra);
     if s.cluster.state != crate::model::SourceState::Disabled {
-        let (l, w) = source_badge(&s.cluster);
+        let (l, w) = source_badge(s, "cluster");
         let extra = s.cluster.data.as_ref().filter(|_| detail >= 2).map(|c| {
             let peers = if c.peer_count == 1 { "peer" } else { "peers" };
             format!("{} {peers}", c.peer_count)
         });
         source("Cluster", l, w, extra);
     }
-    let (l, w) = source_badge(&s.host);
+    let (l, w) = source_badge(s, "host");
     let host_extra = s
         .host
         .data
