@@ -154,10 +154,13 @@ impl OpHistory {
         self.lock().log.status().clone()
     }
 
-    /// Writes entries that wait for the disk, in order. Cheap when nothing waits.
+    /// Writes entries that wait for the disk, in order. Cheap when nothing waits. Only a
+    /// recovery is said: the failure was said when it began.
     pub fn flush(&self) {
         let outcome = self.lock().log.flush();
-        self.report(&outcome);
+        if let Outcome::Recovered(_) = outcome {
+            self.report(&outcome);
+        }
     }
 
     /// Whether write failures, recoveries and entries lost at exit are said on stderr.
@@ -235,13 +238,12 @@ impl OpHistory {
         match outcome {
             Outcome::Written => {}
             Outcome::Pending => eprintln!(
-                "ipfs-kit: cannot write the operation history: {}. {} entr{} kept in memory, \
-                 written to {} when it can be written again (free space on its filesystem or \
-                 make it writable).",
+                "ipfs-kit: cannot write the operation history: {}. {} entr{} kept in memory \
+                 and written when the file can be written again (free space on its filesystem \
+                 or make it writable).",
                 w.last_error.as_deref().unwrap_or("write failed"),
                 w.pending,
                 if w.pending == 1 { "y" } else { "ies" },
-                path.display()
             ),
             Outcome::Recovered(n) => eprintln!(
                 "ipfs-kit: operation history written again: {n} waiting entr{} saved to {}{}.",
