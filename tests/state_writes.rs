@@ -71,6 +71,51 @@ impl Drop for Tmpfs {
     }
 }
 
+/// `path` bind-mounted onto itself read-only for the test's life (EROFS, even for root).
+struct ReadOnly {
+    path: PathBuf,
+}
+
+impl ReadOnly {
+    fn mount(path: &Path) -> ReadOnly {
+        let run = |args: &[&str]| {
+            let out = Command::new("mount")
+                .args(args)
+                .arg(path)
+                .arg(path)
+                .output();
+            match out {
+                Ok(o) if o.status.success() => {}
+                Ok(o) => panic!(
+                    "this test bind-mounts the state dir read-only, which needs root or \
+                     CAP_SYS_ADMIN: run it as root (e.g. `sudo -E cargo test -p ipfs-kit \
+                     --test state_writes`). mount {args:?} said: {}",
+                    String::from_utf8_lossy(&o.stderr).trim()
+                ),
+                Err(e) => panic!("this test needs mount(8) (util-linux): {e}"),
+            }
+        };
+        run(&["--bind"]);
+        let guard = ReadOnly {
+            path: path.to_path_buf(),
+        };
+        run(&["-o", "remount,ro,bind"]);
+        guard
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        let ok = Command::new("umount")
+            .arg(&self.path)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            let _ = Command::new("umount").arg("-l").arg(&self.path).status();
+        }
+    }
+}
+
 /// Pads `history.jsonl` with a blank line (readers skip it) so that its last page has only
 /// `room` bytes left: the next entry then fits only partly, the case that must not leave a
 /// torn line behind.
@@ -183,6 +228,67 @@ fn a_full_state_dir_is_said_counted_and_alerted_on_and_clears_when_space_is_free
     let (code, json, stderr) = run_json(once_json(&h));
     assert_eq!(json["state_writes"]["failing"], false, "{json}");
     assert!(unwritable_alert(&json).is_none(), "{json}");
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn a_read_only_state_dir_is_said_and_reported_and_history_resumes_when_writable() {
+    let h = Harness::kubo();
+    h.write_config(NO_HOST_DISK_ALERT);
+    let cids = h.add_files(3, "ro");
+    let state = state_dir(&h);
+    let history = state.join("history.jsonl");
+    let pin = |cid: &str| {
+        let out = h
+            .ipfs_kit()
+            .args(["pin", "add", cid])
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(0), "the pin itself works: {err}");
+        err
+    };
+    pin(&cids[0]);
+    assert_eq!(entries(&history).len(), 1);
+
+    let ro = ReadOnly::mount(&state);
+    let err = pin(&cids[1]);
+    assert!(
+        err.contains("cannot be written") || err.contains("cannot write"),
+        "{err}"
+    );
+    assert!(err.contains("Read-only file system"), "{err}");
+    assert!(err.contains("lost"), "{err}");
+    let (code, json, stderr) = run_json(once_json(&h));
+    let w = &json["state_writes"];
+    assert_eq!(w["failing"], true, "{w}\n{stderr}");
+    assert!(
+        w["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Read-only")),
+        "{w}"
+    );
+    assert_eq!(
+        unwritable_alert(&json).map(|a| a["state"].clone()),
+        Some("firing".into())
+    );
+    assert_eq!(code, 1, "{stderr}");
+
+    drop(ro);
+    let err = pin(&cids[2]);
+    assert!(!err.contains("cannot write"), "{err}");
+    let on_disk = entries(&history);
+    let pinned: Vec<_> = on_disk
+        .iter()
+        .filter_map(|e| e["resource"].as_str())
+        .collect();
+    assert_eq!(
+        pinned,
+        [cids[0].as_str(), cids[2].as_str()],
+        "whole lines, in order"
+    );
+    let (code, json, stderr) = run_json(once_json(&h));
+    assert_eq!(json["state_writes"]["failing"], false, "{json}");
     assert_eq!(code, 0, "{stderr}");
 }
 
