@@ -61,8 +61,9 @@ impl JsonlLog {
     }
 
     /// Appends one encoded line (ending in a newline), rotating first when it would push the
-    /// current file past the size limit (a file never holds less than one line). On failure nothing of it stays in the
-    /// file (a partial write is cut off again) and the file is reopened by the next append.
+    /// current file past the size limit (a file never holds less than one line). On failure
+    /// nothing of it stays in the file (a partial write is cut off again) and the file is
+    /// reopened by the next append. An empty line only opens the file: a test of the disk.
     pub fn append_line(&mut self, line: &[u8]) -> Result<(), HistoryError> {
         let result = self.try_append(line);
         if result.is_err() {
