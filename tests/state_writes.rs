@@ -223,6 +223,12 @@ fn a_full_state_dir_is_said_counted_and_alerted_on_and_clears_when_space_is_free
     assert_eq!(alert["state"], "firing");
     assert_eq!(alert["severity"], "warning");
     assert_eq!(code, 1, "warning: {stderr}");
+    let out = h.ipfs_kit().arg("--once").output().expect("run");
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("! alert state_dir_unwritable: ipfs-kit cannot write its history"),
+        "the summary says why it warns:\n{summary}"
+    );
 
     disk.free();
     let (code, json, stderr) = run_json(once_json(&h));

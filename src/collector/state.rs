@@ -479,6 +479,18 @@ mod tests {
         assert_eq!(alert.severity, crate::alerts::Severity::Warning);
         let json = serde_json::to_value(&*snap).expect("json");
         assert_eq!(json["state_writes"]["pending"], 2);
+        // A full disk is the host's trouble, not Kubo's.
+        let reasons = |name: &str| snap.health.sources.get(name).map(|s| s.reasons.clone());
+        assert!(
+            reasons("host").is_some_and(|r| r.iter().any(|r| r.contains("state_dir_unwritable"))),
+            "{:?}",
+            snap.health
+        );
+        assert!(
+            !reasons("kubo").is_some_and(|r| r.iter().any(|r| r.contains("state_dir_unwritable"))),
+            "{:?}",
+            snap.health
+        );
 
         std::fs::remove_file(&state_dir).expect("recover");
         assert!(state.writes_pending());
