@@ -16,12 +16,17 @@ pub fn init(state_dir: &Path) -> Option<WorkerGuard> {
 }
 
 /// Starts file logging at `<state_dir>/logs/ipfs-kit.log`; the filter (`target=level,…`, or a
-/// level) is `IPFS_KIT_LOG`, else `default_level` ([monitoring.outputs] log_level). Returns None, logging nothing, when the
-/// directory cannot be made.
+/// level) is `IPFS_KIT_LOG`, else `default_level` ([monitoring.outputs] log_level). Returns
+/// None, logging nothing, when the directory or the file cannot be made (a read-only state
+/// dir: `rolling::never` would panic there).
 pub fn init_at(state_dir: &Path, default_level: &str) -> Option<WorkerGuard> {
     let dir = state_dir.join("logs");
     std::fs::create_dir_all(&dir).ok()?;
-    let appender = tracing_appender::rolling::never(&dir, "ipfs-kit.log");
+    let appender = tracing_appender::rolling::RollingFileAppender::builder()
+        .rotation(tracing_appender::rolling::Rotation::NEVER)
+        .filename_prefix("ipfs-kit.log")
+        .build(&dir)
+        .ok()?;
     // The default queue pre-allocates room for 128,000 lines (~4 MiB resident); a
     // dashboard logs a few lines a minute. Lines beyond the queue are dropped, not blocked on.
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()

@@ -218,5 +218,17 @@ pub fn rules() -> Vec<Rule> {
             true,
             "the supervised Cluster daemon keeps crashing; restarts stopped",
         ),
+        // At once: every entry written meanwhile only waits in memory.
+        rule(B {
+            name: "state_dir_unwritable",
+            metric: Metric::StateUnwritable,
+            op: Op::Ge,
+            warning: Some(1.0),
+            critical: None,
+            for_secs: 0,
+            hysteresis: 0.0,
+            message: "ipfs-kit cannot write its history to the state directory (full or \
+                      read-only disk?); entries wait in memory until it can",
+        }),
     ]
 }

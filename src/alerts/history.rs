@@ -7,16 +7,18 @@ use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
 
 use super::model::{Alert, AlertEvent, AlertEventKind};
+use crate::model::StateWrites;
 use crate::ophistory::HistoryError;
 use crate::ophistory::ReadWarning;
-use crate::ophistory::jsonl::{self, JsonlLog};
+use crate::ophistory::durable::{BACKLOG_CAP, DurableLog, Outcome};
+use crate::ophistory::jsonl;
 
 const STEM: &str = "alerts";
 const MAX_FILE_BYTES: u64 = 1024 * 1024;
 const KEEP_FILES: usize = 3;
 
 pub struct AlertHistory {
-    log: JsonlLog,
+    log: DurableLog,
     recent: VecDeque<AlertEvent>,
     capacity: usize,
     unresolved: Vec<Alert>,
@@ -36,8 +38,9 @@ impl AlertHistory {
             events.append(&mut ev);
             warnings.extend(w);
         }
-        // Opened after reading: opening ends a torn last line, hiding what it was.
-        let log = JsonlLog::open(dir, STEM, MAX_FILE_BYTES, KEEP_FILES)?;
+        // Opened after reading: opening ends a torn last line, hiding what it was. A state dir
+        // that cannot be written does not stop the alerts: events wait in memory.
+        let log = DurableLog::open(dir, STEM, MAX_FILE_BYTES, KEEP_FILES, BACKLOG_CAP);
         let mut last: BTreeMap<&str, &AlertEvent> = BTreeMap::new();
         for e in &events {
             last.insert(&e.alert.id, e);
@@ -60,19 +63,28 @@ impl AlertHistory {
         ))
     }
 
-    /// Appends events in order; all are kept in memory even if the disk write fails.
-    pub fn append(&mut self, events: &[AlertEvent]) -> Result<(), HistoryError> {
-        let mut result = Ok(());
+    /// Appends events in order. Events the disk refuses wait in memory and are written, in
+    /// order, by a later append or `flush`; the result says whether anything is waiting.
+    pub fn append(&mut self, events: &[AlertEvent]) -> Result<Outcome, HistoryError> {
+        let mut outcome = Outcome::Written;
         for e in events {
-            if result.is_ok() {
-                result = self.log.append(e);
-            }
+            outcome = self.log.append(e)?;
             self.recent.push_back(e.clone());
             if self.recent.len() > self.capacity {
                 self.recent.pop_front();
             }
         }
-        result
+        Ok(outcome)
+    }
+
+    /// Writes the events that wait for the disk.
+    pub fn flush(&mut self) -> Outcome {
+        self.log.flush()
+    }
+
+    /// How writes to `alerts.jsonl` fare.
+    pub fn write_status(&self) -> &StateWrites {
+        self.log.status()
     }
 
     /// Newest first.

@@ -74,6 +74,8 @@ pub enum Metric {
     DaemonCrashed(String),
     /// 1 once the supervisor gave up restarting a daemon.
     DaemonRestartBudgetExhausted(String),
+    /// 1 while ipfs-kit cannot write its operation or alert history to the state dir.
+    StateUnwritable,
 }
 
 /// Tracker status names of IPFS Cluster v1.1 (`api/types.go`), to catch typos.
@@ -115,6 +117,7 @@ const FIXED: &[(&str, Metric)] = &[
     ("host.memory_percent", Metric::HostMemoryPercent),
     ("host.disk_free_percent", Metric::HostDiskFreePercent),
     ("host.disk_free_bytes", Metric::HostDiskFreeBytes),
+    ("state.unwritable", Metric::StateUnwritable),
 ];
 
 const PATTERNS: &str = "cluster.pin_status.<status>, source.<host|kubo|cluster>.down, \
@@ -220,6 +223,7 @@ mod tests {
             "daemon.kubo.crashed",
             "daemon.my-cluster.restart_budget_exhausted",
             "host.disk_free_percent",
+            "state.unwritable",
         ] {
             let m: Metric = name.parse().unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(m.to_string(), name);

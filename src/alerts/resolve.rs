@@ -165,6 +165,7 @@ pub fn value_in(
             .daemons
             .get(name)
             .map(|d| flag(d.restart_budget_exhausted)),
+        Metric::StateUnwritable => Some(flag(snap.state_writes.failing)),
     }
 }
 

@@ -61,11 +61,19 @@ pub fn print_event(e: &Event) {
 }
 
 /// The operation history under the state dir; a failure to open it is reported, not fatal.
+/// Writes that fail (full or read-only disk) are said on stderr as they happen.
 pub fn open_history(cfg: &Config) -> Option<OpHistory> {
     match OpHistory::open(&cfg.op_history.options(cfg.state_dir.clone())) {
         Ok((h, warnings)) => {
             for w in warnings {
                 eprintln!("ipfs-kit: history: {w:?}");
+            }
+            h.report_on_stderr(true);
+            if let Some(e) = h.last_error() {
+                eprintln!(
+                    "ipfs-kit: the operation history cannot be written ({e}); entries are kept \
+                     in memory until it can"
+                );
             }
             Some(h)
         }

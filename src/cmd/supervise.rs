@@ -31,6 +31,10 @@ pub async fn run(cfg: &Config, init: bool, leave_running: bool) -> anyhow::Resul
             _ = tokio::time::sleep(Duration::from_millis(500)) => {
                 let events = sup.tick().await;
                 report(ops.as_ref(), &events);
+                // Entries that waited for a full or read-only disk go out once it recovers.
+                if let Some(ops) = &ops {
+                    ops.flush();
+                }
                 write_state(&cfg.state_dir, sup.status());
             }
             _ = term.recv() => break,

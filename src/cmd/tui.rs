@@ -41,6 +41,15 @@ pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
             Err(e) => services.no_supervisor = Some(e.to_string()),
         }
     }
-    let exit = crate::tui::run(cfg, &cli.tui_options(), services).await?;
-    Ok(exit.code())
+    // The dashboard owns the terminal: write failures go to its status line meanwhile, and
+    // entries still unwritten when it ends are said on stderr after it.
+    let ops = services.ops.clone();
+    if let Some(o) = &ops {
+        o.report_on_stderr(false);
+    }
+    let exit = crate::tui::run(cfg, &cli.tui_options(), services).await;
+    if let Some(o) = &ops {
+        o.report_on_stderr(true);
+    }
+    Ok(exit?.code())
 }

@@ -25,6 +25,8 @@ pub enum Update {
     Backends(Vec<BackendStatus>),
     /// From the supervisor service: the daemons it runs.
     Daemons(Vec<crate::model::DaemonStatus>),
+    /// Timer: write history entries and alert events that wait for the disk.
+    RetryWrites,
 }
 
 impl Update {

@@ -100,5 +100,6 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
     if let Some(c) = c {
         state.apply(Update::cluster(c));
     }
+    state.set_state_probe(crate::ophistory::probe_dir(&cfg.state_dir));
     state.snapshot()
 }

@@ -6,7 +6,7 @@ use chrono::Utc;
 
 use crate::alerts::{AlertEngine, AlertHistory, Context};
 use crate::config::Config;
-use crate::model::{Health, History, Series, Snapshot, SourceState, SourceStatus};
+use crate::model::{Health, History, Series, Snapshot, SourceState, SourceStatus, StateWrites};
 use crate::ophistory::{EventType, NewOp, OpHistory, OpStatus};
 use crate::sources::Poll;
 
@@ -25,6 +25,8 @@ pub struct CollectorState {
     /// Where alert events and source state changes are kept (the running collector only).
     alert_log: Option<AlertHistory>,
     ops: Option<OpHistory>,
+    /// `--once`'s test write in the state dir (it keeps no history of its own).
+    state_probe: Option<StateWrites>,
     /// Supervised daemons ready at the last update, and whether one became ready since.
     ready_daemons: std::collections::BTreeSet<String>,
     wake_sources: bool,
@@ -56,6 +58,7 @@ impl CollectorState {
             alerts: AlertEngine::new(cfg.alert_rules.clone(), context),
             alert_log: None,
             ops: None,
+            state_probe: None,
             ready_daemons: std::collections::BTreeSet::new(),
             wake_sources: false,
         }
@@ -78,6 +81,28 @@ impl CollectorState {
         }
         self.ops = ops;
         warnings
+    }
+
+    /// For `--once`: the result of a test write in the state dir, in place of the histories'.
+    pub fn set_state_probe(&mut self, probe: StateWrites) {
+        self.state_probe = Some(probe);
+    }
+
+    /// Whether history entries or alert events wait for the disk (a retry has work to do).
+    pub(super) fn writes_pending(&self) -> bool {
+        self.write_status().failing
+    }
+
+    /// The operation and alert histories' writes, together.
+    fn write_status(&self) -> StateWrites {
+        let mut w = self.state_probe.clone().unwrap_or_default();
+        if let Some(ops) = &self.ops {
+            w.merge(&ops.write_status());
+        }
+        if let Some(log) = &self.alert_log {
+            w.merge(log.write_status());
+        }
+        w
     }
 
     /// Whether a supervised daemon became ready since the last call (sources should be
@@ -126,6 +151,15 @@ impl CollectorState {
             self.snap.kubo.state,
             self.snap.cluster.state,
         ];
+        if let Update::RetryWrites = update {
+            if let Some(ops) = &self.ops {
+                ops.flush();
+            }
+            if let Some(log) = &mut self.alert_log {
+                log.flush();
+            }
+            return;
+        }
         if let Update::Acknowledge(id) = &update {
             match self.alerts.acknowledge(id, now) {
                 Ok(Some(event)) => {
@@ -165,7 +199,7 @@ impl CollectorState {
     fn apply_poll(&mut self, update: Update, now: chrono::DateTime<Utc>) {
         let h = Arc::make_mut(&mut self.history);
         match update {
-            Update::Acknowledge(_) => {}
+            Update::Acknowledge(_) | Update::RetryWrites => {}
             Update::Vfs(v) => self.snap.vfs = v,
             Update::Daemons(d) => {
                 use crate::model::DaemonState;
@@ -298,6 +332,7 @@ impl CollectorState {
     /// The current snapshot with alerts evaluated and health derived.
     pub fn snapshot(&mut self) -> Arc<Snapshot> {
         self.snap.history = Arc::clone(&self.history);
+        self.snap.state_writes = self.write_status();
         let events = self.alerts.evaluate(&self.snap, Utc::now());
         if let Some(log) = &mut self.alert_log {
             if let Err(e) = log.append(&events) {
@@ -310,6 +345,8 @@ impl CollectorState {
             }
         }
         self.snap.alerts = self.alerts.active();
+        // Again: this snapshot's own alert events may just have failed to be written.
+        self.snap.state_writes = self.write_status();
         self.snap.health = Health::derive(&self.snap, self.cluster_required);
         Arc::new(self.snap.clone())
     }
@@ -400,6 +437,78 @@ mod tests {
             state.alerts.context_mut().repo_path,
             Some(std::path::PathBuf::from("/srv/ipfs"))
         );
+    }
+
+    #[test]
+    fn an_unwritable_state_dir_is_counted_alerted_on_and_recovered_from() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // A file where the state dir should be: nothing can be created in it.
+        let state_dir = dir.path().join("state");
+        std::fs::write(&state_dir, "not a directory").expect("blocker");
+        let overrides = crate::config::Overrides {
+            state_dir: Some(state_dir.clone()),
+            ..Default::default()
+        };
+        let cfg = crate::config::load(&overrides, &env(&[])).expect("config");
+        let (ops, _) = OpHistory::open(&crate::ophistory::HistoryOptions::new(state_dir.clone()))
+            .expect("ops");
+        let mut state = CollectorState::new(&cfg);
+        state.persist(&state_dir, Some(ops.clone()));
+        let _ = ops.record(
+            NewOp::new(EventType::Data, "pin.add").resource("pin", "x"),
+            OpStatus::Ok,
+        );
+
+        let snap = state.snapshot();
+        let w = &snap.state_writes;
+        assert!(w.failing, "{w:?}");
+        assert_eq!(
+            w.pending, 2,
+            "the pin and the alert's own event wait: {w:?}"
+        );
+        assert!(
+            w.last_error.as_deref().is_some_and(|e| e.contains("state")),
+            "{w:?}"
+        );
+        let alert = snap
+            .alerts
+            .iter()
+            .find(|a| a.rule == "state_dir_unwritable")
+            .expect("alert");
+        assert!(alert.is_firing(), "fires at once: {alert:?}");
+        assert_eq!(alert.severity, crate::alerts::Severity::Warning);
+        let json = serde_json::to_value(&*snap).expect("json");
+        assert_eq!(json["state_writes"]["pending"], 2);
+        // A full disk is the host's trouble, not Kubo's.
+        let reasons = |name: &str| snap.health.sources.get(name).map(|s| s.reasons.clone());
+        assert!(
+            reasons("host").is_some_and(|r| r.iter().any(|r| r.contains("state_dir_unwritable"))),
+            "{:?}",
+            snap.health
+        );
+        assert!(
+            !reasons("kubo").is_some_and(|r| r.iter().any(|r| r.contains("state_dir_unwritable"))),
+            "{:?}",
+            snap.health
+        );
+
+        std::fs::remove_file(&state_dir).expect("recover");
+        assert!(state.writes_pending());
+        state.apply(Update::RetryWrites);
+        let snap = state.snapshot();
+        assert!(!snap.state_writes.failing, "{:?}", snap.state_writes);
+        assert_eq!(snap.state_writes.pending, 0);
+        assert!(snap.alerts.iter().all(|a| a.rule != "state_dir_unwritable"));
+        let alerts = std::fs::read_to_string(state_dir.join("alerts.jsonl")).expect("alerts");
+        let kinds: Vec<String> = alerts
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).expect("line")["kind"].to_string()
+            })
+            .collect();
+        assert_eq!(kinds, ["\"fired\"", "\"resolved\""], "{alerts}");
+        let history = std::fs::read_to_string(state_dir.join("history.jsonl")).expect("history");
+        assert!(history.contains("pin.add"), "{history}");
     }
 
     #[test]

@@ -71,8 +71,13 @@ impl Collector {
                     _ => COALESCE,
                 };
                 // The supervisor reports twice a second; a report that changes nothing but
-                // uptimes is kept for the next publication instead of making one.
-                let quiet = matches!(&update, Update::Daemons(d) if state.same_daemons(d));
+                // uptimes is kept for the next publication instead of making one. A retry
+                // with nothing waiting changes nothing either.
+                let quiet = match &update {
+                    Update::Daemons(d) => state.same_daemons(d),
+                    Update::RetryWrites => !state.writes_pending(),
+                    _ => false,
+                };
                 state.apply(update);
                 if quiet {
                     continue;
@@ -94,6 +99,21 @@ impl Collector {
                 }
                 if snap_tx.send(snap).is_err() {
                     break;
+                }
+            }
+        }));
+
+        // Entries that wait for a full or read-only disk are written when it recovers, even
+        // if nothing else is recorded meanwhile.
+        let retry = control.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut every = tokio::time::interval(RETRY_WRITES_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            every.tick().await;
+            loop {
+                every.tick().await;
+                if retry.send(Update::RetryWrites).await.is_err() {
+                    return;
                 }
             }
         }));
@@ -400,6 +420,9 @@ pub(super) fn sources_client(
 
 /// The snapshot file ([monitoring.outputs] snapshot_file) is rewritten at most this often.
 const SNAPSHOT_FILE_EVERY: Duration = Duration::from_secs(2);
+
+/// How often entries waiting for the disk (history, alert events) are tried again.
+pub const RETRY_WRITES_EVERY: Duration = Duration::from_secs(3);
 
 /// Writes the snapshot as JSON, atomically (temp file + rename) so readers never see half.
 fn write_snapshot_file(path: &std::path::Path, snap: &Snapshot) {

@@ -101,7 +101,8 @@ pub fn alert_source(metric: &str) -> &str {
             _ => "kubo",
         },
         Some("cluster") => "cluster",
-        Some("host") => "host",
+        // ipfs-kit's own state dir lives on the host's disks, like `host.disk_free_*`.
+        Some("host" | "state") => "host",
         _ => "kubo",
     }
 }

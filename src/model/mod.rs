@@ -9,6 +9,7 @@ mod host;
 mod kubo;
 pub mod series;
 mod source;
+mod state_writes;
 mod storage;
 
 use std::sync::Arc;
@@ -25,6 +26,7 @@ pub use host::{DiskStats, HostStats, ProcessStats};
 pub use kubo::{BandwidthStats, BitswapStats, KuboStats, ProvideStats, RepoStats};
 pub use series::{History, Ring, Series};
 pub use source::{SourceState, SourceStatus};
+pub use state_writes::StateWrites;
 pub use storage::{BackendStatus, VfsMountStats};
 
 /// Bumped whenever a field changes meaning or disappears; additions keep the version.
@@ -48,6 +50,9 @@ pub struct Snapshot {
     pub alerts: Vec<crate::alerts::Alert>,
     /// Derived from the source states and alerts; drives the exit code of headless modes.
     pub health: Health,
+    /// ipfs-kit's own writes to its state dir (operation and alert history): failures,
+    /// entries waiting in memory, entries dropped.
+    pub state_writes: StateWrites,
     /// Recent alert events (fired, escalated, resolved, acknowledged), newest first, from
     /// `alerts.jsonl`; for the dashboard's alert history, not part of the JSON document.
     #[serde(skip)]
@@ -77,6 +82,7 @@ impl Snapshot {
             daemons: Vec::new(),
             alerts: Vec::new(),
             health: Health::default(),
+            state_writes: StateWrites::default(),
             alert_log: Arc::new(Vec::new()),
             history: Arc::new(History::default()),
         };

@@ -34,6 +34,15 @@ pub enum HistoryError {
         #[source]
         source: std::io::Error,
     },
+    /// The disk refused the entry; it waits in memory and is written when it can be.
+    #[error(
+        "cannot write {path} ({reason}); {pending} entries kept in memory until it can be written"
+    )]
+    Pending {
+        path: PathBuf,
+        reason: String,
+        pending: u64,
+    },
     #[error("cannot encode a history entry: {0}")]
     Encode(#[from] serde_json::Error),
 }

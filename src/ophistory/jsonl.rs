@@ -20,8 +20,9 @@ pub struct JsonlLog {
     stem: String,
     max_bytes: u64,
     keep: usize,
-    file: File,
-    size: u64,
+    /// `None` until opened, and again after a failed write: the next append opens the file
+    /// afresh, which ends a line a failed write may have left unfinished.
+    file: Option<(File, u64)>,
 }
 
 /// A line that could not be read, for the caller to show; everything else was read.
@@ -46,42 +47,77 @@ impl fmt::Display for ReadWarning {
 }
 
 impl JsonlLog {
-    /// Opens (creating the directory and file) for append. `keep` counts every file, the
+    /// A log whose file is opened by the first append (so a state dir that cannot be written
+    /// yet fails the appends, not the caller's start-up). `keep` counts every file, the
     /// current one included; at least 1.
-    pub fn open(dir: &Path, stem: &str, max_bytes: u64, keep: usize) -> Result<Self, HistoryError> {
-        fs::create_dir_all(dir).map_err(|source| HistoryError::CreateDir {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let path = file_path(dir, stem, 0);
-        let (file, size) = open_current(&path)?;
-        Ok(JsonlLog {
+    pub fn unopened(dir: &Path, stem: &str, max_bytes: u64, keep: usize) -> Self {
+        JsonlLog {
             dir: dir.to_path_buf(),
             stem: stem.to_string(),
             max_bytes,
             keep: keep.max(1),
-            file,
-            size,
-        })
+            file: None,
+        }
     }
 
-    /// Appends one value as one line, rotating first when the line would push the current file
-    /// past the size limit (a file never holds less than one line).
-    pub fn append<T: Serialize>(&mut self, value: &T) -> Result<(), HistoryError> {
-        let mut line = serde_json::to_vec(value)?;
-        line.push(b'\n');
-        if self.size > 0 && self.size + line.len() as u64 > self.max_bytes {
+    /// Appends one encoded line (ending in a newline), rotating first when it would push the
+    /// current file past the size limit (a file never holds less than one line). On failure
+    /// nothing of it stays in the file (a partial write is cut off again) and the file is
+    /// reopened by the next append. An empty line only opens the file: a test of the disk.
+    pub fn append_line(&mut self, line: &[u8]) -> Result<(), HistoryError> {
+        let result = self.try_append(line);
+        if result.is_err() {
+            self.file = None;
+        }
+        result
+    }
+
+    fn try_append(&mut self, line: &[u8]) -> Result<(), HistoryError> {
+        let size = self.ensure_open()?;
+        if size > 0 && size + line.len() as u64 > self.max_bytes {
             self.rotate()?;
         }
+        let path = self.current();
+        let Some((file, size)) = self.file.as_mut() else {
+            return Err(HistoryError::Open {
+                path,
+                source: std::io::Error::other("the file was not opened"),
+            });
+        };
         // One write call per line: with O_APPEND, lines from several processes do not mix.
-        self.file
-            .write_all(&line)
-            .map_err(|source| HistoryError::Write {
-                path: self.current(),
-                source,
-            })?;
-        self.size += line.len() as u64;
-        Ok(())
+        match file.write(line) {
+            Ok(n) if n == line.len() => {
+                *size += n as u64;
+                Ok(())
+            }
+            Ok(n) => {
+                // A full disk takes what fits. Cut it off, so the retry starts a whole line
+                // where this one began (and no half line is left to damage the next).
+                cut_partial(file, n);
+                Err(HistoryError::Write {
+                    path,
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::StorageFull,
+                        format!("only {n} of {} bytes written (disk full?)", line.len()),
+                    ),
+                })
+            }
+            Err(source) => Err(HistoryError::Write { path, source }),
+        }
+    }
+
+    /// Opens the current file if it is not open; returns its size.
+    fn ensure_open(&mut self) -> Result<u64, HistoryError> {
+        if let Some((_, size)) = &self.file {
+            return Ok(*size);
+        }
+        fs::create_dir_all(&self.dir).map_err(|source| HistoryError::CreateDir {
+            path: self.dir.clone(),
+            source,
+        })?;
+        let (file, size) = open_current(&self.current())?;
+        self.file = Some((file, size));
+        Ok(size)
     }
 
     pub fn current(&self) -> PathBuf {
@@ -111,10 +147,29 @@ impl JsonlLog {
         } else {
             fs::remove_file(&current).map_err(err(current.clone()))?;
         }
-        let (file, size) = open_current(&current)?;
-        self.file = file;
-        self.size = size;
+        self.file = None;
+        self.ensure_open()?;
         Ok(())
+    }
+}
+
+/// One value as one JSON line.
+pub fn encode_line<T: Serialize>(value: &T) -> Result<Vec<u8>, HistoryError> {
+    let mut line = serde_json::to_vec(value)?;
+    line.push(b'\n');
+    Ok(line)
+}
+
+/// Removes the `n` bytes a short write just appended, if nobody appended after them. If that
+/// fails, reopening ends the fragment with a newline: one damaged line, skipped on reading.
+fn cut_partial(file: &mut File, n: usize) {
+    let (Ok(end), Ok(meta)) = (file.stream_position(), file.metadata()) else {
+        return;
+    };
+    if meta.len() == end
+        && let Some(start) = end.checked_sub(n as u64)
+    {
+        let _ = file.set_len(start);
     }
 }
 

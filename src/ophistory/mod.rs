@@ -15,11 +15,13 @@
 //! ```
 
 mod config;
+pub(crate) mod durable;
 mod entry;
 mod error;
 mod guard;
 mod identity;
 pub(crate) mod jsonl;
+mod probe;
 mod query;
 mod store;
 
@@ -29,8 +31,11 @@ pub use error::HistoryError;
 pub use guard::OpGuard;
 pub use identity::os_user;
 pub use jsonl::ReadWarning;
+pub use probe::probe_dir;
 pub use query::{Filter, QueryResult, parse_since, query};
 pub use store::OpHistory;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_durable;

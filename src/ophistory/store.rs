@@ -4,21 +4,28 @@
 //! Clone it into every task that records. Appends go through one std Mutex around the ring
 //! and the file: an entry is a few hundred bytes written with one call, cheaper than a channel
 //! hop to a writer task, and a query made right after a record sees it.
+//!
+//! A write the disk refuses is kept in memory and written later (`DurableLog`); `flush` retries
+//! (the owners call it on a timer). Callers may ignore `record`'s result: the failure is
+//! reported here, on stderr in CLI modes (`report_on_stderr`), and in `write_status` for the
+//! snapshot, the dashboard and the `state_dir_unwritable` alert.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::Utc;
 
 use super::config::HistoryOptions;
+use super::durable::{BACKLOG_CAP, DurableLog, Outcome};
 use super::entry::{NewOp, OpEntry, OpStatus};
 use super::error::HistoryError;
 use super::guard::OpGuard;
 use super::identity;
-use super::jsonl::{JsonlLog, ReadWarning};
+use super::jsonl::ReadWarning;
 use super::query::{Filter, QueryResult, STEM, query};
+use crate::model::StateWrites;
 
 #[derive(Clone)]
 pub struct OpHistory {
@@ -30,14 +37,16 @@ struct Inner {
     session_id: String,
     user_id: String,
     seq: AtomicU64,
+    /// Say on stderr when writes start failing, recover, or are lost at exit (CLI modes; off
+    /// while the dashboard owns the terminal).
+    stderr: AtomicBool,
     state: Mutex<State>,
 }
 
 struct State {
     ring: VecDeque<OpEntry>,
     capacity: usize,
-    log: JsonlLog,
-    last_error: Option<String>,
+    log: DurableLog,
 }
 
 impl OpHistory {
@@ -54,18 +63,25 @@ impl OpHistory {
                 ..Filter::default()
             },
         )?;
-        let log = JsonlLog::open(&opts.dir, STEM, opts.max_file_bytes, opts.keep_files)?;
+        // A state dir that cannot be written does not stop anything: entries wait in memory.
+        let log = DurableLog::open(
+            &opts.dir,
+            STEM,
+            opts.max_file_bytes,
+            opts.keep_files,
+            BACKLOG_CAP,
+        );
         let history = OpHistory {
             inner: Arc::new(Inner {
                 dir: opts.dir.clone(),
                 session_id: identity::new_session_id(),
                 user_id: identity::os_user(),
                 seq: AtomicU64::new(0),
+                stderr: AtomicBool::new(false),
                 state: Mutex::new(State {
                     ring: loaded.entries.into_iter().rev().collect(),
                     capacity,
                     log,
-                    last_error: None,
                 }),
             }),
         };
@@ -126,9 +142,30 @@ impl OpHistory {
         query(&self.inner.dir, filter)
     }
 
-    /// The last failure to write, if any: shown in the dashboard's status line.
+    /// The last failure to write while it is not resolved: shown in the dashboard.
     pub fn last_error(&self) -> Option<String> {
-        self.lock().last_error.clone()
+        let st = self.lock();
+        let w = st.log.status();
+        w.failing.then(|| w.last_error.clone()).flatten()
+    }
+
+    /// How writes to `history.jsonl` fare (failures, entries waiting, dropped).
+    pub fn write_status(&self) -> StateWrites {
+        self.lock().log.status().clone()
+    }
+
+    /// Writes entries that wait for the disk, in order. Cheap when nothing waits. Only a
+    /// recovery is said: the failure was said when it began.
+    pub fn flush(&self) {
+        let outcome = self.lock().log.flush();
+        if let Outcome::Recovered(_) = outcome {
+            self.report(&outcome);
+        }
+    }
+
+    /// Whether write failures, recoveries and entries lost at exit are said on stderr.
+    pub fn report_on_stderr(&self, on: bool) {
+        self.inner.stderr.store(on, Ordering::Relaxed);
     }
 
     pub(crate) fn next_id(&self, kind: &str) -> String {
@@ -153,23 +190,72 @@ impl OpHistory {
         }
     }
 
-    /// Puts the entry in the ring (replacing its operation's earlier line) and on disk.
+    /// Puts the entry in the ring (replacing its operation's earlier line) and on disk; `Err`
+    /// when the disk refused it (it then waits in memory and is written later).
     pub(crate) fn write(&self, entry: OpEntry) -> Result<(), HistoryError> {
-        let mut st = self.lock();
-        if let Some(i) = st
-            .ring
-            .iter()
-            .rposition(|e| e.operation_id == entry.operation_id)
-        {
-            st.ring.remove(i);
+        let (outcome, say) = {
+            let mut st = self.lock();
+            if let Some(i) = st
+                .ring
+                .iter()
+                .rposition(|e| e.operation_id == entry.operation_id)
+            {
+                st.ring.remove(i);
+            }
+            let was_failing = st.log.status().failing;
+            let outcome = st.log.append(&entry);
+            st.ring.push_back(entry);
+            while st.ring.len() > st.capacity {
+                st.ring.pop_front();
+            }
+            let outcome = outcome?;
+            // Said once when writes start failing, not for every entry that waits.
+            (outcome, !(was_failing && outcome == Outcome::Pending))
+        };
+        if say {
+            self.report(&outcome);
         }
-        let result = st.log.append(&entry);
-        st.ring.push_back(entry);
-        while st.ring.len() > st.capacity {
-            st.ring.pop_front();
+        match outcome {
+            Outcome::Pending => {
+                let w = self.write_status();
+                Err(HistoryError::Pending {
+                    path: self.inner.dir.join(format!("{STEM}.jsonl")),
+                    reason: w.last_error.unwrap_or_default(),
+                    pending: w.pending,
+                })
+            }
+            _ => Ok(()),
         }
-        st.last_error = result.as_ref().err().map(ToString::to_string);
-        result
+    }
+
+    /// Says on stderr (when asked to) that writes fail or work again.
+    fn report(&self, outcome: &Outcome) {
+        if !self.inner.stderr.load(Ordering::Relaxed) {
+            return;
+        }
+        let w = self.write_status();
+        let path = self.inner.dir.join(format!("{STEM}.jsonl"));
+        match outcome {
+            Outcome::Written => {}
+            Outcome::Pending => eprintln!(
+                "ipfs-kit: cannot write the operation history: {}. {} entr{} kept in memory \
+                 and written when the file can be written again (free space on its filesystem \
+                 or make it writable).",
+                w.last_error.as_deref().unwrap_or("write failed"),
+                w.pending,
+                if w.pending == 1 { "y" } else { "ies" },
+            ),
+            Outcome::Recovered(n) => eprintln!(
+                "ipfs-kit: operation history written again: {n} waiting entr{} saved to {}{}.",
+                if *n == 1 { "y" } else { "ies" },
+                path.display(),
+                if w.dropped_total > 0 {
+                    format!(" ({} dropped while the backlog was full)", w.dropped_total)
+                } else {
+                    String::new()
+                }
+            ),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -178,5 +264,30 @@ impl OpHistory {
             .state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Drop for Inner {
+    /// The last chance for entries still waiting; what cannot be written now is lost, and said.
+    fn drop(&mut self) {
+        let st = self
+            .state
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if st.log.status().pending == 0 {
+            return;
+        }
+        st.log.flush();
+        let w = st.log.status();
+        if w.pending > 0 && *self.stderr.get_mut() {
+            eprintln!(
+                "ipfs-kit: {} operation history entr{} could not be written to {} and {} lost: {}",
+                w.pending,
+                if w.pending == 1 { "y" } else { "ies" },
+                st.log.path().display(),
+                if w.pending == 1 { "is" } else { "are" },
+                w.last_error.as_deref().unwrap_or("write failed")
+            );
+        }
     }
 }

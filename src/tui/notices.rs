@@ -13,6 +13,8 @@ pub type Notice = (Level, String);
 pub fn for_tab(m: &Model, tab: Tab) -> Vec<Notice> {
     let s = &m.snap;
     let mut out = Vec::new();
+    // On every tab: what is recorded meanwhile is not on disk yet.
+    out.extend(state_writes_notice(&s.state_writes));
     let (kubo, cluster, host) = match tab {
         Tab::Overview => (true, true, true),
         Tab::Node => (true, false, false),
@@ -45,6 +47,33 @@ pub fn for_tab(m: &Model, tab: Tab) -> Vec<Notice> {
         ));
     }
     out
+}
+
+/// The status line for a state dir that refuses writes: what fails, what waits, what is lost.
+fn state_writes_notice(w: &crate::model::StateWrites) -> Option<Notice> {
+    if !w.failing {
+        return None;
+    }
+    let plural = |n: u64| if n == 1 { "entry" } else { "entries" };
+    let dropped = if w.dropped_total > 0 {
+        format!(
+            " {} older {} dropped (backlog full).",
+            w.dropped_total,
+            plural(w.dropped_total)
+        )
+    } else {
+        String::new()
+    };
+    Some((
+        Level::Warning,
+        format!(
+            "History not saved: {}. {} {} wait in memory and are written when the disk \
+             recovers (free space or make it writable).{dropped}",
+            w.last_error.as_deref().unwrap_or("write failed"),
+            w.pending,
+            plural(w.pending),
+        ),
+    ))
 }
 
 /// What the Daemons tab needs said: why nothing can be started, or that the node on screen

@@ -278,3 +278,34 @@ fn every_size_from_tiny_to_huge_draws_without_panic() {
     let s = text(&buffer(&m));
     assert!(s.contains("Kubo bandwidth by hour"), "{s}");
 }
+
+/// A state dir that refuses writes is said on every tab, with what waits and what was lost.
+#[test]
+fn an_unwritable_state_dir_shows_a_status_line_on_every_tab() {
+    let mut snap = fixtures::snapshot();
+    snap.state_writes = ipfs_kit::model::StateWrites {
+        failing: true,
+        failed_total: 4,
+        pending: 3,
+        dropped_total: 1,
+        last_error: Some(
+            "cannot write history file /s/history.jsonl: No space left on device".into(),
+        ),
+        last_error_at: Some(fixtures::now()),
+        path: Some("/s/history.jsonl".into()),
+    };
+    for tab in Tab::ALL {
+        let mut m = model_with(snap.clone(), 160, 40, Theme::default());
+        m.tab = tab;
+        let screen = text(&buffer(&m));
+        let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("History not saved: cannot write history file /s/history.jsonl: No space left on device. 3 entries wait in memory"),
+            "{tab:?}:\n{screen}"
+        );
+        assert!(flat.contains("1 older entry dropped"), "{tab:?}:\n{screen}");
+    }
+    // Written again: the line goes.
+    let m = model_with(fixtures::snapshot(), 160, 40, Theme::default());
+    assert!(!text(&buffer(&m)).contains("History not saved"));
+}
