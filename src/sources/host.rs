@@ -80,6 +80,33 @@ fn parse_net_dev(text: &str) -> HashMap<String, (u64, u64)> {
         .collect()
 }
 
+/// A one-shot run's host sample: the first reading is taken at once on a blocking thread, the
+/// second when the caller has what else it was waiting for (and at least `min_window` after
+/// the first, the shortest window /proc/stat's clock ticks say something over). CPU use thus
+/// covers the run's own time, and costs it nothing when the daemons answer slower.
+pub struct OnceSample {
+    first: tokio::task::JoinHandle<Result<(HostSampler, Instant), String>>,
+}
+
+impl OnceSample {
+    pub fn start() -> OnceSample {
+        OnceSample {
+            first: tokio::task::spawn_blocking(|| HostSampler::new().map(|s| (s, Instant::now()))),
+        }
+    }
+
+    pub async fn finish(self, min_window: std::time::Duration) -> Result<HostStats, String> {
+        let (mut sampler, at) = self
+            .first
+            .await
+            .map_err(|e| format!("host sampler failed: {e}"))??;
+        tokio::time::sleep_until((at + min_window).into()).await;
+        tokio::task::spawn_blocking(move || sampler.sample())
+            .await
+            .map_err(|e| format!("host sampler failed: {e}"))
+    }
+}
+
 impl HostSampler {
     /// Creates the sampler and takes a first CPU/network reading, which rates are measured from.
     pub fn new() -> Result<Self, String> {
@@ -96,6 +123,13 @@ impl HostSampler {
             samples: 0,
         };
         me.refresh_processes_and_disks();
+        // The daemons found now are refreshed by the next sample, so their CPU use is measured
+        // from this reading (a one-shot run has no second full scan).
+        me.daemon_pids = me
+            .daemon_processes()
+            .iter()
+            .map(|p| sysinfo::Pid::from_u32(p.pid))
+            .collect();
         Ok(me)
     }
 
@@ -314,6 +348,28 @@ mod tests {
             (p - pcent as f64).abs() <= 1.0,
             "use%: {root:?} vs df {row:?}"
         );
+    }
+
+    /// The second reading waits for the minimum window and no longer (the fixed 100 ms CPU
+    /// window was most of `--once`'s time).
+    #[tokio::test]
+    async fn a_one_shot_sample_waits_the_minimum_window_only() {
+        let started = Instant::now();
+        let first = OnceSample::start();
+        // What the caller was waiting for meanwhile.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let waited = Instant::now();
+        let h = first
+            .finish(std::time::Duration::from_millis(20))
+            .await
+            .expect("sample");
+        assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+        assert!(
+            waited.elapsed() < std::time::Duration::from_millis(150),
+            "waited {:?} after the window had passed",
+            waited.elapsed()
+        );
+        assert!(!h.cpu_per_core.is_empty() && h.memory_total_bytes > 0);
     }
 
     #[test]

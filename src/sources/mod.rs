@@ -8,6 +8,7 @@ pub mod host;
 pub mod http;
 pub mod kubo;
 mod kubo_api;
+mod pin_count;
 mod ttl;
 pub mod vfs;
 
