@@ -105,13 +105,11 @@ impl KuboSource {
 
     pub async fn poll(&self) -> Poll<KuboStats> {
         let started = Instant::now();
-        let id: IdResponse = match self.call("id", &[]).await {
-            Ok(id) => id,
-            Err(e) => return Poll::down(e.to_string(), started.elapsed()),
-        };
-        let latency = started.elapsed();
-
-        let (version, bw, repo, full, peers, pins, bitswap, provide) = tokio::join!(
+        // `id` is the liveness call, but the others do not wait for it: `pin/ls` takes a
+        // while with many pins, and a daemon that is down refuses them all at once.
+        let id_call = async { (self.call::<IdResponse>("id", &[]).await, started.elapsed()) };
+        let ((id, latency), version, bw, repo, full, peers, pins, bitswap, provide) = tokio::join!(
+            id_call,
             self.version
                 .get_or_try(async { self.call("version", &[]).await.map(Arc::new) }),
             self.call::<BwResponse>("stats/bw", &[]),
@@ -132,6 +130,10 @@ impl KuboSource {
                 .get_or_try(async { self.call("provide/stat", &[]).await.map(Arc::new) }),
         );
 
+        let id = match id {
+            Ok(id) => id,
+            Err(e) => return Poll::down(e.to_string(), latency),
+        };
         let mut errs = CallErrors::default();
         let version = errs.take("version", version);
         let full = errs.take("repo/stat (full)", full).flatten();
