@@ -72,6 +72,7 @@ measure_seq() {
   done
 }
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 add_pins 10 small
 "$KIT" --once --json >/dev/null || true # warm the page cache
 KIT_SMALL=$(measure_kit)
@@ -89,7 +90,9 @@ ratio() { # kit data, sequence data: median wall time of the first over the seco
 row() { # label, data
   printf "| %s | %.3f s | %.1f MiB |\n" "$1" "$(echo "$2" | median 1)" "$(echo "$2" | median 2 | awk '{print $1/1024}')"
 }
-echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(date -u +%Y-%m-%d); median of $RUNS runs"
+# Other work on the machine slows the sequence (four Go processes starting) more than
+# ipfs-kit, so the ratio is only comparable between runs at a similar load: say it.
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(date -u +%Y-%m-%d); median of $RUNS runs; load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo
 echo "| command ($pins_small recursive pins) | wall time | peak RSS |"
 echo "|---|---|---|"
