@@ -333,7 +333,8 @@ mod tests {
             .into_iter()
             .find(|d| d.mount_point == "/")
             .expect("/ is listed");
-        const SLACK: u64 = 64 << 20;
+        // Builds running beside the test write hundreds of MiB a second.
+        const SLACK: u64 = 256 << 20;
         assert_eq!(root.total_bytes, size, "size: {root:?} vs df {row:?}");
         assert!(
             root.used_bytes.abs_diff(used) < SLACK,
