@@ -456,3 +456,122 @@ fn corrupt_configs_are_named_and_left_as_they_were() {
     );
     assert!(daemons_under(kit.root()).is_empty());
 }
+
+/// What an init cut off by a full disk left behind (issue 11): a 0-byte config. It is named
+/// with the way out and left in place; following that way out works.
+#[test]
+fn an_empty_config_from_an_interrupted_init_is_named_with_the_way_out() {
+    let kit = Kit::new();
+    let repo = kit.kubo_repo();
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    std::fs::write(repo.join("config"), "").expect("write");
+    let out = kit.run(&["daemon", "start", "all", "--init"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let r = repo.display();
+    assert!(
+        err.contains(&format!(
+            "{r} looks like an interrupted init (config is empty): move it away (mv {r} {r}.broken) and run `ipfs-kit daemon start kubo --init` again"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("not valid JSON"), "{err}");
+    assert_eq!(
+        std::fs::metadata(repo.join("config")).expect("kept").len(),
+        0
+    );
+    assert!(daemons_under(kit.root()).is_empty());
+
+    std::fs::rename(&repo, format!("{r}.broken")).expect("mv");
+    let out = kit.run(&["daemon", "start", "all", "--init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(ready(&kit.status(), "kubo"));
+}
+
+/// A tools dir whose `program` runs the real one, except that `init` fails after the real
+/// init has written its files (as a full disk or a kill part-way would): the failure is
+/// injected through the tool path, the daemons themselves are real.
+fn tools_failing_init(kit: &Kit, program: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tools();
+    let dir = kit.root().join(format!("tools-{program}"));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for (name, real) in [
+        ("ipfs", &t.ipfs),
+        ("ipfs-cluster-service", &t.cluster_service),
+        ("ipfs-cluster-ctl", &t.cluster_ctl),
+    ] {
+        let path = dir.join(name);
+        if name != program {
+            std::os::unix::fs::symlink(real, &path).expect("symlink");
+            continue;
+        }
+        let repo_var = if name == "ipfs" {
+            "IPFS_PATH"
+        } else {
+            "IPFS_CLUSTER_PATH"
+        };
+        let config = if name == "ipfs" {
+            "config"
+        } else {
+            "service.json"
+        };
+        let script = format!(
+            "#!/bin/sh\nif [ \"$1\" = init ]; then\n  \"{real}\" \"$@\" >/dev/null 2>&1\n  : > \"${repo_var}/{config}\"\n  echo 'Error: write {config}: no space left on device' >&2\n  exit 1\nfi\nexec \"{real}\" \"$@\"\n",
+            real = real.display()
+        );
+        std::fs::write(&path, script).expect("write script");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    dir
+}
+
+/// The names under the embedded node's root, sorted.
+fn node_entries(kit: &Kit) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(kit.state().join("node"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_failed_init_leaves_no_partial_repo() {
+    let kit = Kit::new();
+    let out = kit
+        .cmd()
+        .env("IPFS_KIT_TOOLS_BIN", tools_failing_init(&kit, "ipfs"))
+        .args(["daemon", "start", "all", "--init"])
+        .output()
+        .expect("run");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("no space left on device"), "{err}");
+    assert_eq!(node_entries(&kit), Vec::<String>::new(), "{err}");
+
+    // Kubo's init succeeds, Cluster's fails: the Kubo repo is whole, no Cluster dir is left.
+    let out = kit
+        .cmd()
+        .env(
+            "IPFS_KIT_TOOLS_BIN",
+            tools_failing_init(&kit, "ipfs-cluster-service"),
+        )
+        .args(["daemon", "start", "all", "--init"])
+        .output()
+        .expect("run");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("no space left on device"), "{err}");
+    assert_eq!(node_entries(&kit), vec!["kubo".to_string()], "{err}");
+    assert_eq!(kit.run(&["daemon", "stop", "all"]).status.code(), Some(0));
+
+    // The next start with working tools simply inits what is missing.
+    let out = kit.run(&["daemon", "start", "all", "--init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let st = kit.status();
+    assert!(ready(&st, "kubo") && ready(&st, "cluster"), "{st:#}");
+}

@@ -154,7 +154,7 @@ pub fn rules() -> Vec<Rule> {
             critical: Some(5.0),
             for_secs: 0,
             hysteresis: 1.0,
-            message: "{value}% free on the Kubo repo's filesystem (threshold {threshold}%)",
+            message: "{value}% available on the Kubo repo's filesystem (threshold {threshold}%)",
         }),
         rule(B {
             name: "host_cpu",

@@ -63,7 +63,8 @@ pub enum Metric {
     ClusterIpfsError,
     HostCpuPercent,
     HostMemoryPercent,
-    /// Free space on the filesystem holding the Kubo repo (else `/`), in percent.
+    /// Space left to unprivileged writers on the filesystem holding the Kubo repo (else `/`),
+    /// in percent: 100 − df's Use%, so root's reserve counts as neither used nor available.
     HostDiskFreePercent,
     HostDiskFreeBytes,
     /// 1 while the source is down, 0 while it answers.

@@ -133,7 +133,7 @@ pub fn value_in(
         }
         Metric::HostDiskFreePercent => {
             let d = repo_disk(fresh(&snap.host)?, repo_path(snap, ctx).as_deref())?;
-            (d.total_bytes > 0).then(|| d.available_bytes as f64 / d.total_bytes as f64 * 100.0)
+            d.available_percent()
         }
         Metric::HostDiskFreeBytes => repo_disk(fresh(&snap.host)?, repo_path(snap, ctx).as_deref())
             .map(|d| count(d.available_bytes)),

@@ -51,13 +51,9 @@ pub fn snap() -> Snapshot {
     s
 }
 
+/// A disk with no root reserve (free = available).
 pub fn disk(mount: &str, total: u64, available: u64) -> DiskStats {
-    DiskStats {
-        mount_point: mount.into(),
-        file_system: "ext4".into(),
-        total_bytes: total,
-        available_bytes: available,
-    }
+    DiskStats::new(mount.into(), "ext4".into(), total, available, available)
 }
 
 pub fn peer(id: &str, error: Option<&str>) -> ClusterPeer {

@@ -47,6 +47,23 @@ fn disk_free_is_the_repo_filesystem_else_root() {
 }
 
 #[test]
+fn disk_free_is_dfs_available_share() {
+    let mut s = snap();
+    let h = s.host.data.as_mut().expect("host");
+    // 1000 bytes, 500 free of which 100 reserved for root: df says 500 used, 400 available,
+    // Use% = 500 / 900 rounded up = 56%. The share left is 44%, not 400 / 1000 = 40%.
+    h.disks = vec![crate::model::DiskStats::new(
+        "/srv".into(),
+        "ext4".into(),
+        1000,
+        500,
+        400,
+    )];
+    assert_eq!(v(&s, "host.disk_free_percent"), Some(44.0));
+    assert_eq!(v(&s, "host.disk_free_bytes"), Some(400.0));
+}
+
+#[test]
 fn repo_path_survives_kubo_going_down() {
     let mut s = snap();
     s.kubo.state = SourceState::Down;

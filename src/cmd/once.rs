@@ -18,7 +18,8 @@ use crate::model::{Snapshot, SourceState, SourceStatus};
 pub async fn run(cfg: &mut Config, json: bool, deadline: Duration) -> anyhow::Result<u8> {
     locate(cfg).await;
     let snap = collect_once(cfg, deadline).await;
-    let mut out = std::io::stdout().lock();
+    // One write for the document, not one per line (stdout is line-buffered).
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
         write_json(&snap, &mut out).context("cannot write to stdout")?;
     } else {

@@ -6,20 +6,20 @@ use std::time::Duration;
 use tokio::time::{Instant, timeout};
 
 use crate::config::Config;
-use crate::model::{HostStats, Snapshot};
+use crate::model::Snapshot;
 use crate::sources::Poll;
 use crate::sources::backends::BackendsSource;
 use crate::sources::cluster::ClusterSource;
-use crate::sources::host::HostSampler;
+use crate::sources::host::OnceSample;
 use crate::sources::kubo::KuboSource;
 use crate::sources::vfs::VfsSource;
 
 use super::{CollectorState, Update};
 
-/// CPU use in a one-shot run is measured over this window, concurrently with the API calls.
-/// Shorter than sysinfo's recommended 200 ms to keep `--once` quick; at 100 Hz kernel ticks
-/// that still resolves 5% of two cores.
-const ONCE_CPU_WINDOW: Duration = Duration::from_millis(100);
+/// CPU use in a one-shot run is measured from the first host reading until the daemons have
+/// answered, and over at least this long: two 100 Hz kernel ticks per core. (A fixed 100 ms
+/// window was most of `--once`'s time when the daemons answer in 10 ms.)
+const ONCE_CPU_WINDOW: Duration = Duration::from_millis(20);
 
 /// One pass over every source, concurrently, under one deadline: what `--once` prints. The
 /// block-walking full `repo/stat` is left out (no object count).
@@ -29,21 +29,9 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
     let mut state = CollectorState::new(cfg);
     let timed_out = |what: &str| format!("{what} did not answer within the {deadline:?} deadline");
 
-    let watched_ports = crate::sources::host::watched_ports(cfg);
-    let host = async {
-        let sampled = tokio::task::spawn_blocking(|| -> Result<HostStats, String> {
-            let mut s = HostSampler::watching(watched_ports)?;
-            std::thread::sleep(ONCE_CPU_WINDOW);
-            Ok(s.sample())
-        });
-        let started = Instant::now();
-        match timeout(deadline, sampled).await {
-            Ok(Ok(Ok(stats))) => Poll::up(stats, Default::default(), started.elapsed()),
-            Ok(Ok(Err(e))) => Poll::down(e, started.elapsed()),
-            Ok(Err(e)) => Poll::down(format!("host sampler failed: {e}"), started.elapsed()),
-            Err(_) => Poll::down(timed_out("host"), deadline),
-        }
-    };
+    // The first host reading now; the second once the daemons have answered (below).
+    let started = Instant::now();
+    let host_sample = OnceSample::start(crate::sources::host::watched_ports(cfg));
     let client = sources_client(cfg);
     let kubo = async {
         match &client {
@@ -88,7 +76,17 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
         }
         timeout(deadline, b.poll()).await.ok()
     };
-    let (h, k, c, v, b) = tokio::join!(host, kubo, cluster, vfs, backends);
+    let (k, c, v, b) = tokio::join!(kubo, cluster, vfs, backends);
+    let h = match timeout(
+        deadline.saturating_sub(started.elapsed()),
+        host_sample.finish(ONCE_CPU_WINDOW),
+    )
+    .await
+    {
+        Ok(Ok(stats)) => Poll::up(stats, Default::default(), started.elapsed()),
+        Ok(Err(e)) => Poll::down(e, started.elapsed()),
+        Err(_) => Poll::down(timed_out("host"), deadline),
+    };
     if let Some(b) = b {
         state.apply(Update::Backends(b));
     }

@@ -35,9 +35,32 @@ pub struct HostSampler {
 /// A full process scan (to find new daemons) and a new list of mounts every this many samples.
 const FULL_SCAN_EVERY: u32 = 10;
 
-/// Only the space figures of disks are shown: no I/O counters (/proc/diskstats) or kind.
+/// sysinfo gives the list of mounts only: no I/O counters (/proc/diskstats) or kind, and no
+/// space figures, as it has no free-block count (statvfs `f_bfree`) that df's figures need;
+/// `disk_space` reads all three in one call instead.
 fn disk_kind() -> DiskRefreshKind {
-    DiskRefreshKind::nothing().with_storage()
+    DiskRefreshKind::nothing()
+}
+
+/// Total, free and available bytes of the filesystem at `mount` from one statvfs call, in
+/// fragment-size units as df counts them. None when it cannot be read or is empty.
+// The statvfs fields are u64 here but narrower on some targets.
+#[allow(clippy::useless_conversion)]
+fn disk_space(mount: &Path) -> Option<(u64, u64, u64)> {
+    let s = nix::sys::statvfs::statvfs(mount).ok()?;
+    let unit = match u64::from(s.fragment_size()) {
+        0 => u64::from(s.block_size()),
+        n => n,
+    };
+    let bytes = |blocks: u64| blocks.saturating_mul(unit);
+    let total = bytes(u64::from(s.blocks()));
+    (total > 0).then(|| {
+        (
+            total,
+            bytes(u64::from(s.blocks_free())),
+            bytes(u64::from(s.blocks_available())),
+        )
+    })
 }
 
 /// Received and transmitted byte counters per interface, from /proc/net/dev: one read for
@@ -71,6 +94,36 @@ pub fn watched_ports(cfg: &crate::config::Config) -> Vec<u16> {
         .collect()
 }
 
+/// A one-shot run's host sample: the first reading is taken at once on a blocking thread, the
+/// second when the caller has what else it was waiting for (and at least `min_window` after
+/// the first, the shortest window /proc/stat's clock ticks say something over). CPU use thus
+/// covers the run's own time, and costs it nothing when the daemons answer slower.
+pub struct OnceSample {
+    first: tokio::task::JoinHandle<Result<(HostSampler, Instant), String>>,
+}
+
+impl OnceSample {
+    /// `watched`: the API ports whose owners are the watched daemons (see `watched_ports`).
+    pub fn start(watched: Vec<u16>) -> OnceSample {
+        OnceSample {
+            first: tokio::task::spawn_blocking(move || {
+                HostSampler::watching(watched).map(|s| (s, Instant::now()))
+            }),
+        }
+    }
+
+    pub async fn finish(self, min_window: std::time::Duration) -> Result<HostStats, String> {
+        let (mut sampler, at) = self
+            .first
+            .await
+            .map_err(|e| format!("host sampler failed: {e}"))??;
+        tokio::time::sleep_until((at + min_window).into()).await;
+        tokio::task::spawn_blocking(move || sampler.sample())
+            .await
+            .map_err(|e| format!("host sampler failed: {e}"))
+    }
+}
+
 impl HostSampler {
     /// Creates the sampler and takes a first CPU/network reading, which rates are measured from.
     pub fn new() -> Result<Self, String> {
@@ -89,6 +142,13 @@ impl HostSampler {
             samples: 0,
         };
         me.refresh_processes_and_disks();
+        // The daemons found now are refreshed by the next sample, so their CPU use is measured
+        // from this reading (a one-shot run has no second full scan).
+        me.daemon_pids = me
+            .daemon_processes()
+            .iter()
+            .map(|p| sysinfo::Pid::from_u32(p.pid))
+            .collect();
         Ok(me)
     }
 
@@ -104,10 +164,6 @@ impl HostSampler {
         };
         if full {
             self.disks.refresh_specifics(true, disk_kind());
-        } else {
-            for disk in self.disks.iter_mut() {
-                disk.refresh_specifics(disk_kind());
-            }
         }
         self.sys.refresh_processes_specifics(
             which,
@@ -189,15 +245,18 @@ impl HostSampler {
         let mut seen = HashSet::new();
         self.disks
             .iter()
-            .filter(|d| d.total_space() > 0)
             .filter(|d| seen.insert(d.mount_point().to_path_buf()))
-            .take(MAX_DISKS)
-            .map(|d| DiskStats {
-                mount_point: d.mount_point().display().to_string(),
-                file_system: d.file_system().to_string_lossy().into_owned(),
-                total_bytes: d.total_space(),
-                available_bytes: d.available_space(),
+            .filter_map(|d| {
+                let (total, free, avail) = disk_space(d.mount_point())?;
+                Some(DiskStats::new(
+                    d.mount_point().display().to_string(),
+                    d.file_system().to_string_lossy().into_owned(),
+                    total,
+                    free,
+                    avail,
+                ))
             })
+            .take(MAX_DISKS)
             .collect()
     }
 
@@ -317,6 +376,76 @@ mod tests {
         assert_eq!(m.len(), 2);
         assert_eq!(m["lo"], (123_456, 123_456));
         assert_eq!(m["eth0"], (9_876_543, 1_234_567));
+    }
+
+    /// The figures of `/` are df's: size exactly, used and available within what a busy
+    /// machine writes between the two readings, Use% within one point.
+    #[test]
+    fn disk_figures_match_df() {
+        let out = std::process::Command::new("df")
+            .args(["-B1", "--output=size,used,avail,pcent", "/"])
+            .output()
+            .expect("run df");
+        assert!(out.status.success(), "df failed: {out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let row: Vec<&str> = text
+            .lines()
+            .nth(1)
+            .expect("a df row")
+            .split_whitespace()
+            .collect();
+        let num = |i: usize| -> u64 {
+            row[i]
+                .trim_end_matches('%')
+                .parse()
+                .unwrap_or_else(|e| panic!("df field {i} {row:?}: {e}"))
+        };
+        let (size, used, avail, pcent) = (num(0), num(1), num(2), num(3));
+
+        let s = HostSampler::new().expect("sampler");
+        let root = s
+            .disk_stats()
+            .into_iter()
+            .find(|d| d.mount_point == "/")
+            .expect("/ is listed");
+        // Builds running beside the test write hundreds of MiB a second.
+        const SLACK: u64 = 256 << 20;
+        assert_eq!(root.total_bytes, size, "size: {root:?} vs df {row:?}");
+        assert!(
+            root.used_bytes.abs_diff(used) < SLACK,
+            "used: {root:?} vs df {row:?}"
+        );
+        assert!(
+            root.available_bytes.abs_diff(avail) < SLACK,
+            "avail: {root:?} vs df {row:?}"
+        );
+        let p = root.use_percent.expect("use%");
+        assert!(
+            (p - pcent as f64).abs() <= 1.0,
+            "use%: {root:?} vs df {row:?}"
+        );
+    }
+
+    /// The second reading waits for the minimum window and no longer (the fixed 100 ms CPU
+    /// window was most of `--once`'s time).
+    #[tokio::test]
+    async fn a_one_shot_sample_waits_the_minimum_window_only() {
+        let started = Instant::now();
+        let first = OnceSample::start(Vec::new());
+        // What the caller was waiting for meanwhile.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let waited = Instant::now();
+        let h = first
+            .finish(std::time::Duration::from_millis(20))
+            .await
+            .expect("sample");
+        assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+        assert!(
+            waited.elapsed() < std::time::Duration::from_millis(150),
+            "waited {:?} after the window had passed",
+            waited.elapsed()
+        );
+        assert!(!h.cpu_per_core.is_empty() && h.memory_total_bytes > 0);
     }
 
     #[test]

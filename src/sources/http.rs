@@ -188,6 +188,25 @@ impl HttpApi {
         decode(path, &body)
     }
 
+    /// Calls `each` with the body's chunks as they arrive, keeping none of them.
+    pub async fn for_each_chunk(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        mut each: impl FnMut(&[u8]),
+    ) -> Result<(), ApiError> {
+        let mut resp = self.send(method, path, query).await?;
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(path, &e))?
+        {
+            each(&chunk);
+        }
+        Ok(())
+    }
+
     /// Calls `each` with every line of an NDJSON stream, in bounded memory; returns the count.
     /// A 204 or empty body is zero lines.
     pub async fn ndjson<F>(

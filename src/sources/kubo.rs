@@ -2,6 +2,7 @@
 //! failing on its own. Slow or rarely-changing calls are cached with a TTL.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
@@ -12,6 +13,7 @@ use super::kubo_api::{
     BitswapResponse, BwResponse, IdResponse, RepoStatResponse, SwarmPeersResponse, VersionResponse,
     provide_from_value,
 };
+use super::pin_count::PinKeysCounter;
 use super::ttl::TtlCell;
 use super::{CallErrors, Poll};
 use crate::config::KuboConfig;
@@ -25,7 +27,13 @@ pub struct KuboSource {
     provide: TtlCell<Arc<Value>>,
     /// The full `repo/stat` walks every block; one-shot runs skip it.
     full_repo_stat: bool,
+    /// The last recursive pin count (0 before the first), which picks `pin/ls`'s form.
+    last_pins: AtomicU64,
 }
+
+/// Up to this many pins Kubo's buffered `pin/ls` answer (about 80 bytes a pin, built whole in
+/// Kubo's memory) is used; above it, the stream.
+const BUFFERED_PINS_MAX: u64 = 50_000;
 
 impl KuboSource {
     pub fn new(cfg: &KuboConfig, timeout: Duration) -> Result<Self, ApiError> {
@@ -45,6 +53,7 @@ impl KuboSource {
             pins: TtlCell::new(cfg.pins_every),
             provide: TtlCell::new(Duration::from_secs(30)),
             full_repo_stat: true,
+            last_pins: AtomicU64::new(0),
         }
     }
 
@@ -64,15 +73,43 @@ impl KuboSource {
             .await
     }
 
+    /// The number of recursive pins. Buffered `pin/ls` (one write, a third of the stream's
+    /// time in Kubo) counted as it arrives; once the last count was above
+    /// `BUFFERED_PINS_MAX`, the NDJSON stream, which spares Kubo building the whole answer
+    /// in memory. Both keep our side in constant memory.
+    async fn count_recursive_pins(&self) -> Result<u64, ApiError> {
+        let n = if self.last_pins.load(Ordering::Relaxed) > BUFFERED_PINS_MAX {
+            self.api
+                .ndjson_count(
+                    Method::POST,
+                    "api/v0/pin/ls",
+                    &[("type", "recursive"), ("stream", "true")],
+                )
+                .await?
+        } else {
+            let path = "api/v0/pin/ls";
+            let mut counter = PinKeysCounter::default();
+            self.api
+                .for_each_chunk(Method::POST, path, &[("type", "recursive")], |b| {
+                    counter.feed(b)
+                })
+                .await?;
+            counter.finish().map_err(|reason| ApiError::Decode {
+                call: path.into(),
+                reason,
+            })?
+        };
+        self.last_pins.store(n, Ordering::Relaxed);
+        Ok(n)
+    }
+
     pub async fn poll(&self) -> Poll<KuboStats> {
         let started = Instant::now();
-        let id: IdResponse = match self.call("id", &[]).await {
-            Ok(id) => id,
-            Err(e) => return Poll::down(e.to_string(), started.elapsed()),
-        };
-        let latency = started.elapsed();
-
-        let (version, bw, repo, full, peers, pins, bitswap, provide) = tokio::join!(
+        // `id` is the liveness call, but the others do not wait for it: `pin/ls` takes a
+        // while with many pins, and a daemon that is down refuses them all at once.
+        let id_call = async { (self.call::<IdResponse>("id", &[]).await, started.elapsed()) };
+        let ((id, latency), version, bw, repo, full, peers, pins, bitswap, provide) = tokio::join!(
+            id_call,
             self.version
                 .get_or_try(async { self.call("version", &[]).await.map(Arc::new) }),
             self.call::<BwResponse>("stats/bw", &[]),
@@ -87,20 +124,16 @@ impl KuboSource {
                     .map(Some)
             },
             self.call::<SwarmPeersResponse>("swarm/peers", &[]),
-            self.pins.get_or_try(async {
-                self.api
-                    .ndjson_count(
-                        Method::POST,
-                        "api/v0/pin/ls",
-                        &[("type", "recursive"), ("stream", "true")],
-                    )
-                    .await
-            }),
+            self.pins.get_or_try(self.count_recursive_pins()),
             self.call::<BitswapResponse>("bitswap/stat", &[]),
             self.provide
                 .get_or_try(async { self.call("provide/stat", &[]).await.map(Arc::new) }),
         );
 
+        let id = match id {
+            Ok(id) => id,
+            Err(e) => return Poll::down(e.to_string(), latency),
+        };
         let mut errs = CallErrors::default();
         let version = errs.take("version", version);
         let full = errs.take("repo/stat (full)", full).flatten();

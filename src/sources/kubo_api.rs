@@ -231,8 +231,8 @@ mod tests {
 
     #[test]
     fn empty_pin_ls_is_braces() {
-        // Non-stream pin/ls with no pins is `{}`; we only use the stream form, but make sure the
-        // captured non-empty form still decodes as the map it is.
+        // Non-stream pin/ls with no pins is `{}`; it is counted as it arrives (pin_count.rs),
+        // but make sure the captured non-empty form still decodes as the map it is.
         let v: Value = decode("pin/ls", &fixture("pin_ls_1pin.json")).unwrap();
         assert_eq!(v["Keys"].as_object().map(|m| m.len()), Some(1));
         let lines = fixture("pin_ls_stream_3pins.json");

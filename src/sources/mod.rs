@@ -9,6 +9,7 @@ pub mod http;
 pub mod kubo;
 mod kubo_api;
 mod listeners;
+mod pin_count;
 mod ttl;
 pub mod vfs;
 

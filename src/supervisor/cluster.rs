@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::ports::free_port;
 use super::process::DaemonProcess;
+use super::repo_init::{self, RepoState};
 use super::{LaunchError, run_checked};
 use crate::config::Endpoint;
 
@@ -41,8 +42,19 @@ impl ClusterDir {
         c
     }
 
-    pub fn is_initialized(&self) -> bool {
-        self.service_json().is_file() && self.path.join("identity.json").is_file()
+    /// Whether the dir is there, absent, or half made by an interrupted init.
+    pub fn state(&self) -> RepoState {
+        repo_init::inspect_cluster(&self.path)
+    }
+
+    /// A new config dir, whole or not at all: init and `configure_loopback` in a temporary
+    /// directory renamed into place (service.json holds no path of the dir itself).
+    pub fn create(&self, kubo_api: &str) -> Result<(), LaunchError> {
+        repo_init::create_atomically(&self.path, |tmp| {
+            let dir = ClusterDir::new(&self.bin, tmp);
+            dir.init()?;
+            dir.configure_loopback(kubo_api)
+        })
     }
 
     /// `ipfs-cluster-service init --consensus crdt`.

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use super::ports::free_port;
 use super::process::DaemonProcess;
+use super::repo_init::{self, RepoState};
 use super::{LaunchError, run_checked};
 use crate::config::Endpoint;
 
@@ -32,8 +34,9 @@ impl KuboRepo {
         c
     }
 
-    pub fn is_initialized(&self) -> bool {
-        self.config_file().is_file()
+    /// Whether the repo is there, absent, or half made by an interrupted init.
+    pub fn state(&self) -> RepoState {
+        repo_init::inspect_kubo(&self.path)
     }
 
     /// The repo's `config` file.
@@ -51,6 +54,23 @@ impl KuboRepo {
             cmd.arg(format!("--profile={}", profiles.join(",")));
         }
         run_checked(&mut cmd).map(|_| ())
+    }
+
+    /// A new repo for the embedded node, whole or not at all: `ipfs init --profile=randomports`
+    /// with the API and Gateway on free loopback ports, made in a temporary directory that is
+    /// renamed into place. Kubo's config names its datastores by relative paths, so the move
+    /// changes nothing inside.
+    pub fn create(&self) -> Result<(), LaunchError> {
+        repo_init::create_atomically(&self.path, |tmp| {
+            let repo = KuboRepo::new(&self.bin, tmp);
+            repo.init(&["randomports"])?;
+            let api =
+                free_port().map_err(|e| LaunchError::io("no free port for the Kubo API", e))?;
+            let gw =
+                free_port().map_err(|e| LaunchError::io("no free port for the Kubo gateway", e))?;
+            repo.set_config_json("Addresses.API", &format!("\"/ip4/127.0.0.1/tcp/{api}\""))?;
+            repo.set_config_json("Addresses.Gateway", &format!("\"/ip4/127.0.0.1/tcp/{gw}\""))
+        })
     }
 
     /// `ipfs config --json KEY VALUE`.

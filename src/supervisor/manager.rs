@@ -14,8 +14,9 @@ use super::cluster::ClusterDir;
 use super::kubo::KuboRepo;
 use super::pidfile::{self, PidRecord};
 use super::policy::{Decision, RestartTracker};
-use super::ports::{free_port, is_free, next_free, owner_of};
+use super::ports::{is_free, next_free, owner_of};
 use super::process::DaemonProcess;
+use super::repo_init::{self, RepoState};
 use super::spec::{DaemonSpec, Kind, PortConflict, SupervisorConfig};
 use super::tools::Tools;
 use crate::config::Endpoint;
@@ -371,42 +372,19 @@ impl Supervisor {
         events: &mut Vec<Event>,
     ) -> Result<(), LaunchError> {
         let spec = self.daemons[idx].spec.clone();
-        let not_init = || LaunchError::NotInitialized {
-            name: spec.name.clone(),
-            dir: spec.dir.clone(),
-        };
         let (ports, config_file) = match &spec.kind {
             Kind::Kubo => {
                 let repo = self.kubo_repo(&spec);
-                if !repo.is_initialized() {
-                    if !init {
-                        return Err(not_init());
-                    }
-                    repo.init(&["randomports"])?;
-                    let api = free_port()
-                        .map_err(|e| LaunchError::io("no free port for the Kubo API", e))?;
-                    let gw = free_port()
-                        .map_err(|e| LaunchError::io("no free port for the Kubo gateway", e))?;
-                    repo.set_config_json(
-                        "Addresses.API",
-                        &format!("\"/ip4/127.0.0.1/tcp/{api}\""),
-                    )?;
-                    repo.set_config_json(
-                        "Addresses.Gateway",
-                        &format!("\"/ip4/127.0.0.1/tcp/{gw}\""),
-                    )?;
+                if ensure_repo(&spec.name, &spec.dir, repo.state(), init)? {
+                    repo.create()?;
                 }
                 (repo.listen_ports()?, spec.dir.join("config"))
             }
             Kind::Cluster => {
                 let dir = self.cluster_dir(&spec);
                 let kubo = self.kubo_api().map(|e| to_multiaddr(&e));
-                if !dir.is_initialized() {
-                    if !init {
-                        return Err(not_init());
-                    }
-                    dir.init()?;
-                    dir.configure_loopback(kubo.as_deref().unwrap_or("/ip4/127.0.0.1/tcp/5001"))?;
+                if ensure_repo(&spec.name, &spec.dir, dir.state(), init)? {
+                    dir.create(kubo.as_deref().unwrap_or("/ip4/127.0.0.1/tcp/5001"))?;
                 } else {
                     dir.check_config()?;
                     if let Some(k) = &kubo {
@@ -864,5 +842,24 @@ async fn wait_generic(
             });
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Whether a repo is to be created now: only when absent and `--init` was given; a repo half
+/// made by an interrupted init is reported with the way out, never overwritten.
+fn ensure_repo(
+    name: &str,
+    dir: &std::path::Path,
+    state: RepoState,
+    init: bool,
+) -> Result<bool, LaunchError> {
+    match state {
+        RepoState::Ready => Ok(false),
+        RepoState::Interrupted(reason) => Err(repo_init::interrupted(name, dir, &reason)),
+        RepoState::Absent if init => Ok(true),
+        RepoState::Absent => Err(LaunchError::NotInitialized {
+            name: name.to_string(),
+            dir: dir.to_path_buf(),
+        }),
     }
 }

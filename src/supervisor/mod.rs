@@ -12,6 +12,7 @@ pub mod ports;
 pub mod process;
 mod published;
 mod record;
+pub mod repo_init;
 pub mod service;
 pub mod spec;
 pub mod tools;
@@ -57,6 +58,8 @@ pub enum LaunchError {
         "{name}: {dir} is not initialised; run `ipfs-kit daemon start {name} --init` to create it"
     )]
     NotInitialized { name: String, dir: PathBuf },
+    #[error("{name}: {message}")]
+    InterruptedInit { name: String, message: String },
     #[error(
         "{name}: port {port} ({what}) is already in use by {owner}; stop that process, change the port in {config}, or set [supervisor] on_port_conflict = \"next-free\""
     )]

@@ -66,18 +66,15 @@ pub fn host_stats(cpu: f32, mem_used_gib: f64) -> HostStats {
         load_average: [0.52, 0.40, 0.31],
         uptime_secs: 3 * 86_400 + 4 * 3_600 + 12 * 60,
         disks: vec![
-            DiskStats {
-                mount_point: "/".into(),
-                file_system: "ext4".into(),
-                total_bytes: 100 * GIB,
-                available_bytes: 40 * GIB,
-            },
-            DiskStats {
-                mount_point: "/var/lib/ipfs".into(),
-                file_system: "xfs".into(),
-                total_bytes: 500 * GIB,
-                available_bytes: 180 * GIB,
-            },
+            // 5 GiB reserved for root: df says 55 GiB used, 40 GiB available, 58%.
+            DiskStats::new("/".into(), "ext4".into(), 100 * GIB, 45 * GIB, 40 * GIB),
+            DiskStats::new(
+                "/var/lib/ipfs".into(),
+                "xfs".into(),
+                500 * GIB,
+                180 * GIB,
+                180 * GIB,
+            ),
         ],
         net_rx_bytes_per_sec: 1.5 * MIB,
         net_tx_bytes_per_sec: 0.4 * MIB,

@@ -97,12 +97,8 @@ pub(super) fn metric(m: &Model, kind: MetricKind) -> MetricView {
             };
             MetricView::new(
                 title,
-                d.and_then(|d| {
-                    percent(
-                        d.total_bytes.saturating_sub(d.available_bytes),
-                        d.total_bytes,
-                    )
-                }),
+                // df's Use% (used / (used + available)), as the Disks table and alert.
+                d.and_then(|d| d.use_percent),
                 Unit::Percent,
                 Thresholds::higher_is_worse(80.0, 90.0),
             )
@@ -141,10 +137,12 @@ pub(super) fn disks(m: &Model) -> Parts {
     Parts {
         title: "Disks".into(),
         columns: vec![
-            ("Use", Constraint::Length(if ascii { 15 } else { 12 })),
+            // df's columns: Use% rounded up to whole percent, Used = size − free, Avail.
+            ("Use", Constraint::Length(if ascii { 11 } else { 6 })),
             ("Mount", Constraint::Fill(2)),
-            ("FS", Constraint::Length(8)),
+            ("FS", Constraint::Length(5)),
             ("Used", Constraint::Length(10)),
+            ("Avail", Constraint::Length(10)),
             ("Size", Constraint::Length(10)),
         ],
         rows: m
@@ -157,8 +155,7 @@ pub(super) fn disks(m: &Model) -> Parts {
                 h.disks
                     .iter()
                     .map(|d| {
-                        let used = d.total_bytes.saturating_sub(d.available_bytes);
-                        let pct = percent(used, d.total_bytes);
+                        let pct = d.use_percent;
                         let level = t.level(pct);
                         TableRow {
                             level: Some(level),
@@ -166,11 +163,12 @@ pub(super) fn disks(m: &Model) -> Parts {
                                 format!(
                                     "{} {}",
                                     level.glyph(ascii),
-                                    pct.map_or("n/a".into(), wfmt::percent)
+                                    pct.map_or("n/a".into(), |p| format!("{p:.0}%"))
                                 ),
                                 d.mount_point.clone(),
                                 d.file_system.clone(),
-                                wfmt::bytes(used as f64),
+                                wfmt::bytes(d.used_bytes as f64),
+                                wfmt::bytes(d.available_bytes as f64),
                                 wfmt::bytes(d.total_bytes as f64),
                             ],
                         }
