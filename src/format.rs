@@ -21,15 +21,34 @@ pub fn rate(bytes_per_sec: f64) -> String {
 
 /// A peer ID shortened to its head and tail, the way operators recognise them.
 pub fn short_id(id: &str) -> String {
-    if id.len() <= 16 {
+    short_id_with(id, "…")
+}
+
+/// The first 8 and last 6 characters of a long id with `ellipsis` between. Counted in
+/// characters, not bytes: ids come from outside the process and may not be ASCII.
+pub fn short_id_with(id: &str, ellipsis: &str) -> String {
+    let n = id.chars().count();
+    if n <= 16 {
         return id.to_string();
     }
-    format!("{}…{}", &id[..8], &id[id.len() - 6..])
+    let head: String = id.chars().take(8).collect();
+    let tail: String = id.chars().skip(n - 6).collect();
+    format!("{head}{ellipsis}{tail}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_ids_cut_on_characters() {
+        let id = "ééééééééééééééééééé";
+        assert_eq!(short_id(id), "éééééééé…éééééé");
+        assert_eq!(
+            short_id_with("12D3KooWAbCdEfGhIjKlMn", "~"),
+            "12D3KooW~IjKlMn"
+        );
+    }
 
     #[test]
     fn formats() {

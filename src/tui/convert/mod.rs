@@ -46,16 +46,8 @@ pub fn clock(t: DateTime<Utc>) -> String {
     t.format("%H:%M:%S").to_string()
 }
 
-fn short_id(id: &str, ascii: bool) -> String {
-    if id.len() <= 16 {
-        return id.to_string();
-    }
-    format!(
-        "{}{}{}",
-        &id[..8],
-        wfmt::ellipsis(ascii),
-        &id[id.len() - 6..]
-    )
+pub(crate) fn short_id(id: &str, ascii: bool) -> String {
+    crate::format::short_id_with(id, wfmt::ellipsis(ascii))
 }
 
 /// A health level as a glyph level.

@@ -50,7 +50,7 @@ fn header_left(m: &Model, detail: u8) -> Vec<Part> {
     };
     let (l, w) = source_badge(s, "kubo");
     let kubo_extra = s.kubo.data.as_ref().filter(|_| detail >= 1).map(|k| {
-        let id = short(&k.peer_id, t.ascii);
+        let id = convert::short_id(&k.peer_id, t.ascii);
         match (&k.version, detail) {
             (Some(v), 2..) => format!("{id} v{v}"),
             _ => id,
@@ -113,18 +113,6 @@ pub fn header(m: &Model, area: Rect, buf: &mut Buffer) {
         &left,
         t.ascii,
     );
-}
-
-fn short(id: &str, ascii: bool) -> String {
-    if id.len() <= 16 {
-        return id.to_string();
-    }
-    format!(
-        "{}{}{}",
-        &id[..8],
-        wfmt::ellipsis(ascii),
-        &id[id.len() - 6..]
-    )
 }
 
 pub fn tabs(m: &Model, area: Rect, buf: &mut Buffer) {
