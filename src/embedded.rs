@@ -103,11 +103,11 @@ pub async fn start_local(
 
 /// Starts (or reuses) the embedded Kubo + Cluster and points `cfg` at it.
 pub async fn start_for(cfg: &mut Config) -> anyhow::Result<LocalNode> {
-    eprintln!(
+    crate::say!(
         "ipfs-kit: no Kubo configured or running; using the embedded node under {}",
         node_root(&cfg.state_dir).display()
     );
-    let node = start_local(cfg, &mut |step| eprintln!("ipfs-kit: {step}"))
+    let node = start_local(cfg, &mut |step| crate::say!("ipfs-kit: {step}"))
         .await
         .context("cannot start the embedded Kubo + Cluster")?;
     cfg.kubo.api.endpoint = node.kubo_api.clone();
@@ -128,7 +128,7 @@ pub async fn stop_reporting(node: LocalNode) {
             .iter()
             .map(|(pid, n)| format!("{n} (pid {pid})"))
             .collect();
-        eprintln!(
+        crate::say!(
             "ipfs-kit: stopped {} (started for this run)",
             names.join(", ")
         );

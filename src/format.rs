@@ -19,12 +19,16 @@ pub fn rate(bytes_per_sec: f64) -> String {
     format!("{}/s", bytes(bytes_per_sec.max(0.0) as u64))
 }
 
-/// A peer ID shortened to its head and tail, the way operators recognise them.
+/// A peer ID shortened to its head and tail, the way operators recognise them. Counted in
+/// characters: the ID comes from a server and need not be ASCII.
 pub fn short_id(id: &str) -> String {
-    if id.len() <= 16 {
+    let n = id.chars().count();
+    if n <= 16 {
         return id.to_string();
     }
-    format!("{}…{}", &id[..8], &id[id.len() - 6..])
+    let head: String = id.chars().take(8).collect();
+    let tail: String = id.chars().skip(n - 6).collect();
+    format!("{head}…{tail}")
 }
 
 #[cfg(test)]
@@ -41,5 +45,6 @@ mod tests {
             short_id("12D3KooWAZWobXKmv41yf9DEkDCpR3jxwQji9ERVqNaHQgGmVWQP"),
             "12D3KooW…GmVWQP"
         );
+        assert_eq!(short_id("ééééééééééééééééé"), "éééééééé…éééééé");
     }
 }

@@ -5,9 +5,13 @@ pub mod daemon;
 pub mod history;
 pub mod once;
 pub mod pin;
+mod safe_prompter;
 pub mod supervise;
 pub mod tui;
+mod usage;
 pub mod wizard;
+
+pub use usage::UsageError;
 
 use crate::config::Config;
 use crate::ophistory::{EventType, NewOp, OpHistory, OpStatus};
@@ -52,7 +56,7 @@ pub fn print_event(e: &Event) {
         .duration
         .map_or(String::new(), |d| format!(" in {:.1}s", d.as_secs_f64()));
     let mark = if e.ok { "" } else { " (failed)" };
-    eprintln!(
+    crate::say!(
         "ipfs-kit: {} {}{mark}{took}: {}",
         e.daemon,
         e.kind.as_str(),
@@ -65,12 +69,12 @@ pub fn open_history(cfg: &Config) -> Option<OpHistory> {
     match OpHistory::open(&cfg.op_history.options(cfg.state_dir.clone())) {
         Ok((h, warnings)) => {
             for w in warnings {
-                eprintln!("ipfs-kit: history: {w:?}");
+                crate::say!("ipfs-kit: history: {w}");
             }
             Some(h)
         }
         Err(e) => {
-            eprintln!("ipfs-kit: operation history not kept: {e}");
+            crate::say!("ipfs-kit: operation history not kept: {e}");
             None
         }
     }

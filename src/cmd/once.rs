@@ -12,6 +12,7 @@ use crate::config::{Config, Origin};
 use crate::embedded;
 use crate::format::{bytes, rate, short_id};
 use crate::model::{Snapshot, SourceState, SourceStatus};
+use crate::term;
 
 /// `--once` / `snapshot`: one collection pass, printed; the exit code is the health status.
 pub async fn run(cfg: &Config, json: bool, deadline: Duration) -> anyhow::Result<u8> {
@@ -50,19 +51,22 @@ pub async fn embedded_default(cfg: &mut Config, deadline: Duration) -> anyhow::R
 
 /// Writes the snapshot as one pretty JSON document followed by a newline.
 pub fn write_json(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, snap)?;
+    term::json::write_pretty(out, snap)?;
     writeln!(out)
 }
 
-/// The short human summary: one line for health, one per source.
+/// The short human summary: one line for health, one per source. Every line goes through
+/// [`term::line`]: errors, peer names and versions come from the servers.
 pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()> {
     let h = &snap.health;
     let score = h.score.map_or("-".to_string(), |s| s.to_string());
-    writeln!(
+    term::line(
         out,
-        "ipfs-kit  {}  health {} (score {score})",
-        snap.time.format("%Y-%m-%d %H:%M:%S UTC"),
-        h.status.as_str()
+        format_args!(
+            "ipfs-kit  {}  health {} (score {score})",
+            snap.time.format("%Y-%m-%d %H:%M:%S UTC"),
+            h.status.as_str()
+        ),
     )?;
 
     let mut line = head(&snap.kubo);
@@ -97,7 +101,7 @@ pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()
             ));
         }
     }
-    writeln!(out, "{line}")?;
+    term::line(out, format_args!("{line}"))?;
 
     if snap.cluster.state != SourceState::Disabled {
         let mut line = head(&snap.cluster);
@@ -118,7 +122,7 @@ pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()
             }
             line.push_str(&format!("  alerts {}", c.alerts.len()));
         }
-        writeln!(out, "{line}")?;
+        term::line(out, format_args!("{line}"))?;
     }
 
     let mut line = head(&snap.host);
@@ -136,10 +140,10 @@ pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()
             rate(d.net_tx_bytes_per_sec),
         ));
     }
-    writeln!(out, "{line}")?;
+    term::line(out, format_args!("{line}"))?;
 
     for r in &h.reasons {
-        writeln!(out, "  ! {r}")?;
+        term::line(out, format_args!("  ! {r}"))?;
     }
     Ok(())
 }

@@ -37,7 +37,7 @@ impl fmt::Display for ReadWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}:{}: skipped: {}",
+            "skipped {}:{}: {}",
             self.file.display(),
             self.line,
             self.message
@@ -49,9 +49,9 @@ impl JsonlLog {
     /// Opens (creating the directory and file) for append. `keep` counts every file, the
     /// current one included; at least 1.
     pub fn open(dir: &Path, stem: &str, max_bytes: u64, keep: usize) -> Result<Self, HistoryError> {
-        fs::create_dir_all(dir).map_err(|source| HistoryError::CreateDir {
+        fs::create_dir_all(dir).map_err(|error| HistoryError::CreateDir {
             path: dir.to_path_buf(),
-            source,
+            error,
         })?;
         let path = file_path(dir, stem, 0);
         let (file, size) = open_current(&path)?;
@@ -76,9 +76,9 @@ impl JsonlLog {
         // One write call per line: with O_APPEND, lines from several processes do not mix.
         self.file
             .write_all(&line)
-            .map_err(|source| HistoryError::Write {
+            .map_err(|error| HistoryError::Write {
                 path: self.current(),
-                source,
+                error,
             })?;
         self.size += line.len() as u64;
         Ok(())
@@ -89,7 +89,7 @@ impl JsonlLog {
     }
 
     fn rotate(&mut self) -> Result<(), HistoryError> {
-        let err = |path: PathBuf| move |source| HistoryError::Rotate { path, source };
+        let err = |path: PathBuf| move |error| HistoryError::Rotate { path, error };
         // Drop every file at or past the last index kept, including leftovers of a larger
         // `keep` from an earlier config.
         for (i, path) in rotated_files(&self.dir, &self.stem) {
@@ -163,9 +163,9 @@ fn rotated_files(dir: &Path, stem: &str) -> Vec<(usize, PathBuf)> {
 }
 
 fn open_current(path: &Path) -> Result<(File, u64), HistoryError> {
-    let open_err = |source| HistoryError::Open {
+    let open_err = |error| HistoryError::Open {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let mut file = OpenOptions::new()
         .create(true)
@@ -180,11 +180,10 @@ fn open_current(path: &Path) -> Result<(File, u64), HistoryError> {
             .and_then(|_| file.read_exact(&mut last))
             .map_err(open_err)?;
         if last[0] != b'\n' {
-            file.write_all(b"\n")
-                .map_err(|source| HistoryError::Write {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
+            file.write_all(b"\n").map_err(|error| HistoryError::Write {
+                path: path.to_path_buf(),
+                error,
+            })?;
             size += 1;
         }
     }
@@ -198,10 +197,10 @@ pub fn read_file<T: DeserializeOwned>(
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
-        Err(source) => {
+        Err(error) => {
             return Err(HistoryError::Read {
                 path: path.to_path_buf(),
-                source,
+                error,
             });
         }
     };
