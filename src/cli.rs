@@ -19,7 +19,8 @@ use crate::ophistory::OpStatus;
 With no arguments it uses the configured or already-running Kubo (and Cluster); when there is \
 none, it starts a local Kubo + Cluster kept under the state dir (created on first run).",
     after_help = "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (health, for --once and snapshot); \
-64 usage error, 69 a required tool is missing, 70 internal error, 78 config error."
+64 usage error, 69 a required tool is missing, 70 internal error, 78 config error, \
+130 a wizard was cancelled."
 )]
 pub struct Cli {
     /// Config file (default: $XDG_CONFIG_HOME/ipfs-kit/config.toml).
