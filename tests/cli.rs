@@ -252,3 +252,43 @@ fn a_binary_config_file_names_the_first_invalid_byte() {
         "said once, plus the fix: {err}"
     );
 }
+
+#[test]
+fn a_missing_answers_file_exits_64_and_a_bad_one_65() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("none.toml");
+    let (code, err) = run(
+        dir.path(),
+        &[
+            "wizard",
+            "backend",
+            "--non-interactive",
+            "--answers",
+            &missing.display().to_string(),
+        ],
+    );
+    assert_eq!(code, Some(64), "{err}");
+    assert!(
+        err.contains("--answers") && err.contains("none.toml"),
+        "{err}"
+    );
+    assert_eq!(err.matches("(os error ").count(), 1, "{err}");
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "kind = [").expect("write");
+    let (code, err) = run(
+        dir.path(),
+        &[
+            "wizard",
+            "backend",
+            "--non-interactive",
+            "--answers",
+            &bad.display().to_string(),
+        ],
+    );
+    assert_eq!(code, Some(65), "{err}");
+    assert!(
+        err.contains("bad.toml") && err.contains("not valid TOML"),
+        "{err}"
+    );
+}

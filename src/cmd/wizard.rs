@@ -101,16 +101,33 @@ pub fn run(
     ops: Option<&OpHistory>,
 ) -> anyhow::Result<u8> {
     let started = std::time::Instant::now();
-    let existing = save::read_existing(config_path)
-        .with_context(|| format!("cannot read {}", config_path.display()))?;
+    // The error names the file already.
+    let existing =
+        save::read_existing(config_path).context("cannot read the config file to merge into")?;
     let file_answers = match &input.answers {
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read answers file {}", p.display()))?;
-            Some(
-                Answers::from_toml(&text)
-                    .with_context(|| format!("answers file {}", p.display()))?,
-            )
+            let text = std::fs::read_to_string(p).map_err(|e| {
+                UsageError::new(
+                    "--answers",
+                    p.display().to_string(),
+                    format!("cannot read it: {e}"),
+                )
+            })?;
+            match Answers::from_toml(&text) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    crate::say_block!("ipfs-kit: answers file {}: {e}", p.display());
+                    record(
+                        ops,
+                        kind,
+                        input,
+                        OpStatus::Failed,
+                        "invalid answers",
+                        started,
+                    );
+                    return Ok(EX_DATAERR);
+                }
+            }
         }
         None => None,
     };

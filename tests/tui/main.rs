@@ -3,6 +3,7 @@
 
 mod actions;
 mod fixtures;
+mod hostile;
 mod rendering;
 mod screens;
 mod update;
