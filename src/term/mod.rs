@@ -13,16 +13,6 @@ use std::io::{self, Write};
 
 pub use ipfs_kit_widgets::sanitize::{multi_line, one_line};
 
-/// A `Display` that prints its inner value on one line, with controls and escape sequences
-/// removed: `writeln!(out, "{}", Safe(&message))`.
-pub struct Safe<T>(pub T);
-
-impl<T: fmt::Display> fmt::Display for Safe<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&one_line(&self.0.to_string()))
-    }
-}
-
 /// Writes one sanitised line (line breaks in it become spaces) and a newline.
 pub fn line(out: &mut dyn Write, args: fmt::Arguments<'_>) -> io::Result<()> {
     let text = args.to_string();
@@ -71,11 +61,6 @@ macro_rules! show_block {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn safe_pads_and_cleans() {
-        assert_eq!(format!("[{:<6}]", Safe("a\u{1b}[2Jb")), "[ab    ]");
-    }
 
     #[test]
     fn line_and_block() {
