@@ -3,9 +3,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
-use crate::config::{Overrides, parse_interval};
+use crate::config::{Endpoint, Overrides, parse_interval};
+use crate::ophistory::OpStatus;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,17 +19,18 @@ use crate::config::{Overrides, parse_interval};
 With no arguments it uses the configured or already-running Kubo (and Cluster); when there is \
 none, it starts a local Kubo + Cluster kept under the state dir (created on first run).",
     after_help = "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (health, for --once and snapshot); \
-64 usage error, 69 a required tool is missing, 70 internal error, 78 config error."
+64 usage error, 69 a required tool is missing, 70 internal error, 78 config error, \
+130 a wizard was cancelled."
 )]
 pub struct Cli {
     /// Config file (default: $XDG_CONFIG_HOME/ipfs-kit/config.toml).
     #[arg(long, global = true, value_name = "FILE", env = "IPFS_KIT_CONFIG")]
     pub config: Option<PathBuf>,
     /// Kubo RPC API: URL or multiaddr (also IPFS_KIT_KUBO_API).
-    #[arg(long, global = true, value_name = "ADDR")]
+    #[arg(long, global = true, value_name = "ADDR", value_parser = endpoint_arg)]
     pub kubo_api: Option<String>,
     /// IPFS Cluster REST API: URL or multiaddr (also IPFS_KIT_CLUSTER_API).
-    #[arg(long, global = true, value_name = "ADDR")]
+    #[arg(long, global = true, value_name = "ADDR", value_parser = endpoint_arg)]
     pub cluster_api: Option<String>,
     /// Where logs, history and the embedded node live (default: $XDG_STATE_HOME/ipfs-kit).
     #[arg(long, global = true, value_name = "DIR")]
@@ -91,11 +95,11 @@ pub enum Command {
     /// Show the operation history (daemon actions, crashes, source changes, pins, config).
     History {
         /// ok, failed or running.
-        #[arg(long, value_name = "STATUS")]
-        status: Option<String>,
+        #[arg(long, value_name = "STATUS", value_parser = status_arg())]
+        status: Option<OpStatus>,
         /// Only entries since: a duration back ("24h", "90m") or an RFC 3339 time.
-        #[arg(long, value_name = "WHEN")]
-        since: Option<String>,
+        #[arg(long, value_name = "WHEN", value_parser = since_arg)]
+        since: Option<DateTime<Utc>>,
         #[arg(long, default_value_t = 50)]
         limit: usize,
         /// One JSON object per line.
@@ -160,13 +164,13 @@ pub enum WizardAction {
 #[derive(Debug, clap::Args)]
 pub struct WizardArgs {
     /// Start from a built-in template (see `ipfs-kit wizard list`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = template_arg)]
     pub template: Option<String>,
     /// Answers from a TOML file (same keys as --set).
     #[arg(long, value_name = "FILE.toml")]
     pub answers: Option<std::path::PathBuf>,
     /// One answer, e.g. --set kind=s3 --set bucket=archive (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = set_arg)]
     pub sets: Vec<String>,
     /// Never prompt: list every missing or invalid answer and exit 65.
     #[arg(long)]
@@ -205,5 +209,40 @@ impl Cli {
             interval: self.interval,
             state_dir: self.state_dir.clone(),
         }
+    }
+}
+
+// Value parsers: a bad value is refused by clap, which names the flag and the value and exits
+// 64 (main.rs); each message here says what is accepted.
+
+fn endpoint_arg(s: &str) -> Result<String, String> {
+    s.parse::<Endpoint>().map(|_| s.to_string())
+}
+
+fn status_arg() -> impl TypedValueParser<Value = OpStatus> {
+    PossibleValuesParser::new(["ok", "failed", "running"]).try_map(|s| s.parse::<OpStatus>())
+}
+
+fn since_arg(s: &str) -> Result<DateTime<Utc>, String> {
+    crate::ophistory::parse_since(s, Utc::now())
+}
+
+fn template_arg(s: &str) -> Result<String, String> {
+    let all = ipfs_kit_wizards::templates::list().map_err(|e| e.to_string())?;
+    if all.iter().any(|t| t.name == s) {
+        return Ok(s.to_string());
+    }
+    let names: Vec<&str> = all.iter().map(|t| t.name).collect();
+    Err(format!(
+        "no such template; expected one of {} (see `ipfs-kit wizard list`)",
+        names.join(", ")
+    ))
+}
+
+fn set_arg(s: &str) -> Result<String, String> {
+    match ipfs_kit_wizards::Answers::from_sets([s]) {
+        Ok(_) => Ok(s.to_string()),
+        Err(ipfs_kit_wizards::AnswersError::BadSet { reason, .. }) => Err(reason),
+        Err(e) => Err(e.to_string()),
     }
 }

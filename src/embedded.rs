@@ -109,11 +109,11 @@ pub async fn start_for(cfg: &mut Config) -> anyhow::Result<LocalNode> {
         .filter(|d| d.name == "kubo" || d.name == "cluster")
         .map(|d| format!("{} {}", d.name, d.dir.display()))
         .collect();
-    eprintln!(
+    crate::say!(
         "ipfs-kit: no Kubo configured or running; starting the node ipfs-kit supervises ({})",
         dirs.join(", ")
     );
-    let node = start_local(cfg, &mut |step| eprintln!("ipfs-kit: {step}"))
+    let node = start_local(cfg, &mut |step| crate::say!("ipfs-kit: {step}"))
         .await
         .context("cannot start the embedded Kubo + Cluster")?;
     crate::locate::point_at(cfg, node.kubo_api.clone(), Some(node.cluster_api.clone()));
@@ -129,7 +129,7 @@ pub async fn stop_reporting(node: LocalNode) {
             .iter()
             .map(|(pid, n)| format!("{n} (pid {pid})"))
             .collect();
-        eprintln!(
+        crate::say!(
             "ipfs-kit: stopped {} (started for this run)",
             names.join(", ")
         );

@@ -19,7 +19,8 @@ pub fn rate(bytes_per_sec: f64) -> String {
     format!("{}/s", bytes(bytes_per_sec.max(0.0) as u64))
 }
 
-/// A peer ID shortened to its head and tail, the way operators recognise them.
+/// A peer ID shortened to its head and tail, the way operators recognise them. Counted in
+/// characters: the ID comes from a server and need not be ASCII.
 pub fn short_id(id: &str) -> String {
     short_id_with(id, "…")
 }
@@ -60,5 +61,6 @@ mod tests {
             short_id("12D3KooWAZWobXKmv41yf9DEkDCpR3jxwQji9ERVqNaHQgGmVWQP"),
             "12D3KooW…GmVWQP"
         );
+        assert_eq!(short_id("ééééééééééééééééé"), "éééééééé…éééééé");
     }
 }

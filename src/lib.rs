@@ -19,4 +19,5 @@ pub mod probes;
 pub mod schema;
 pub mod sources;
 pub mod supervisor;
+pub mod term;
 pub mod tui;

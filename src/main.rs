@@ -49,7 +49,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("ipfs-kit: cannot start the async runtime: {e}");
+            ipfs_kit::say!("ipfs-kit: cannot start the async runtime: {e}");
             return ExitCode::from(EX_SOFTWARE);
         }
     };
@@ -60,14 +60,16 @@ fn finish(result: anyhow::Result<u8>) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("ipfs-kit: {e:#}");
+            ipfs_kit::say_block!("ipfs-kit: {e:#}");
             ExitCode::from(exit_code_for(&e))
         }
     }
 }
 
 fn exit_code_for(e: &anyhow::Error) -> u8 {
-    if e.downcast_ref::<ConfigError>().is_some() {
+    if e.downcast_ref::<cmd::UsageError>().is_some() {
+        EX_USAGE
+    } else if e.downcast_ref::<ConfigError>().is_some() {
         EX_CONFIG
     } else if matches!(
         e.downcast_ref::<LaunchError>(),
@@ -110,7 +112,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             since,
             limit,
             json,
-        }) => cmd::history::run(&cfg, status.as_deref(), since.as_deref(), *limit, *json),
+        }) => cmd::history::run(&cfg, *status, *since, *limit, *json),
         Some(Command::Supervise {
             init,
             leave_running,
@@ -125,7 +127,11 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
+/// JSON, not terminal text: written as it is.
 fn print_schema() -> u8 {
-    print!("{}", schema::snapshot_schema_json());
-    0
+    use std::io::Write;
+    match std::io::stdout().write_all(schema::snapshot_schema_json().as_bytes()) {
+        Ok(()) => 0,
+        Err(_) => EX_SOFTWARE,
+    }
 }

@@ -5,6 +5,9 @@
 //!
 //! Mounting needs root (or CAP_SYS_ADMIN); without it the tests fail and say how to run them.
 
+// Diagnostics for whoever reads the test log, not the binary's output.
+#![allow(clippy::disallowed_macros)]
+
 mod support;
 
 use std::io::Write;

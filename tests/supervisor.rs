@@ -2,6 +2,9 @@
 //! nothing, status, stop without leftovers, crash restarts with backoff and a budget, port
 //! conflicts, adoption, corrupt configs.
 
+// Diagnostics for whoever reads the test log, not the binary's output.
+#![allow(clippy::disallowed_macros)]
+
 mod support;
 
 use std::net::TcpListener;

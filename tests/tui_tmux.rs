@@ -2,6 +2,9 @@
 //! a pin showing up, quitting back to an intact shell; NO_COLOR and --ascii.
 //! tmux runs on a private socket with a fixed 120x40 window; a missing tmux fails the test.
 
+// Diagnostics for whoever reads the test log, not the binary's output.
+#![allow(clippy::disallowed_macros)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

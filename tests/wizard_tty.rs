@@ -1,6 +1,6 @@
 //! One full backend wizard through the real binary in a real terminal (tmux), Back included:
 //! the saved config.toml and the 0600 credentials file are checked, and the typed secret
-//! never appears on screen.
+//! never appears on screen. And a wizard cancelled with Ctrl-C exits 130 and writes nothing.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -21,7 +21,10 @@ impl Tmux {
             available,
             "this test needs tmux: install tmux (apt-get install tmux)"
         );
-        let socket = format!("ipfs-kit-wiz-{}", std::process::id());
+        // One server per test: tests run in parallel threads of one process.
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let socket = format!("ipfs-kit-wiz-{}-{n}", std::process::id());
         let mut cmd = Command::new("tmux");
         cmd.args([
             "-L",
@@ -109,17 +112,42 @@ impl Drop for Tmux {
     }
 }
 
-#[test]
-fn backend_wizard_in_a_terminal_with_back_saves_config_and_0600_credentials() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    let env = [
+fn env_for(root: &Path) -> [(&'static str, String); 5] {
+    [
         ("HOME", root.join("home").display().to_string()),
         ("XDG_CONFIG_HOME", root.join("config").display().to_string()),
         ("XDG_STATE_HOME", root.join("state").display().to_string()),
         ("TERM", "xterm-256color".to_string()),
         ("PS1", "$ ".to_string()),
-    ];
+    ]
+}
+
+#[test]
+fn wizard_cancelled_with_ctrl_c_exits_130_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let t = Tmux::new(root, &env_for(root));
+    t.text(&format!(
+        "{} wizard backend; echo \"WIZ\"\"ARD-EXIT=$?\"",
+        env!("CARGO_BIN_EXE_ipfs-kit")
+    ));
+    t.send(&["Enter"]);
+    t.wait("What kind of backend?", 1);
+    t.send(&["C-c"]);
+    let screen = t.wait("WIZARD-EXIT=", 1);
+    assert!(screen.contains("WIZARD-EXIT=130"), "{screen}");
+    assert!(
+        screen.contains("wizard cancelled; nothing was written"),
+        "{screen}"
+    );
+    assert!(!root.join("config/ipfs-kit/config.toml").exists());
+}
+
+#[test]
+fn backend_wizard_in_a_terminal_with_back_saves_config_and_0600_credentials() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let env = env_for(root);
     let t = Tmux::new(root, &env);
     // Quoted apart so the typed command line itself never matches "WIZARD-EXIT=".
     t.text(&format!(

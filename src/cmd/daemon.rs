@@ -5,14 +5,16 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use super::{open_history, record_failure, report, supervisor};
+use super::{UsageError, open_history, record_failure, report, supervisor};
 use crate::config::Config;
 use crate::model::{DaemonState, DaemonStatus};
 use crate::supervisor::read_state;
+use crate::term;
 
 /// `daemon start`: starts (or adopts) and leaves them running after this command exits.
 pub async fn start(cfg: &Config, which: &str, init: bool, json: bool) -> anyhow::Result<u8> {
     let mut sup = supervisor(cfg)?;
+    check_which(&sup.status(), which)?;
     let ops = open_history(cfg);
     let result = sup.start(which, init).await;
     let code = match &result {
@@ -21,7 +23,7 @@ pub async fn start(cfg: &Config, which: &str, init: bool, json: bool) -> anyhow:
             0
         }
         Err(e) => {
-            eprintln!("ipfs-kit: {e}");
+            crate::say!("ipfs-kit: {e}");
             record_failure(ops.as_ref(), "start", which, e);
             1
         }
@@ -33,10 +35,11 @@ pub async fn start(cfg: &Config, which: &str, init: bool, json: bool) -> anyhow:
 
 pub async fn stop(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
     let mut sup = supervisor(cfg)?;
+    check_which(&sup.status(), which)?;
     let ops = open_history(cfg);
     let events = sup.stop(which).await?;
     if events.is_empty() {
-        eprintln!("ipfs-kit: nothing to stop ({which} not running)");
+        crate::say!("ipfs-kit: nothing to stop ({which} not running)");
     }
     report(ops.as_ref(), &events);
     print_status(&sup.status(), which, json)?;
@@ -45,6 +48,7 @@ pub async fn stop(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
 
 pub async fn restart(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
     let mut sup = supervisor(cfg)?;
+    check_which(&sup.status(), which)?;
     let ops = open_history(cfg);
     report(ops.as_ref(), &sup.stop(which).await?);
     let code = match sup.start(which, false).await {
@@ -53,7 +57,7 @@ pub async fn restart(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8
             0
         }
         Err(e) => {
-            eprintln!("ipfs-kit: {e}");
+            crate::say!("ipfs-kit: {e}");
             record_failure(ops.as_ref(), "restart", which, &e);
             1
         }
@@ -68,20 +72,22 @@ pub async fn restart(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8
 pub async fn status(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
     let statuses = match read_state(&cfg.state_dir) {
         // The file is rewritten on changes, not every second: uptimes are counted here.
-        Some(st) => st
-            .daemons
-            .into_iter()
-            .map(|mut d| {
-                d.uptime_secs = d
-                    .started_at
-                    .filter(|_| d.state.is_running())
-                    .map(|t| (Utc::now() - t).num_seconds().max(0).unsigned_abs());
-                d
-            })
-            .collect(),
+        Some(st) => {
+            check_which(&st.daemons, which)?;
+            st.daemons
+                .into_iter()
+                .map(|mut d| {
+                    d.uptime_secs = d
+                        .started_at
+                        .filter(|_| d.state.is_running())
+                        .map(|t| (Utc::now() - t).num_seconds().max(0).unsigned_abs());
+                    d
+                })
+                .collect()
+        }
         None => {
             let mut sup = supervisor(cfg)?;
-            sup.resolve(which)?;
+            check_which(&sup.status(), which)?;
             sup.discover().await;
             sup.status()
         }
@@ -96,6 +102,19 @@ pub async fn status(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8>
     })
 }
 
+/// `which` must be `all` or a daemon of this config: another name is a usage error (64).
+fn check_which(daemons: &[DaemonStatus], which: &str) -> Result<(), UsageError> {
+    if which == "all" || daemons.iter().any(|d| d.name == which) {
+        return Ok(());
+    }
+    let names: Vec<&str> = daemons.iter().map(|d| d.name.as_str()).collect();
+    Err(UsageError::new(
+        "daemon",
+        which,
+        format!("no such daemon; expected all, {}", names.join(", ")),
+    ))
+}
+
 fn print_status(
     all: &[DaemonStatus],
     which: &str,
@@ -108,7 +127,7 @@ fn print_status(
         .collect();
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, &shown)?;
+        term::json::write_pretty(&mut out, &shown)?;
         writeln!(out)?;
         return Ok(shown);
     }
@@ -122,29 +141,31 @@ fn print_status(
             .iter()
             .map(|p| format!("{}:{}", p.name, p.port))
             .collect();
-        writeln!(
-            out,
-            "{:<8} {:<11} pid {:<7} up {:<10} restarts {}{}  ports {}",
-            s.name,
-            s.state.as_str(),
-            pid,
-            up,
-            s.restarts,
-            if s.adopted { " (adopted)" } else { "" },
-            if ports.is_empty() {
-                "-".to_string()
-            } else {
-                ports.join(" ")
-            },
+        term::line(
+            &mut out,
+            format_args!(
+                "{:<8} {:<11} pid {:<7} up {:<10} restarts {}{}  ports {}",
+                s.name,
+                s.state.as_str(),
+                pid,
+                up,
+                s.restarts,
+                if s.adopted { " (adopted)" } else { "" },
+                if ports.is_empty() {
+                    "-".to_string()
+                } else {
+                    ports.join(" ")
+                },
+            ),
         )?;
         if let Some(api) = &s.api {
-            writeln!(out, "         api {api}")?;
+            term::line(&mut out, format_args!("         api {api}"))?;
         }
         if let Some(e) = &s.last_exit {
-            writeln!(out, "         last exit: {e}")?;
+            term::line(&mut out, format_args!("         last exit: {e}"))?;
         }
         if let Some(m) = &s.message {
-            writeln!(out, "         {m}")?;
+            term::line(&mut out, format_args!("         {m}"))?;
         }
     }
     Ok(shown)

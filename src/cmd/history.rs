@@ -2,44 +2,34 @@
 
 use std::io::Write;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::ophistory::{self, OpStatus};
+use crate::term;
 
 /// `ipfs-kit history`: the operation history, newest first.
 pub fn run(
     cfg: &Config,
-    status: Option<&str>,
-    since: Option<&str>,
+    status: Option<OpStatus>,
+    since: Option<DateTime<Utc>>,
     limit: usize,
     json: bool,
 ) -> anyhow::Result<u8> {
-    let now = Utc::now();
+    // Both were checked by clap's value parsers (cli.rs), so a bad value exits 64 there.
     let filter = ophistory::Filter {
-        status: status
-            .map(|s| s.parse::<OpStatus>())
-            .transpose()
-            .map_err(|e| anyhow::anyhow!("--status: {e}"))?,
-        since: since
-            .map(|s| ophistory::parse_since(s, now))
-            .transpose()
-            .map_err(|e| anyhow::anyhow!("--since: {e}"))?,
+        status,
+        since,
         limit: Some(limit),
     };
     let result = ophistory::query(&cfg.state_dir, &filter)?;
     for w in &result.warnings {
-        eprintln!(
-            "ipfs-kit: history: skipped {}:{}: {}",
-            w.file.display(),
-            w.line,
-            w.message
-        );
+        crate::say!("ipfs-kit: history: {w}");
     }
     let mut out = std::io::stdout().lock();
     for e in &result.entries {
         if json {
-            serde_json::to_writer(&mut out, e)?;
+            term::json::write_compact(&mut out, e)?;
             writeln!(out)?;
             continue;
         }
@@ -52,18 +42,20 @@ pub fn run(
             .or_else(|| e.details.get("message"))
             .and_then(|v| v.as_str())
             .unwrap_or("");
-        writeln!(
-            out,
-            "{}  {:<7} {:<22} {:<10} {:>7}  {}  {}",
-            e.timestamp
-                .with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M:%S"),
-            e.status.as_str(),
-            e.action,
-            e.resource.as_deref().unwrap_or("-"),
-            took,
-            e.user_id,
-            detail
+        term::line(
+            &mut out,
+            format_args!(
+                "{}  {:<7} {:<22} {:<10} {:>7}  {}  {}",
+                e.timestamp
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S"),
+                e.status.as_str(),
+                e.action,
+                e.resource.as_deref().unwrap_or("-"),
+                took,
+                e.user_id,
+                detail
+            ),
         )?;
     }
     Ok(0)

@@ -5,9 +5,13 @@ pub mod daemon;
 pub mod history;
 pub mod once;
 pub mod pin;
+mod safe_prompter;
 pub mod supervise;
 pub mod tui;
+mod usage;
 pub mod wizard;
+
+pub use usage::UsageError;
 
 use crate::config::Config;
 use crate::ophistory::{EventType, NewOp, OpHistory, OpStatus};
@@ -52,7 +56,7 @@ pub fn print_event(e: &Event) {
         .duration
         .map_or(String::new(), |d| format!(" in {:.1}s", d.as_secs_f64()));
     let mark = if e.ok { "" } else { " (failed)" };
-    eprintln!(
+    crate::say!(
         "ipfs-kit: {} {}{mark}{took}: {}",
         e.daemon,
         e.kind.as_str(),
@@ -66,11 +70,11 @@ pub fn open_history(cfg: &Config) -> Option<OpHistory> {
     match OpHistory::open(&cfg.op_history.options(cfg.state_dir.clone())) {
         Ok((h, warnings)) => {
             for w in warnings {
-                eprintln!("ipfs-kit: history: {w:?}");
+                crate::say!("ipfs-kit: history: {w}");
             }
             h.report_on_stderr(true);
             if let Some(e) = h.last_error() {
-                eprintln!(
+                crate::say!(
                     "ipfs-kit: the operation history cannot be written ({e}); entries are kept \
                      in memory until it can"
                 );
@@ -78,7 +82,7 @@ pub fn open_history(cfg: &Config) -> Option<OpHistory> {
             Some(h)
         }
         Err(e) => {
-            eprintln!("ipfs-kit: operation history not kept: {e}");
+            crate::say!("ipfs-kit: operation history not kept: {e}");
             None
         }
     }

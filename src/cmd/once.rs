@@ -13,6 +13,7 @@ use crate::embedded;
 use crate::format::{bytes, rate, short_id};
 use crate::locate::{Located, locate};
 use crate::model::{Snapshot, SourceState, SourceStatus};
+use crate::term;
 
 /// `--once` / `snapshot`: one collection pass, printed; the exit code is the health status.
 pub async fn run(cfg: &mut Config, json: bool, deadline: Duration) -> anyhow::Result<u8> {
@@ -34,7 +35,7 @@ pub async fn run(cfg: &mut Config, json: bool, deadline: Duration) -> anyhow::Re
 pub async fn embedded_default(cfg: &mut Config, deadline: Duration) -> anyhow::Result<u8> {
     // A terminal the dashboard cannot draw on (TERM=dumb) gets this summary: say why.
     if let Some(why) = crate::tui::summary_notice() {
-        eprintln!("ipfs-kit: {why}");
+        crate::say!("ipfs-kit: {why}");
     }
     if locate(cfg).await != Located::NotFound {
         let snap = collect_once(cfg, deadline).await;
@@ -55,19 +56,22 @@ pub async fn embedded_default(cfg: &mut Config, deadline: Duration) -> anyhow::R
 
 /// Writes the snapshot as one pretty JSON document followed by a newline.
 pub fn write_json(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, snap)?;
+    term::json::write_pretty(out, snap)?;
     writeln!(out)
 }
 
-/// The short human summary: one line for health, one per source.
+/// The short human summary: one line for health, one per source. Every line goes through
+/// [`term::line`]: errors, peer names and versions come from the servers.
 pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()> {
     let h = &snap.health;
     let score = h.score.map_or("-".to_string(), |s| s.to_string());
-    writeln!(
+    term::line(
         out,
-        "ipfs-kit  {}  health {} (score {score})",
-        snap.time.format("%Y-%m-%d %H:%M:%S UTC"),
-        h.status.as_str()
+        format_args!(
+            "ipfs-kit  {}  health {} (score {score})",
+            snap.time.format("%Y-%m-%d %H:%M:%S UTC"),
+            h.status.as_str()
+        ),
     )?;
 
     let mut line = head(snap, &snap.kubo);
@@ -102,7 +106,7 @@ pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()
             ));
         }
     }
-    writeln!(out, "{line}")?;
+    term::line(out, format_args!("{line}"))?;
 
     if snap.cluster.state != SourceState::Disabled {
         let mut line = head(snap, &snap.cluster);
@@ -123,7 +127,7 @@ pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()
             }
             line.push_str(&format!("  alerts {}", c.alerts.len()));
         }
-        writeln!(out, "{line}")?;
+        term::line(out, format_args!("{line}"))?;
     }
 
     let mut line = head(snap, &snap.host);
@@ -141,10 +145,10 @@ pub fn write_summary(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()
             rate(d.net_tx_bytes_per_sec),
         ));
     }
-    writeln!(out, "{line}")?;
+    term::line(out, format_args!("{line}"))?;
 
     for r in &h.reasons {
-        writeln!(out, "  ! {r}")?;
+        term::line(out, format_args!("  ! {r}"))?;
     }
     Ok(())
 }

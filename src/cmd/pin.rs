@@ -15,11 +15,11 @@ pub async fn run(cfg: &mut Config, action: &PinAction) -> anyhow::Result<u8> {
     };
     match result {
         Ok(via) => {
-            eprintln!("ipfs-kit: {verb} through {}", via.as_str());
+            crate::say!("ipfs-kit: {verb} through {}", via.as_str());
             Ok(0)
         }
         Err(e) => {
-            eprintln!("ipfs-kit: {e}");
+            crate::say!("ipfs-kit: {e}");
             Ok(1)
         }
     }

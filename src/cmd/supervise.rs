@@ -19,7 +19,7 @@ pub async fn run(cfg: &Config, init: bool, leave_running: bool) -> anyhow::Resul
     match sup.start("all", init).await {
         Ok(events) => report(ops.as_ref(), &events),
         Err(e) => {
-            eprintln!("ipfs-kit: {e}");
+            crate::say!("ipfs-kit: {e}");
             record_failure(ops.as_ref(), "start", "all", &e);
             report(ops.as_ref(), &sup.stop("all").await?);
             return Ok(1);

@@ -27,7 +27,7 @@ pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
             }
             // Still open: the dashboard says what is down and how to fix it.
             Err(e) => {
-                eprintln!("ipfs-kit: {e:#}");
+                crate::say_block!("ipfs-kit: {e:#}");
                 services.no_supervisor = Some(format!("{e:#}"));
             }
         }

@@ -6,11 +6,14 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use ipfs_kit_wizards::templates::TemplateError;
 use ipfs_kit_wizards::{
-    Answers, Context, InquirePrompter, Outcome, Probe, WizardKind, layer_answers, run_interactive,
-    run_non_interactive, save, templates,
+    Answers, Context, InquirePrompter, Outcome, Probe, WizardError, WizardKind, layer_answers,
+    run_interactive, run_non_interactive, save, templates,
 };
 
+use super::UsageError;
+use super::safe_prompter::SafePrompter;
 use crate::cli::WizardAction;
 use crate::ophistory::{EventType, NewOp, OpHistory, OpStatus};
 
@@ -26,6 +29,9 @@ pub struct WizardInput {
 
 /// Exit code when answers are missing or invalid (sysexits EX_DATAERR).
 pub const EX_DATAERR: u8 = 65;
+/// Exit code when the operator cancels (Ctrl-C, or Cancel at the review): 128 + SIGINT, as
+/// a shell reports a command interrupted with Ctrl-C. Nothing was written.
+pub const EX_CANCELLED: u8 = 130;
 
 /// `ipfs-kit wizard …`.
 pub fn run_action(cfg: &crate::config::Config, action: &WizardAction) -> anyhow::Result<u8> {
@@ -50,9 +56,9 @@ pub fn run_action(cfg: &crate::config::Config, action: &WizardAction) -> anyhow:
 pub fn list() -> anyhow::Result<u8> {
     let all = templates::list().context("built-in templates")?;
     for kind in [WizardKind::Backend, WizardKind::Vfs, WizardKind::Monitoring] {
-        println!("{:<11} {}", kind.as_str(), kind.description());
+        crate::show!("{:<11} {}", kind.as_str(), kind.description());
         for t in all.iter().filter(|t| t.kind == kind) {
-            println!("  --template {:<20} {}", t.name, t.description);
+            crate::show!("  --template {:<20} {}", t.name, t.description);
         }
     }
     Ok(0)
@@ -72,7 +78,7 @@ pub fn run_for_config(
         Ok(p) => p,
         Err(e) => {
             // Still run the wizard; the connection test will say which secret it lacks.
-            eprintln!("ipfs-kit: {e}");
+            crate::say!("ipfs-kit: {e}");
             crate::probes::LiveProbe::default()
         }
     };
@@ -95,26 +101,58 @@ pub fn run(
     ops: Option<&OpHistory>,
 ) -> anyhow::Result<u8> {
     let started = std::time::Instant::now();
-    let existing = save::read_existing(config_path)
-        .with_context(|| format!("cannot read {}", config_path.display()))?;
+    // The error names the file already.
+    let existing =
+        save::read_existing(config_path).context("cannot read the config file to merge into")?;
     let file_answers = match &input.answers {
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read answers file {}", p.display()))?;
-            Some(
-                Answers::from_toml(&text)
-                    .with_context(|| format!("answers file {}", p.display()))?,
-            )
+            let text = std::fs::read_to_string(p).map_err(|e| {
+                UsageError::new(
+                    "--answers",
+                    p.display().to_string(),
+                    format!("cannot read it: {e}"),
+                )
+            })?;
+            match Answers::from_toml(&text) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    crate::say_block!("ipfs-kit: answers file {}: {e}", p.display());
+                    record(
+                        ops,
+                        kind,
+                        input,
+                        OpStatus::Failed,
+                        "invalid answers",
+                        started,
+                    );
+                    return Ok(EX_DATAERR);
+                }
+            }
         }
         None => None,
     };
+    // Each --set was checked by clap (cli.rs); this cannot fail for them.
     let sets = Answers::from_sets(&input.sets).context("--set")?;
-    let answers = layer_answers(kind, input.template.as_deref(), file_answers, sets)?;
+    let answers = layer_answers(kind, input.template.as_deref(), file_answers, sets).map_err(
+        |e| match (&e, input.template.as_deref()) {
+            (WizardError::Template(TemplateError::WrongWizard { template, .. }), Some(name)) => {
+                anyhow::Error::new(UsageError::new(
+                    "--template",
+                    name,
+                    format!(
+                        "that template is for the {template} wizard; see `ipfs-kit wizard list` for the {} templates",
+                        kind.as_str()
+                    ),
+                ))
+            }
+            _ => anyhow::Error::new(e),
+        },
+    )?;
 
     let interactive =
         !input.non_interactive && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let section = if interactive {
-        let mut prompter = InquirePrompter::new()?;
+        let mut prompter = SafePrompter(InquirePrompter::new()?);
         let ctx = Context {
             existing_config: &existing,
             probe,
@@ -122,9 +160,9 @@ pub fn run(
         match run_interactive(kind, &mut prompter, &ctx, answers)? {
             Outcome::Apply(section) => section,
             Outcome::Cancelled => {
-                eprintln!("ipfs-kit: wizard cancelled; nothing was written");
+                crate::say!("ipfs-kit: wizard cancelled; nothing was written");
                 record(ops, kind, input, OpStatus::Failed, "cancelled", started);
-                return Ok(1);
+                return Ok(EX_CANCELLED);
             }
         }
     } else {
@@ -136,13 +174,13 @@ pub fn run(
                 } else {
                     "no terminal"
                 };
-                eprintln!(
+                crate::say!(
                     "ipfs-kit: wizard {}: {} problem(s) in the answers ({why}; give them with --template, --answers FILE.toml or --set key=value):",
                     kind.as_str(),
                     errors.len()
                 );
                 for e in &errors {
-                    eprintln!("  {}: {}", e.path, e.message);
+                    crate::say!("  {}: {}", e.path, e.message);
                 }
                 record(
                     ops,
@@ -158,9 +196,9 @@ pub fn run(
     };
 
     let plan = save::plan(&existing, &section)?;
-    println!("{}", plan.diff());
+    crate::show_block!("{}", plan.diff());
     if input.dry_run {
-        eprintln!(
+        crate::say!(
             "ipfs-kit: dry run; {} was not changed",
             config_path.display()
         );
@@ -171,12 +209,12 @@ pub fn run(
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let saved = plan.apply(&save::ConfigPaths::beside(config_path))?;
-    eprintln!("ipfs-kit: saved {}", saved.config.display());
+    crate::say!("ipfs-kit: saved {}", saved.config.display());
     if let Some(b) = &saved.backup {
-        eprintln!("ipfs-kit: the previous file is kept as {}", b.display());
+        crate::say!("ipfs-kit: the previous file is kept as {}", b.display());
     }
     if let Some(c) = &saved.credentials {
-        eprintln!("ipfs-kit: secrets are in {} (mode 0600)", c.display());
+        crate::say!("ipfs-kit: secrets are in {} (mode 0600)", c.display());
     }
     record(ops, kind, input, OpStatus::Ok, "saved", started);
     if let Some(ops) = ops {

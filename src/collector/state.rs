@@ -70,7 +70,7 @@ impl CollectorState {
         let mut warnings = Vec::new();
         match AlertHistory::open(state_dir, 500) {
             Ok((mut log, w)) => {
-                warnings.extend(w.iter().map(|w| format!("{w:?}")));
+                warnings.extend(w.iter().map(|w| format!("alert history: {w}")));
                 let events = self.alerts.restore(log.take_unresolved(), Utc::now());
                 if let Err(e) = log.append(&events) {
                     warnings.push(format!("alert history: {e}"));

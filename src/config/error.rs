@@ -2,13 +2,14 @@
 
 use std::path::PathBuf;
 
+/// The OS error is part of the message and deliberately not a `source()`, so `{e:#}` says it
+/// once.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
+    #[error("cannot read config file {path}: {error}")]
     Read {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error(
         "{path}:{line}:{column}: {message}\n  {excerpt}\n(the file was left unchanged; fix it or pass --config with another file)"
@@ -32,6 +33,22 @@ impl ConfigError {
             text,
             err.span().map(|s| s.start).unwrap_or(0),
             err.message().trim().to_string(),
+        )
+    }
+
+    /// A file that is not UTF-8: the position of its first invalid byte.
+    pub fn not_utf8(path: PathBuf, bytes: &[u8], valid_up_to: usize) -> Self {
+        let valid = bytes.get(..valid_up_to).unwrap_or_default();
+        // Valid by definition of `valid_up_to`.
+        let text = std::str::from_utf8(valid).unwrap_or_default();
+        let byte = bytes
+            .get(valid_up_to)
+            .map_or(String::new(), |b| format!(" (byte 0x{b:02x})"));
+        Self::at_offset(
+            path,
+            text,
+            text.len(),
+            format!("not UTF-8 text{byte}; save the file as UTF-8"),
         )
     }
 

@@ -179,9 +179,16 @@ pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    let bytes = std::fs::read(path).map_err(|error| ConfigError::Read {
         path: path.to_path_buf(),
-        source,
+        error,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        ConfigError::not_utf8(
+            path.to_path_buf(),
+            e.as_bytes(),
+            e.utf8_error().valid_up_to(),
+        )
     })?;
     parse(&text, path)
 }

@@ -2,37 +2,34 @@
 
 use std::path::PathBuf;
 
+/// The OS error is part of each message and deliberately not a `source()`: anyhow's `{e:#}`
+/// prints the chain, and a message that also names its source would say it twice.
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
-    #[error("cannot create history directory {path}: {source}")]
+    #[error("cannot create history directory {path}: {error}")]
     CreateDir {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("cannot open history file {path}: {source}")]
+    #[error("cannot open history file {path}: {error}")]
     Open {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("cannot write history file {path}: {source}")]
+    #[error("cannot write history file {path}: {error}")]
     Write {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("cannot rotate history file {path}: {source}")]
+    #[error("cannot rotate history file {path}: {error}")]
     Rotate {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("cannot read history file {path}: {source}")]
+    #[error("cannot read history file {path}: {error}")]
     Read {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The disk refused the entry; it waits in memory and is written when it can be.
     #[error(
@@ -44,5 +41,12 @@ pub enum HistoryError {
         pending: u64,
     },
     #[error("cannot encode a history entry: {0}")]
-    Encode(#[from] serde_json::Error),
+    Encode(serde_json::Error),
+}
+
+// Not `#[from]`: that would make it the source as well, and `{e:#}` would print it twice.
+impl From<serde_json::Error> for HistoryError {
+    fn from(e: serde_json::Error) -> Self {
+        HistoryError::Encode(e)
+    }
 }

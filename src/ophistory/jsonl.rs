@@ -81,7 +81,7 @@ impl JsonlLog {
         let Some((file, size)) = self.file.as_mut() else {
             return Err(HistoryError::Open {
                 path,
-                source: std::io::Error::other("the file was not opened"),
+                error: std::io::Error::other("the file was not opened"),
             });
         };
         // One write call per line: with O_APPEND, lines from several processes do not mix.
@@ -96,13 +96,16 @@ impl JsonlLog {
                 cut_partial(file, n);
                 Err(HistoryError::Write {
                     path,
-                    source: std::io::Error::new(
+                    error: std::io::Error::new(
                         std::io::ErrorKind::StorageFull,
                         format!("only {n} of {} bytes written (disk full?)", line.len()),
                     ),
                 })
             }
-            Err(source) => Err(HistoryError::Write { path, source }),
+            Err(source) => Err(HistoryError::Write {
+                path,
+                error: source,
+            }),
         }
     }
 
@@ -113,7 +116,7 @@ impl JsonlLog {
         }
         fs::create_dir_all(&self.dir).map_err(|source| HistoryError::CreateDir {
             path: self.dir.clone(),
-            source,
+            error: source,
         })?;
         let (file, size) = open_current(&self.current())?;
         self.file = Some((file, size));
@@ -125,7 +128,12 @@ impl JsonlLog {
     }
 
     fn rotate(&mut self) -> Result<(), HistoryError> {
-        let err = |path: PathBuf| move |source| HistoryError::Rotate { path, source };
+        let err = |path: PathBuf| {
+            move |source| HistoryError::Rotate {
+                path,
+                error: source,
+            }
+        };
         // Drop every file at or past the last index kept, including leftovers of a larger
         // `keep` from an earlier config.
         for (i, path) in rotated_files(&self.dir, &self.stem) {
@@ -220,7 +228,7 @@ fn rotated_files(dir: &Path, stem: &str) -> Vec<(usize, PathBuf)> {
 fn open_current(path: &Path) -> Result<(File, u64), HistoryError> {
     let open_err = |source| HistoryError::Open {
         path: path.to_path_buf(),
-        source,
+        error: source,
     };
     let mut file = OpenOptions::new()
         .create(true)
@@ -238,7 +246,7 @@ fn open_current(path: &Path) -> Result<(File, u64), HistoryError> {
             file.write_all(b"\n")
                 .map_err(|source| HistoryError::Write {
                     path: path.to_path_buf(),
-                    source,
+                    error: source,
                 })?;
             size += 1;
         }
@@ -256,7 +264,7 @@ pub fn read_file<T: DeserializeOwned>(
         Err(source) => {
             return Err(HistoryError::Read {
                 path: path.to_path_buf(),
-                source,
+                error: source,
             });
         }
     };

@@ -32,13 +32,12 @@ pub fn parse_since(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Stri
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));
     }
-    let ago = humantime::parse_duration(text).map_err(|e| {
-        format!("invalid --since {text:?} ({e}); write e.g. 24h, 90m, 7d or 2026-01-02T03:04:05Z")
-    })?;
+    const ACCEPTED: &str = "expected a duration back such as 24h, 90m or 7d, or an RFC 3339 time such as 2026-01-02T03:04:05Z";
+    let ago = humantime::parse_duration(text).map_err(|e| format!("{e}; {ACCEPTED}"))?;
     chrono::Duration::from_std(ago)
         .ok()
         .and_then(|d| now.checked_sub_signed(d))
-        .ok_or_else(|| format!("--since {text:?} reaches too far back"))
+        .ok_or_else(|| format!("that reaches too far back; {ACCEPTED}"))
 }
 
 #[derive(Clone, Debug, Default)]

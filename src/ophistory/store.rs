@@ -237,7 +237,7 @@ impl OpHistory {
         let path = self.inner.dir.join(format!("{STEM}.jsonl"));
         match outcome {
             Outcome::Written => {}
-            Outcome::Pending => eprintln!(
+            Outcome::Pending => crate::say!(
                 "ipfs-kit: cannot write the operation history: {}. {} entr{} kept in memory \
                  and written when the file can be written again (free space on its filesystem \
                  or make it writable).",
@@ -245,7 +245,7 @@ impl OpHistory {
                 w.pending,
                 if w.pending == 1 { "y" } else { "ies" },
             ),
-            Outcome::Recovered(n) => eprintln!(
+            Outcome::Recovered(n) => crate::say!(
                 "ipfs-kit: operation history written again: {n} waiting entr{} saved to {}{}.",
                 if *n == 1 { "y" } else { "ies" },
                 path.display(),
@@ -280,7 +280,7 @@ impl Drop for Inner {
         st.log.flush();
         let w = st.log.status();
         if w.pending > 0 && *self.stderr.get_mut() {
-            eprintln!(
+            crate::say!(
                 "ipfs-kit: {} operation history entr{} could not be written to {} and {} lost: {}",
                 w.pending,
                 if w.pending == 1 { "y" } else { "ies" },

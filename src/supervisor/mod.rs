@@ -24,14 +24,12 @@ pub use record::record_event;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The OS error of `Io` is part of its message and deliberately not a `source()`, so
+/// `{e:#}` says it once.
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
-    #[error("{what}: {source}")]
-    Io {
-        what: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("{what}: {error}")]
+    Io { what: String, error: std::io::Error },
     #[error("`{command}` failed ({status}): {output}")]
     Command {
         command: String,
@@ -75,10 +73,10 @@ pub enum LaunchError {
 }
 
 impl LaunchError {
-    pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+    pub fn io(what: impl Into<String>, error: std::io::Error) -> Self {
         LaunchError::Io {
             what: what.into(),
-            source,
+            error,
         }
     }
 }

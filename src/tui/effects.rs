@@ -278,20 +278,9 @@ pub fn read_tail(daemon: &str, path: &str) -> LogTail {
     tail.lines = lines[skip..]
         .iter()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| clean(l))
+        .map(|l| ipfs_kit_widgets::sanitize::one_line(l).into_owned())
         .collect();
     tail
-}
-
-/// Tabs to spaces, other control characters (escape sequences) to `?`.
-fn clean(line: &str) -> String {
-    line.chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if c.is_control() => '?',
-            c => c,
-        })
-        .collect()
 }
 
 async fn repo_gc(api: &crate::config::ApiConfig) -> Result<String, String> {
@@ -321,15 +310,12 @@ mod tests {
         let p = dir.path().join("kubo.log");
         let mut text = String::new();
         for i in 0..30_000 {
-            text.push_str(&format!("line {i}\tx\u{1b}[31m\n"));
+            text.push_str(&format!("line {i}\tx\u{1b}[31mred\u{7}\n"));
         }
         std::fs::write(&p, &text).expect("write");
         let t = read_tail("kubo", &p.display().to_string());
         assert_eq!(t.lines.len(), LOG_TAIL_LINES);
-        assert_eq!(
-            t.lines.last().map(String::as_str),
-            Some("line 29999 x?[31m")
-        );
+        assert_eq!(t.lines.last().map(String::as_str), Some("line 29999 xred?"));
         assert!(t.lines.iter().all(|l| l.starts_with("line ")));
         let missing = read_tail("kubo", &dir.path().join("none").display().to_string());
         assert!(missing.error.is_some_and(|e| e.contains("no log yet")));

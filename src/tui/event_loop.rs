@@ -282,7 +282,7 @@ async fn run_wizard(
             WizardChoice::Vfs => WizardKind::Vfs,
             WizardChoice::Monitoring => WizardKind::Monitoring,
         };
-        println!(
+        crate::show!(
             "ipfs-kit: {} wizard (Esc goes back a step, Ctrl-C cancels)\n",
             kind.as_str()
         );
@@ -291,7 +291,7 @@ async fn run_wizard(
             Ok(0) => Ok("saved; applies at the next start of ipfs-kit".to_string()),
             Ok(_) => Err("cancelled or not saved".to_string()),
             Err(e) => {
-                eprintln!("ipfs-kit: {e:#}");
+                crate::say_block!("ipfs-kit: {e:#}");
                 Err(format!("{e:#}"))
             }
         };
@@ -315,7 +315,7 @@ fn wait_for_enter(prompt: &str) {
         return;
     }
     // Raw mode: no newline translation on output.
-    print!("\r\n{prompt}");
+    let _ = write!(std::io::stdout(), "\r\n{}", crate::term::one_line(prompt));
     let _ = std::io::stdout().flush();
     loop {
         match read() {
@@ -332,5 +332,5 @@ fn wait_for_enter(prompt: &str) {
         }
     }
     let _ = disable_raw_mode();
-    println!();
+    let _ = writeln!(std::io::stdout());
 }

@@ -126,7 +126,7 @@ pub async fn run(cfg: &Config, opts: &Options, services: Services) -> anyhow::Re
     }
     let exit = result?;
     if exit == Exit::Panic {
-        eprintln!(
+        crate::say!(
             "ipfs-kit: the dashboard stopped after the internal error above (a bug: please \
              report it with {})",
             cfg.state_dir.join("logs/ipfs-kit.log").display()
@@ -148,9 +148,9 @@ fn report_daemons(started: &[(String, Option<u32>)], stopped: bool) {
         })
         .collect();
     if stopped {
-        eprintln!("ipfs-kit: stopped {} (--stop-on-exit)", names.join(", "));
+        crate::say!("ipfs-kit: stopped {} (--stop-on-exit)", names.join(", "));
     } else {
-        eprintln!(
+        crate::say!(
             "ipfs-kit: left running: {}; the next ipfs-kit adopts them, \
              `ipfs-kit daemon stop all` stops them",
             names.join(", ")

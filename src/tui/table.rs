@@ -61,6 +61,9 @@ fn put_cut(
     if w == 0 {
         return;
     }
+    // Cells hold peer names, CIDs, daemon messages and history details: outside text.
+    let s = ipfs_kit_widgets::sanitize::one_line(s);
+    let s = &*s;
     let s = if middle {
         format::truncate_middle(s, usize::from(w), ascii)
     } else {

@@ -4,6 +4,7 @@
 mod actions;
 mod consistency;
 mod fixtures;
+mod hostile;
 mod rendering;
 mod screens;
 mod update;

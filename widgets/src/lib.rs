@@ -28,6 +28,7 @@ pub mod history;
 pub mod level;
 pub mod line_chart;
 pub mod metric;
+pub mod sanitize;
 pub mod sparkline;
 pub mod status;
 mod text;

@@ -1,7 +1,5 @@
 //! Drawing helpers shared by the widgets: frames, clipped text, horizontal bars.
 
-use std::borrow::Cow;
-
 use ratatui::{
     buffer::Buffer,
     layout::Rect,
@@ -76,19 +74,6 @@ pub(crate) fn frame(
     inner_area(area)
 }
 
-/// Replaces control characters (newlines in error text) so one record stays on one row.
-pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_control) {
-        Cow::Owned(
-            s.chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
 /// Writes `s` at (x, y) in at most `max` cells, with an ellipsis if it had to be cut.
 /// Returns the cells used.
 pub(crate) fn put(
@@ -103,7 +88,7 @@ pub(crate) fn put(
     if max == 0 {
         return 0;
     }
-    let s = one_line(s);
+    let s = crate::sanitize::one_line(s);
     let s = format::truncate_end(&s, usize::from(max), ascii);
     let (end, _) = buf.set_stringn(x, y, &s, usize::from(max), style);
     end.saturating_sub(x)

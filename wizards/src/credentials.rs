@@ -21,10 +21,12 @@ use crate::values::EntryName;
 
 const HEADER: &str = "# Secrets for ipfs-kit backends, referenced from config.toml as credential = \"<name>\".\n# Keep this file private (mode 0600).\n";
 
+/// The OS error of `Io` is part of its message and deliberately not a `source()`, so a
+/// printed chain says it once.
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialsError {
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    #[error("{}: {error}", path.display())]
+    Io { path: PathBuf, error: io::Error },
     #[error("{}: not valid TOML: {message}", path.display())]
     Parse { path: PathBuf, message: String },
     #[error("{}: others can read it (mode {mode:o}); run chmod 600 on it", path.display())]
@@ -47,9 +49,9 @@ pub struct CredentialStore {
 impl CredentialStore {
     /// Reads `path`; a missing file is an empty store.
     pub fn load(path: &Path) -> Result<CredentialStore, CredentialsError> {
-        let io_err = |source| CredentialsError::Io {
+        let io_err = |error| CredentialsError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         };
         let text = match fs::read_to_string(path) {
             Ok(t) => t,

@@ -94,7 +94,9 @@ pub fn draw(m: &Model, area: Rect, buf: &mut Buffer) {
             buf.set_stringn(inner.x, y, &text, w, marker);
             continue;
         }
-        let shown = wfmt::truncate_end(line, w, t.ascii);
+        // Read through the sanitiser already (effects::read_tail); cheap to be sure here.
+        let line = ipfs_kit_widgets::sanitize::one_line(line);
+        let shown = wfmt::truncate_end(&line, w, t.ascii);
         buf.set_stringn(inner.x, y, &shown, w, Style::new());
         if needle.is_empty() {
             continue;

@@ -36,6 +36,8 @@ pub fn render(m: &Model, buf: &mut Buffer) {
     if m.theme.ascii {
         asciify(buf);
     }
+    // Whatever path a server's text took to the frame, no control reaches the terminal.
+    ipfs_kit_widgets::sanitize::buffer(buf);
 }
 
 fn body(m: &Model, buf: &mut Buffer) {

@@ -101,6 +101,9 @@ impl Prompter for InquirePrompter {
             match answer(p.prompt())? {
                 Answer::Value(v) => match check(&v) {
                     Ok(()) => return Ok(Answer::Value(v)),
+                    // A validator's message: it quotes the input with {:?}, which escapes
+                    // controls.
+                    #[allow(clippy::disallowed_macros)]
                     Err(msg) => eprintln!("# {msg}"),
                 },
                 other => return Ok(other),
@@ -149,7 +152,12 @@ impl Prompter for InquirePrompter {
 
     fn show(&mut self, text: &str) -> Result<(), PromptError> {
         // inquire draws on stderr; keep our text beside it and stdout free for the binary.
-        eprintln!("{text}");
+        // Text from outside (probe results, config values) is sanitised by the caller's
+        // prompter wrapper (the binary's SafePrompter), as is everything inquire draws.
+        #[allow(clippy::disallowed_macros)]
+        {
+            eprintln!("{text}");
+        }
         Ok(())
     }
 }

@@ -25,6 +25,8 @@ use crate::values::EntryName;
 use crate::wizard::Section;
 use merge::Slot;
 
+/// The OS error of `Io` is part of its message and deliberately not a `source()`, so a
+/// printed chain says it once.
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
     #[error("the existing config.toml is not valid TOML: {0}")]
@@ -33,16 +35,16 @@ pub enum SaveError {
     ParseCredentials { path: PathBuf, message: String },
     #[error("cannot render the section: {0}")]
     Serialize(String),
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    #[error("{}: {error}", path.display())]
+    Io { path: PathBuf, error: io::Error },
     #[error("{} changed since the wizard read it; nothing was written, run the wizard again", .0.display())]
     Changed(PathBuf),
 }
 
 fn io_at(path: &Path) -> impl FnOnce(io::Error) -> SaveError + '_ {
-    move |source| SaveError::Io {
+    move |error| SaveError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 

@@ -94,7 +94,7 @@ pub enum Section {
 pub enum Outcome {
     /// The operator chose Apply: save this (see [`crate::save::plan`]).
     Apply(Section),
-    /// Cancel or Ctrl-C: nothing is to be written.
+    /// Cancel or Ctrl-C: nothing is to be written (the binary exits 130, as for Ctrl-C).
     Cancelled,
 }
 
