@@ -193,39 +193,65 @@ fn edges(ix: &Index, r: &Range<usize>) -> Vec<String> {
     v
 }
 
-#[allow(clippy::too_many_arguments)]
-fn make(
-    kind: AnomalyKind,
-    bucket: String,
-    start: i64,
-    end: i64,
-    subject: Option<String>,
-    x: f64,
-    base: &Robust,
-    sigma: f64,
-    cfg: &AnomalyConfig,
-    baseline: &'static str,
-    description: String,
-    sample_event_ids: Vec<String>,
-) -> Option<Anomaly> {
-    let z = (x - base.median) / sigma;
-    let severity = Severity::of(z, cfg.threshold)?;
-    Some(Anomaly {
-        kind,
-        bucket,
-        bucket_start: to_time(start),
-        bucket_end: to_time(end),
-        subject,
-        observed: x,
-        expected: base.median,
-        expected_low: (base.median - cfg.threshold * sigma).max(0.0),
-        expected_high: base.median + cfg.threshold * sigma,
-        z,
-        severity,
-        baseline,
-        description,
-        sample_event_ids,
-    })
+/// Anscombe's transform: for Poisson counts 2·√(x + 3/8) has a standard deviation close to
+/// 1 whatever the mean, so one threshold fits quiet nights and busy middays alike.
+fn anscombe(x: f64) -> f64 {
+    2.0 * (x.max(0.0) + 0.375).sqrt()
+}
+
+fn unanscombe(y: f64) -> f64 {
+    ((y.max(0.0) / 2.0).powi(2) - 0.375).max(0.0)
+}
+
+/// z of each value against its bucket's median, on the Anscombe scale: the robust z
+/// 0.6745·(r − median r)/MAD of the residuals r = y − median of the bucket, pooled over every
+/// bucket (a bucket has only a few weeks of values, too few for its own MAD), with the spread
+/// never below 1 (pure Poisson noise). In buckets of up to 64 values the median leaves the
+/// value itself out: with four weeks, an in-sample median sits halfway to the value being
+/// judged, which would both hide outliers and shrink the pooled spread.
+/// Returns (z, bucket median of y, spread) per value.
+fn residual_z(values: &[f64], bucket: &[usize], buckets: usize) -> Vec<(f64, f64, f64)> {
+    let mut per: Vec<Vec<f64>> = vec![Vec::new(); buckets];
+    for (v, &b) in values.iter().zip(bucket) {
+        per[b].push(anscombe(*v));
+    }
+    for v in &mut per {
+        v.sort_by(f64::total_cmp);
+    }
+    let full: Vec<f64> = per.iter().map(|v| sorted_median(v, None)).collect();
+    let centre: Vec<f64> = values
+        .iter()
+        .zip(bucket)
+        .map(|(v, &b)| {
+            let p = &per[b];
+            if p.len() > 64 || p.len() < 2 {
+                return full[b];
+            }
+            let y = anscombe(*v);
+            let k = p.partition_point(|x| *x < y);
+            sorted_median(p, Some(k))
+        })
+        .collect();
+    let resid: Vec<f64> = values.iter().zip(&centre).map(|(v, c)| anscombe(*v) - c).collect();
+    let spread = Robust::of(&resid).map_or(1.0, |r| r.sigma).max(1.0);
+    resid
+        .iter()
+        .zip(&centre)
+        .map(|(r, &c)| (r / spread, c, spread))
+        .collect()
+}
+
+/// Median of a sorted slice, optionally without the element at `skip`.
+fn sorted_median(v: &[f64], skip: Option<usize>) -> f64 {
+    let n = v.len() - usize::from(skip.is_some());
+    if n == 0 {
+        return 0.0;
+    }
+    let at = |i: usize| match skip {
+        Some(s) if i >= s => v[i + 1],
+        _ => v[i],
+    };
+    if n % 2 == 1 { at(n / 2) } else { (at(n / 2 - 1) + at(n / 2)) / 2.0 }
 }
 
 fn hourly(ix: &Index, g: &HourGrid, cfg: &AnomalyConfig, from: i64, to: i64, out: &mut Vec<Anomaly>) {
@@ -233,106 +259,107 @@ fn hourly(ix: &Index, g: &HourGrid, cfg: &AnomalyConfig, from: i64, to: i64, out
     if n < 3 {
         return;
     }
-    let counts: Vec<f64> = (0..n).map(|h| g.range(h).len() as f64).collect();
     // Interior hours only: the first and last are partial.
-    let interior = 1..n - 1;
+    let hours: Vec<usize> = (1..n - 1).collect();
     let seasonal = (g.t(n - 1) - g.t(0)) >= 3 * WEEK;
-    let mut per_how: Vec<Vec<f64>> = vec![Vec::new(); if seasonal { 168 } else { 1 }];
-    for h in interior.clone() {
-        let b = if seasonal { g.how(h) } else { 0 };
-        per_how[b].push(counts[h]);
-    }
-    let bases: Vec<Option<Robust>> = per_how.iter().map(|v| Robust::of(v)).collect();
-    for h in interior {
+    let counts: Vec<f64> = hours.iter().map(|&h| g.range(h).len() as f64).collect();
+    let buckets: Vec<usize> = hours.iter().map(|&h| if seasonal { g.how(h) } else { 0 }).collect();
+    let zs = residual_z(&counts, &buckets, if seasonal { 168 } else { 1 });
+    for (k, &h) in hours.iter().enumerate() {
         let t = g.t(h);
         if t + HOUR <= from || t > to {
             continue;
         }
-        let b = if seasonal { g.how(h) } else { 0 };
-        let Some(base) = &bases[b] else { continue };
-        let sigma = base.sigma.max(base.median.sqrt()).max(1.0);
-        let x = counts[h];
+        let (z, my, spread) = zs[k];
+        let Some(severity) = Severity::of(z, cfg.threshold) else { continue };
+        let x = counts[k];
+        let expected = unanscombe(my);
         let r = g.range(h);
-        let (word, ids) = if x < base.median { ("few", edges(ix, &r)) } else { ("many", samples(ix, r)) };
-        out.extend(make(
-            AnomalyKind::HourlyVolume,
-            label(cfg.local, t, "%Y-%m-%d %H:00"),
-            t,
-            t + HOUR,
-            None,
-            x,
-            base,
-            sigma,
-            cfg,
-            if seasonal { "hour_of_week" } else { "global" },
-            format!("{x} events in the hour, unusually {word} (expected about {:.0})", base.median),
-            ids,
-        ));
+        let (word, ids) = if z < 0.0 { ("few", edges(ix, &r)) } else { ("many", samples(ix, r)) };
+        out.push(Anomaly {
+            kind: AnomalyKind::HourlyVolume,
+            bucket: label(cfg.local, t, "%Y-%m-%d %H:00"),
+            bucket_start: to_time(t),
+            bucket_end: to_time(t + HOUR),
+            subject: None,
+            observed: x,
+            expected,
+            expected_low: unanscombe(my - cfg.threshold * spread),
+            expected_high: unanscombe(my + cfg.threshold * spread),
+            z,
+            severity,
+            baseline: if seasonal { "hour_of_week" } else { "global" },
+            description: format!("{x} events in the hour, unusually {word} (expected about {expected:.0})"),
+            sample_event_ids: ids,
+        });
     }
 }
 
 /// Each user's daily count against their own days (when they have `user_history_days`),
-/// else against every user's days. Only highs are reported: a quiet user is on leave.
+/// else against every user's days, on the Anscombe scale as for hours. Only highs are
+/// reported: a quiet user is on leave.
 #[allow(clippy::too_many_arguments)]
 fn users(ix: &Index, cfg: &AnomalyConfig, t0: i64, t1: i64, from: i64, to: i64, out: &mut Vec<Anomaly>) {
     let d0 = cfg.local.floor(t0, DAY);
     let days = ((t1 - d0) / DAY + 1) as usize;
-    let mut per_user: Vec<Vec<f64>> = Vec::new();
-    for u in 0..ix.f.users.len() as u32 {
-        let mut c = vec![0.0; days];
-        for &i in ix.by_user.get(u) {
-            c[((ix.recs[i as usize].t - d0) / DAY) as usize] += 1.0;
+    let own = days >= cfg.user_history_days;
+    let nu = ix.f.users.len();
+    let mut counts = vec![0.0; nu * days];
+    for u in 0..nu {
+        for &i in ix.by_user.get(u as u32) {
+            counts[u * days + ((ix.recs[i as usize].t - d0) / DAY) as usize] += 1.0;
         }
-        per_user.push(c);
     }
-    let all: Vec<f64> = per_user.iter().flatten().copied().collect();
-    let peers = Robust::of(&all);
-    for (u, c) in per_user.iter().enumerate() {
-        let own = days >= cfg.user_history_days;
-        let base = if own { Robust::of(c) } else { peers };
-        let Some(base) = base else { continue };
-        let sigma = base.sigma.max(base.median.sqrt()).max(1.0);
-        let list = ix.by_user.get(u as u32);
-        for (d, &x) in c.iter().enumerate() {
-            let t = d0 + d as i64 * DAY;
-            if x <= base.median || t + DAY <= from || t > to {
-                continue;
-            }
-            let user = ix.f.users.name(u as u32).to_string();
-            let ids = ix
-                .within(list, t, t + DAY)
-                .iter()
-                .take(SAMPLES)
-                .map(|&i| ix.event_id(i as usize))
-                .collect();
-            out.extend(make(
-                AnomalyKind::UserVolume,
-                label(cfg.local, t, "%Y-%m-%d"),
-                t,
-                t + DAY,
-                Some(user.clone()),
-                x,
-                &base,
-                sigma,
-                cfg,
-                if own { "user_history" } else { "peers" },
-                format!("{user} did {x} things in the day (usually about {:.0})", base.median),
-                ids,
-            ));
+    let buckets: Vec<usize> = (0..nu * days).map(|k| if own { k / days } else { 0 }).collect();
+    let zs = residual_z(&counts, &buckets, if own { nu } else { 1 });
+    for (k, &(z, my, spread)) in zs.iter().enumerate() {
+        let (u, d) = (k / days, k % days);
+        let t = d0 + d as i64 * DAY;
+        if z <= 0.0 || t + DAY <= from || t > to {
+            continue;
         }
+        let Some(severity) = Severity::of(z, cfg.threshold) else { continue };
+        let x = counts[k];
+        let expected = unanscombe(my);
+        let user = ix.f.users.name(u as u32).to_string();
+        let sample_event_ids = ix
+            .within(ix.by_user.get(u as u32), t, t + DAY)
+            .iter()
+            .take(SAMPLES)
+            .map(|&i| ix.event_id(i as usize))
+            .collect();
+        out.push(Anomaly {
+            kind: AnomalyKind::UserVolume,
+            bucket: label(cfg.local, t, "%Y-%m-%d"),
+            bucket_start: to_time(t),
+            bucket_end: to_time(t + DAY),
+            subject: Some(user.clone()),
+            observed: x,
+            expected,
+            expected_low: unanscombe(my - cfg.threshold * spread),
+            expected_high: unanscombe(my + cfg.threshold * spread),
+            z,
+            severity,
+            baseline: if own { "user_history" } else { "peers" },
+            description: format!("{user} did {x} things in the day (usually about {expected:.0})"),
+            sample_event_ids,
+        });
     }
 }
 
-/// Per action, the hourly failure rate against the action's hours: centre the pooled rate,
-/// spread the MAD of the hourly rates but at least the binomial √(p(1−p)/n) with p the action's pooled rate.
+/// Per action, the hourly failure rate against the action's pooled rate p, on the arcsine
+/// scale: 2·asin(√rate) has a standard deviation of 1/√n for a binomial rate over n attempts,
+/// so z = 0.6745·(d − median d)/MAD over the action's hours of d = (2·asin √rate − 2·asin √p)·√n,
+/// spread never below 1. Only rises are reported, and only with `min_failures` failures.
 fn failure_rates(ix: &Index, g: &HourGrid, cfg: &AnomalyConfig, from: i64, to: i64, out: &mut Vec<Anomaly>) {
+    let arc = |p: f64| 2.0 * p.clamp(0.0, 1.0).sqrt().asin();
     for a in 0..ix.f.actions.len() as u32 {
         let list = ix.by_action.get(a);
         if list.len() < cfg.min_attempts {
             continue;
         }
         let total_failed = list.iter().filter(|&&i| ix.recs[i as usize].failed()).count();
-        let pooled = (total_failed as f64 / list.len() as f64).max(1.0 / list.len() as f64);
+        let pooled = total_failed as f64 / list.len() as f64;
         // (hour, attempts, failures) of the hours with enough attempts.
         let mut hours: Vec<(usize, usize, usize)> = Vec::new();
         let mut p = 0;
@@ -349,44 +376,50 @@ fn failure_rates(ix: &Index, g: &HourGrid, cfg: &AnomalyConfig, from: i64, to: i
         if hours.len() < 3 {
             continue;
         }
-        let rates: Vec<f64> = hours.iter().map(|&(_, n, f)| f as f64 / n as f64).collect();
-        let Some(mut base) = Robust::of(&rates) else { continue };
-        // Centre on the pooled rate: with rare failures most hours have none, so the median
-        // hourly rate would be 0 and every single failure would look like a spike.
-        base.median = pooled;
+        let d: Vec<f64> = hours
+            .iter()
+            .map(|&(_, n, f)| (arc(f as f64 / n as f64) - arc(pooled)) * (n as f64).sqrt())
+            .collect();
+        let Some(base) = Robust::of(&d) else { continue };
+        let spread = base.sigma.max(1.0);
         for (k, &(h, n, f)) in hours.iter().enumerate() {
             let t = g.t(h);
-            if f < cfg.min_failures || rates[k] <= pooled || t + HOUR <= from || t > to {
+            let rate = f as f64 / n as f64;
+            if f < cfg.min_failures || rate <= pooled || t + HOUR <= from || t > to {
                 continue;
             }
-            let p_ = pooled.clamp(1e-6, 1.0 - 1e-6);
-            let sigma = base.sigma.max((p_ * (1.0 - p_) / n as f64).sqrt());
+            let z = (d[k] - base.median) / spread;
+            let Some(severity) = Severity::of(z, cfg.threshold) else { continue };
             let action = ix.f.actions.name(a).to_string();
-            let ids = ix
+            let back = |x: f64| (x / 2.0).clamp(0.0, std::f64::consts::FRAC_PI_2).sin().powi(2);
+            let half = cfg.threshold * spread / (n as f64).sqrt();
+            let sample_event_ids = ix
                 .within(list, t, t + HOUR)
                 .iter()
                 .filter(|&&i| ix.recs[i as usize].failed())
                 .take(SAMPLES)
                 .map(|&i| ix.event_id(i as usize))
                 .collect();
-            out.extend(make(
-                AnomalyKind::FailureRate,
-                label(cfg.local, t, "%Y-%m-%d %H:00"),
-                t,
-                t + HOUR,
-                Some(action.clone()),
-                rates[k],
-                &base,
-                sigma,
-                cfg,
-                "action_hours",
-                format!(
+            out.push(Anomaly {
+                kind: AnomalyKind::FailureRate,
+                bucket: label(cfg.local, t, "%Y-%m-%d %H:00"),
+                bucket_start: to_time(t),
+                bucket_end: to_time(t + HOUR),
+                subject: Some(action.clone()),
+                observed: rate,
+                expected: pooled,
+                expected_low: back(arc(pooled) - half),
+                expected_high: back(arc(pooled) + half),
+                z,
+                severity,
+                baseline: "action_hours",
+                description: format!(
                     "{action} failed {f} of {n} times ({:.0}%; usually {:.1}%)",
-                    rates[k] * 100.0,
+                    rate * 100.0,
                     pooled * 100.0
                 ),
-                ids,
-            ));
+                sample_event_ids,
+            });
         }
     }
 }
