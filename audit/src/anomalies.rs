@@ -93,7 +93,7 @@ pub enum AnomalyKind {
     FailureRate,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Anomaly {
     pub kind: AnomalyKind,
     /// "2026-01-05 13:00" (local) or "2026-01-05".
