@@ -105,8 +105,8 @@ impl GenConfig {
     /// A config giving about `n` events (28 days scaled by the peak rate).
     pub fn with_events(seed: u64, n: u64) -> GenConfig {
         let base = GenConfig::default();
-        // Mean of the daily curve × weekday/weekend mix ≈ 0.42 of the peak (measured).
-        let per_hour = n as f64 / (f64::from(base.days) * 24.0 * 0.42);
+        // Mean of the daily curve × weekday/weekend mix ≈ 0.39 of the peak (measured).
+        let per_hour = n as f64 / (f64::from(base.days) * 24.0 * 0.39);
         GenConfig {
             seed,
             peak_per_hour: per_hour,
