@@ -64,7 +64,12 @@ fn signals(ix: &Index, a: &Rec, b: &Rec) -> (f64, Vec<&'static str>) {
     if reasons.is_empty() {
         reasons.push("time proximity");
     }
-    (f64::min(score, 1.0), reasons)
+    (round2(f64::min(score, 1.0)), reasons)
+}
+
+/// Weights are tenths: rounding keeps 0.4 + 0.2 equal to 0.6 when sorting ties.
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 /// Indices of events within `[from, to)` sharing a key with `r` (or a related action).
@@ -222,7 +227,7 @@ pub struct Causation {
 /// +0.2 (< 5 min), +0.1 otherwise; same operation +0.4; same resource, CID or daemon +0.2;
 /// a failure before a failure +0.3; same user +0.1; capped at 1. Unlike the original, an
 /// absent field never matches another absent field.
-fn cause_score(ix: &Index, c: &Rec, e: &Rec) -> Option<(f64, Vec<&'static str>)> {
+fn cause_score(c: &Rec, e: &Rec) -> Option<(f64, Vec<&'static str>)> {
     let shared = same(c.user, e.user)
         || same(c.resource, e.resource)
         || same(c.operation, e.operation)
@@ -250,8 +255,7 @@ fn cause_score(ix: &Index, c: &Rec, e: &Rec) -> Option<(f64, Vec<&'static str>)>
             why.push(name);
         }
     }
-    let _ = ix;
-    Some((f64::min(s, 1.0), why))
+    Some((round2(f64::min(s, 1.0)), why))
 }
 
 /// Direct causes of event `i`: the earlier events of the first backward window of d minutes
@@ -270,7 +274,7 @@ fn direct_causes(ix: &Index, i: usize, depth: usize) -> Vec<(f64, u32, Vec<&'sta
         let mut found: Vec<(f64, u32, Vec<&'static str>)> = cands
             .into_iter()
             .filter(|&j| (j as usize) < i)
-            .filter_map(|j| cause_score(ix, &ix.recs[j as usize], &e).map(|(s, w)| (s, j, w)))
+            .filter_map(|j| cause_score(&ix.recs[j as usize], &e).map(|(s, w)| (s, j, w)))
             .collect();
         if !found.is_empty() {
             found.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
