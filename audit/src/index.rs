@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::events::{Event, Norm, Schema, Status, ms_to_time, parse_norm};
-use crate::intern::{Interner, NONE};
+use crate::intern::{BulkInterner, Interner, NONE};
 
 /// One event as the index keeps it: 80 bytes, every text interned.
 #[derive(Clone, Copy, Debug)]
@@ -142,13 +142,13 @@ pub struct Loader {
 /// The interners, shared by loader and index.
 #[derive(Default, Clone, Debug)]
 pub struct Fields {
-    pub ids: Interner,
+    pub ids: BulkInterner,
     pub users: Interner,
     pub actions: Interner,
     pub event_types: Interner,
     pub resources: Interner,
     pub resource_types: Interner,
-    pub operations: Interner,
+    pub operations: BulkInterner,
     pub sessions: Interner,
     pub transactions: Interner,
     pub subsystems: Interner,
@@ -274,13 +274,13 @@ impl Loader {
         }
         self.recs.push(Rec {
             t: n.time_ms,
-            id: f.ids.opt(n.id.as_deref()),
+            id: f.ids.push(n.id.as_deref()),
             user: f.users.opt(n.user.as_deref()),
             action: f.actions.intern(&n.action),
             event_type: f.event_types.intern(&n.event_type),
             resource: f.resources.opt(n.resource_id.as_deref()),
             resource_type: f.resource_types.opt(n.resource_type.as_deref()),
-            operation: f.operations.opt(n.operation_id.as_deref()),
+            operation: f.operations.push(n.operation_id.as_deref()),
             session: f.sessions.opt(n.session_id.as_deref()),
             transaction: f.transactions.opt(n.transaction_id.as_deref()),
             subsystem: f.subsystems.opt(n.subsystem.as_deref()),
@@ -306,17 +306,23 @@ impl Loader {
             mut report,
             sources,
         } = self;
+        // Slots become dense ids: the one sort per field that replaces a table probe per line.
+        let id_of = f.ids.seal();
+        let op_of = f.operations.seal();
+        for r in &mut recs {
+            if r.id != NONE {
+                r.id = id_of[r.id as usize];
+            }
+            if r.operation != NONE {
+                r.operation = op_of[r.operation as usize];
+            }
+        }
+        drop((id_of, op_of));
         if !recs.windows(2).all(|w| w[0].t <= w[1].t) {
             recs.sort_by_key(|r| r.t);
         }
         recs.shrink_to_fit();
-        for i in [
-            &mut f.ids,
-            &mut f.users,
-            &mut f.resources,
-            &mut f.operations,
-            &mut f.sessions,
-        ] {
+        for i in [&mut f.users, &mut f.resources, &mut f.sessions] {
             i.shrink();
         }
         report.events = recs.len();
@@ -549,7 +555,7 @@ impl Index {
         let o = |x: &Interner, v: u32| x.resolve(v).map(str::to_string);
         Event {
             time: ms_to_time(r.t),
-            id: o(&f.ids, r.id),
+            id: f.ids.resolve(r.id).map(str::to_string),
             event_type: f.event_types.name(r.event_type).to_string(),
             action: f.actions.name(r.action).to_string(),
             user: o(&f.users, r.user),
@@ -557,7 +563,7 @@ impl Index {
             resource_id: o(&f.resources, r.resource),
             status: r.status,
             subsystem: o(&f.subsystems, r.subsystem),
-            operation_id: o(&f.operations, r.operation),
+            operation_id: f.operations.resolve(r.operation).map(str::to_string),
             session_id: o(&f.sessions, r.session),
             transaction_id: o(&f.transactions, r.transaction),
             ip: o(&f.ips, r.ip),

@@ -42,13 +42,34 @@ impl Hasher for FxHasher {
 pub type FxBuild = BuildHasherDefault<FxHasher>;
 pub type FxMap<K, V> = HashMap<K, V, FxBuild>;
 
+/// A string hash that mixes every 8-byte word fully (multiply, then fold the high half
+/// down). FxHash's word step alone is not enough for strings: a difference in the last bytes
+/// of a word only reaches the top bits, which the next step's rotate can cancel against the
+/// following byte — id-like strings ("r2a-1f3c", "r2a-1f3d") then collide by the thousand.
 fn hash_str(s: &str) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(s.as_bytes());
-    h.write_u64(s.len() as u64);
-    // One extra mix so the low bits the table uses depend on every byte.
-    let x = h.finish();
-    (x ^ (x >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let step = |h: u64, w: u64| {
+        let x = (h ^ w).wrapping_mul(K);
+        x ^ (x >> 29)
+    };
+    let b = s.as_bytes();
+    let mut h = (b.len() as u64).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = step(h, u64::from_le_bytes(w));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        h = step(h, u64::from_le_bytes(w));
+    }
+    // SplitMix64's finaliser.
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
 }
 
 /// An append-only set of strings. Lookups hash the string once and compare it against the
@@ -152,5 +173,155 @@ mod tests {
         assert_eq!(i.get("carol"), None);
         assert_eq!(i.opt(Some("")), NONE);
         assert_eq!(i.name(NONE), "");
+    }
+}
+
+#[cfg(test)]
+mod collision_tests {
+    use super::*;
+
+    #[test]
+    fn no_hash_collisions_on_id_like_strings() {
+        let mut i = Interner::new();
+        for k in 0..200_000u32 {
+            i.intern(&format!("r2a-{k:x}"));
+            i.intern(&format!("op2a-{k:x}"));
+        }
+        assert_eq!(i.len(), 400_000);
+        assert!(i.spill.len() < 3, "{} collisions", i.spill.len());
+    }
+}
+
+/// Interning for the near-unique strings (event and operation ids): while loading, each value
+/// is only appended with its hash — no table probe per line, which at a million distinct ids
+/// is a cache miss or three each. `seal` then assigns dense ids with one sort.
+#[derive(Default, Clone, Debug)]
+pub struct BulkInterner {
+    buf: String,
+    ends: Vec<u32>,
+    hashes: Vec<u64>,
+    /// id -> slot of its first occurrence (after `seal`).
+    slot_of: Vec<u32>,
+    /// (hash, id), sorted (after `seal`).
+    table: Vec<(u64, u32)>,
+}
+
+impl BulkInterner {
+    /// Appends a value; returns its slot (`NONE` for none or "").
+    pub fn push(&mut self, s: Option<&str>) -> u32 {
+        match s {
+            Some(s) if !s.is_empty() => {
+                self.buf.push_str(s);
+                self.ends.push(self.buf.len() as u32);
+                self.hashes.push(hash_str(s));
+                (self.ends.len() - 1) as u32
+            }
+            _ => NONE,
+        }
+    }
+
+    fn slot(&self, slot: u32) -> &str {
+        let i = slot as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.buf[start..self.ends[i] as usize]
+    }
+
+    /// Gives equal strings one dense id; returns the id of every slot.
+    pub fn seal(&mut self) -> Vec<u32> {
+        let mut pairs: Vec<(u64, u32)> = self.hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
+        pairs.sort_unstable();
+        let mut slot_id = vec![NONE; self.ends.len()];
+        let mut reps: Vec<u32> = Vec::new();
+        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+            // Almost always one string per hash; a real collision keeps its own id.
+            reps.clear();
+            for &(h, slot) in run {
+                let s = self.slot(slot);
+                let found = reps.iter().copied().find(|&id| self.slot(self.slot_of[id as usize]) == s);
+                let id = found.unwrap_or_else(|| {
+                    let id = self.slot_of.len() as u32;
+                    self.slot_of.push(slot);
+                    self.table.push((h, id));
+                    reps.push(id);
+                    id
+                });
+                slot_id[slot as usize] = id;
+            }
+        }
+        self.hashes = Vec::new();
+        self.ends.shrink_to_fit();
+        self.buf.shrink_to_fit();
+        slot_id
+    }
+
+    pub fn len(&self) -> usize {
+        self.slot_of.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slot_of.is_empty()
+    }
+
+    pub fn resolve(&self, id: u32) -> Option<&str> {
+        self.slot_of.get(id as usize).map(|&s| self.slot(s))
+    }
+
+    pub fn name(&self, id: u32) -> &str {
+        self.resolve(id).unwrap_or("")
+    }
+
+    pub fn get(&self, s: &str) -> Option<u32> {
+        let h = hash_str(s);
+        let from = self.table.partition_point(|e| e.0 < h);
+        self.table[from..]
+            .iter()
+            .take_while(|e| e.0 == h)
+            .map(|e| e.1)
+            .find(|&id| self.name(id) == s)
+    }
+}
+
+#[cfg(test)]
+mod bulk_tests {
+    use super::*;
+
+    #[test]
+    fn seal_gives_equal_strings_one_id() {
+        let mut b = BulkInterner::default();
+        let slots: Vec<u32> = ["a", "b", "a", "", "c", "b"].iter().map(|s| b.push(Some(s))).collect();
+        assert_eq!(slots[3], NONE);
+        let ids = b.seal();
+        let id = |k: usize| ids[slots[k] as usize];
+        assert_eq!(id(0), id(2));
+        assert_eq!(id(1), id(5));
+        assert_ne!(id(0), id(4));
+        assert_eq!(b.len(), 3);
+        assert_eq!(b.name(id(4)), "c");
+        assert_eq!(b.get("b"), Some(id(1)));
+        assert_eq!(b.get("zz"), None);
+    }
+}
+
+/// What both interners answer: how many ids, and the string of one.
+pub trait Names {
+    fn count(&self) -> usize;
+    fn label(&self, id: u32) -> &str;
+}
+
+impl Names for Interner {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn label(&self, id: u32) -> &str {
+        self.name(id)
+    }
+}
+
+impl Names for BulkInterner {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn label(&self, id: u32) -> &str {
+        self.name(id)
     }
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::index::{Index, Rec};
-use crate::intern::{Interner, NONE};
+use crate::intern::{Names, NONE};
 use crate::robust::percentile;
 use crate::time::to_time;
 
@@ -119,19 +119,19 @@ pub fn group(ix: &Index, range: Range<usize>, by: &GroupBy) -> Stats {
         _ => NONE,
     };
     // (key of a record, interner naming keys; `None` for the fixed enums)
-    let (key, names): (Box<dyn Fn(&Rec) -> u32 + '_>, Option<&Interner>) = match by {
-        GroupBy::EventType => (Box::new(|r| r.event_type), Some(&f.event_types)),
-        GroupBy::Action => (Box::new(|r| r.action), Some(&f.actions)),
-        GroupBy::User => (Box::new(|r| r.user), Some(&f.users)),
-        GroupBy::Resource => (Box::new(|r| r.resource), Some(&f.resources)),
-        GroupBy::ResourceType => (Box::new(|r| r.resource_type), Some(&f.resource_types)),
-        GroupBy::Subsystem => (Box::new(|r| r.subsystem), Some(&f.subsystems)),
-        GroupBy::Daemon => (Box::new(|r| r.daemon), Some(&f.resources)),
-        GroupBy::Cid => (Box::new(|r| r.cid), Some(&f.resources)),
-        GroupBy::Session => (Box::new(|r| r.session), Some(&f.sessions)),
-        GroupBy::Operation => (Box::new(|r| r.operation), Some(&f.operations)),
-        GroupBy::Ip => (Box::new(|r| r.ip), Some(&f.ips)),
-        GroupBy::Detail(_) => (Box::new(move |r| ix.detail(r, detail_key)), Some(&f.detail_values)),
+    let (key, names): (Box<dyn Fn(&Rec) -> u32 + '_>, Option<&dyn Names>) = match by {
+        GroupBy::EventType => (Box::new(|r| r.event_type), Some(&f.event_types as &dyn Names)),
+        GroupBy::Action => (Box::new(|r| r.action), Some(&f.actions as &dyn Names)),
+        GroupBy::User => (Box::new(|r| r.user), Some(&f.users as &dyn Names)),
+        GroupBy::Resource => (Box::new(|r| r.resource), Some(&f.resources as &dyn Names)),
+        GroupBy::ResourceType => (Box::new(|r| r.resource_type), Some(&f.resource_types as &dyn Names)),
+        GroupBy::Subsystem => (Box::new(|r| r.subsystem), Some(&f.subsystems as &dyn Names)),
+        GroupBy::Daemon => (Box::new(|r| r.daemon), Some(&f.resources as &dyn Names)),
+        GroupBy::Cid => (Box::new(|r| r.cid), Some(&f.resources as &dyn Names)),
+        GroupBy::Session => (Box::new(|r| r.session), Some(&f.sessions as &dyn Names)),
+        GroupBy::Operation => (Box::new(|r| r.operation), Some(&f.operations as &dyn Names)),
+        GroupBy::Ip => (Box::new(|r| r.ip), Some(&f.ips as &dyn Names)),
+        GroupBy::Detail(_) => (Box::new(move |r| ix.detail(r, detail_key)), Some(&f.detail_values as &dyn Names)),
         GroupBy::Status => (
             Box::new(|r| STATUSES.iter().position(|s| *s == r.status.as_str()).unwrap_or(4) as u32),
             None,
@@ -141,7 +141,7 @@ pub fn group(ix: &Index, range: Range<usize>, by: &GroupBy) -> Stats {
     let n_keys = match (by, names) {
         (GroupBy::Status, _) => STATUSES.len(),
         (GroupBy::Schema, _) => SCHEMAS.len(),
-        (_, Some(i)) => i.len(),
+        (_, Some(i)) => i.count(),
         _ => 0,
     };
     let unknown = n_keys;
@@ -192,7 +192,7 @@ pub fn group(ix: &Index, range: Range<usize>, by: &GroupBy) -> Stats {
                 match (by, names) {
                     (GroupBy::Status, _) => STATUSES[k].to_string(),
                     (GroupBy::Schema, _) => SCHEMAS[k].to_string(),
-                    (_, Some(i)) => i.name(k as u32).to_string(),
+                    (_, Some(i)) => i.label(k as u32).to_string(),
                     _ => String::new(),
                 }
             };
