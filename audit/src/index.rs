@@ -164,21 +164,18 @@ impl Loader {
 
     /// Reads every line of `input`, naming it `source` in bad-line reports. Only an I/O
     /// error reading the input is an error; bad lines are counted and reported.
-    pub fn read<R: BufRead>(&mut self, source: &str, mut input: R) -> io::Result<()> {
+    pub fn read<R: BufRead>(&mut self, source: &str, input: R) -> io::Result<()> {
         let src = self.source(source);
-        let mut buf = Vec::with_capacity(1024);
-        let mut line_no: u32 = 0;
-        loop {
-            buf.clear();
-            let n = input.read_until(b'\n', &mut buf)?;
-            if n == 0 {
-                break;
+        crate::parallel::read_parallel(input, |chunk| {
+            for item in &chunk.items {
+                self.report.lines += 1;
+                match item {
+                    crate::parallel::Item::Blank => self.report.blank_lines += 1,
+                    crate::parallel::Item::Bad { line, message } => self.bad(src, *line, message.clone()),
+                    crate::parallel::Item::Ok { line, norm } => self.push_norm(src, *line, chunk.norm(norm)),
+                }
             }
-            line_no = line_no.saturating_add(1);
-            let torn = buf.last() != Some(&b'\n');
-            self.push_bytes(src, line_no, &buf, torn);
-        }
-        Ok(())
+        })
     }
 
     /// Adds lines from an iterator (the TUI's in-memory history, tests).
@@ -370,7 +367,7 @@ impl Loader {
     }
 }
 
-fn trim(b: &[u8]) -> &[u8] {
+pub(crate) fn trim(b: &[u8]) -> &[u8] {
     let mut s = b;
     while let [first, rest @ ..] = s {
         if first.is_ascii_whitespace() || *first == 0 {

@@ -234,6 +234,14 @@ impl BulkInterner {
         let mut reps: Vec<u32> = Vec::new();
         for run in pairs.chunk_by(|a, b| a.0 == b.0) {
             // Almost always one string per hash; a real collision keeps its own id.
+            if let [(h, slot)] = run {
+                // The usual case: no string comparison, no visit to the arena.
+                let id = self.slot_of.len() as u32;
+                self.slot_of.push(*slot);
+                self.table.push((*h, id));
+                slot_id[*slot as usize] = id;
+                continue;
+            }
             reps.clear();
             for &(h, slot) in run {
                 let s = self.slot(slot);

@@ -19,6 +19,7 @@ pub mod events;
 pub mod generator;
 pub mod index;
 pub mod intern;
+mod parallel;
 pub mod patterns;
 pub mod report;
 pub mod robust;
