@@ -20,7 +20,15 @@ use ipfs_kit_audit::trends::{self, Metric, Period};
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<f64>().unwrap_or(0.0)))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .unwrap_or("0")
+                    .parse::<f64>()
+                    .unwrap_or(0.0)
+            })
+        })
         .unwrap_or(0.0)
         / 1024.0
 }
@@ -30,8 +38,15 @@ fn ms(t: Instant) -> f64 {
 }
 
 fn main() -> std::io::Result<()> {
-    let sizes: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let sizes = if sizes.is_empty() { vec![100_000, 1_000_000] } else { sizes };
+    let sizes: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![100_000, 1_000_000]
+    } else {
+        sizes
+    };
     for n in sizes {
         let path = std::env::temp_dir().join(format!("ipfs-kit-audit-bench-{n}.jsonl"));
         if !path.exists() {
@@ -43,13 +58,20 @@ fn main() -> std::io::Result<()> {
                 let _ = generator::write_line(&mut w, &e);
             });
             w.flush()?;
-            eprintln!("generated {count} events into {} in {:.0} ms", path.display(), ms(t));
+            eprintln!(
+                "generated {count} events into {} in {:.0} ms",
+                path.display(),
+                ms(t)
+            );
         }
         let bytes = std::fs::metadata(&path)?.len();
         let t_all = Instant::now();
         let t = Instant::now();
         let mut loader = Loader::new();
-        loader.read(&path.display().to_string(), BufReader::with_capacity(1 << 20, File::open(&path)?))?;
+        loader.read(
+            &path.display().to_string(),
+            BufReader::with_capacity(1 << 20, File::open(&path)?),
+        )?;
         let (ix, rep) = loader.finish();
         let load = ms(t);
         let all = 0..ix.len();
@@ -65,7 +87,12 @@ fn main() -> std::io::Result<()> {
         }
         let t_stats = ms(t);
         let t = Instant::now();
-        for m in [Metric::EventCount, Metric::FailedAuth, Metric::Failures, Metric::UniqueUsers] {
+        for m in [
+            Metric::EventCount,
+            Metric::FailedAuth,
+            Metric::Failures,
+            Metric::UniqueUsers,
+        ] {
             for p in [Period::Hourly, Period::Daily, Period::Weekly] {
                 std::hint::black_box(trends::trend(&ix, all.clone(), m, p, Local::UTC));
             }
@@ -89,14 +116,27 @@ fn main() -> std::io::Result<()> {
         }
         let t_cause = ms(t) / q as f64;
         let policy_src = include_str!("../../assets/audit-policy.example.toml");
-        let policy = Policy::parse("audit-policy.example.toml", policy_src).expect("sample policy parses");
+        let policy =
+            Policy::parse("audit-policy.example.toml", policy_src).expect("sample policy parses");
         let now = ix.last_time().unwrap_or(0);
         let t = Instant::now();
         let comp = compliance::evaluate(&ix, all.clone(), &policy, Local::UTC, now, 100);
         let t_comp = ms(t);
         let t = Instant::now();
-        let input = Input { ix: &ix, range: all.clone(), local: Local::UTC, now_ms: now, policy: Some(&policy), operation_id: None, anomaly: AnomalyConfig::default(), max_violations: 100 };
-        let html = report::render(&report::build(ReportKind::Activity, &input).expect("activity"), Format::Html);
+        let input = Input {
+            ix: &ix,
+            range: all.clone(),
+            local: Local::UTC,
+            now_ms: now,
+            policy: Some(&policy),
+            operation_id: None,
+            anomaly: AnomalyConfig::default(),
+            max_violations: 100,
+        };
+        let html = report::render(
+            &report::build(ReportKind::Activity, &input).expect("activity"),
+            Format::Html,
+        );
         let t_rep = ms(t);
         println!(
             "{n} events ({:.0} MB, {} read, {} bad): load {load:.0} ms; patterns {t_pat:.0} ms ({} findings); anomalies {t_an:.0} ms ({}); stats×3 {t_stats:.0} ms; trends×12 {t_tr:.0} ms; load+analysis {analysed:.0} ms; correlate {:.3} ms/query ({found} related in {q}); causation+impact {:.3} ms/query; compliance {t_comp:.0} ms (score {:.1}); html report {t_rep:.0} ms ({} KB); peak RSS {:.0} MiB",

@@ -124,7 +124,10 @@ pub fn detect(ix: &Index, range: Range<usize>, cfg: &AnomalyConfig) -> Vec<Anoma
     let (Some(t0), Some(t1)) = (ix.first_time(), ix.last_time()) else {
         return out;
     };
-    let (from, to) = match (ix.recs.get(range.start), range.end.checked_sub(1).and_then(|i| ix.recs.get(i))) {
+    let (from, to) = match (
+        ix.recs.get(range.start),
+        range.end.checked_sub(1).and_then(|i| ix.recs.get(i)),
+    ) {
         (Some(a), Some(b)) => (a.t, b.t),
         _ => return out,
     };
@@ -132,7 +135,11 @@ pub fn detect(ix: &Index, range: Range<usize>, cfg: &AnomalyConfig) -> Vec<Anoma
     hourly(ix, &hours, cfg, from, to, &mut out);
     users(ix, cfg, t0, t1, from, to, &mut out);
     failure_rates(ix, &hours, cfg, from, to, &mut out);
-    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.z.abs().total_cmp(&a.z.abs())));
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.z.abs().total_cmp(&a.z.abs()))
+    });
     out
 }
 
@@ -156,7 +163,11 @@ impl HourGrid {
             }
             bounds.push(i);
         }
-        HourGrid { start, bounds, local }
+        HourGrid {
+            start,
+            bounds,
+            local,
+        }
     }
     fn len(&self) -> usize {
         self.bounds.len() - 1
@@ -232,7 +243,11 @@ fn residual_z(values: &[f64], bucket: &[usize], buckets: usize) -> Vec<(f64, f64
             sorted_median(p, Some(k))
         })
         .collect();
-    let resid: Vec<f64> = values.iter().zip(&centre).map(|(v, c)| anscombe(*v) - c).collect();
+    let resid: Vec<f64> = values
+        .iter()
+        .zip(&centre)
+        .map(|(v, c)| anscombe(*v) - c)
+        .collect();
     let spread = Robust::of(&resid).map_or(1.0, |r| r.sigma).max(1.0);
     resid
         .iter()
@@ -251,10 +266,21 @@ fn sorted_median(v: &[f64], skip: Option<usize>) -> f64 {
         Some(s) if i >= s => v[i + 1],
         _ => v[i],
     };
-    if n % 2 == 1 { at(n / 2) } else { (at(n / 2 - 1) + at(n / 2)) / 2.0 }
+    if n % 2 == 1 {
+        at(n / 2)
+    } else {
+        (at(n / 2 - 1) + at(n / 2)) / 2.0
+    }
 }
 
-fn hourly(ix: &Index, g: &HourGrid, cfg: &AnomalyConfig, from: i64, to: i64, out: &mut Vec<Anomaly>) {
+fn hourly(
+    ix: &Index,
+    g: &HourGrid,
+    cfg: &AnomalyConfig,
+    from: i64,
+    to: i64,
+    out: &mut Vec<Anomaly>,
+) {
     let n = g.len();
     if n < 3 {
         return;
@@ -263,7 +289,10 @@ fn hourly(ix: &Index, g: &HourGrid, cfg: &AnomalyConfig, from: i64, to: i64, out
     let hours: Vec<usize> = (1..n - 1).collect();
     let seasonal = (g.t(n - 1) - g.t(0)) >= 3 * WEEK;
     let counts: Vec<f64> = hours.iter().map(|&h| g.range(h).len() as f64).collect();
-    let buckets: Vec<usize> = hours.iter().map(|&h| if seasonal { g.how(h) } else { 0 }).collect();
+    let buckets: Vec<usize> = hours
+        .iter()
+        .map(|&h| if seasonal { g.how(h) } else { 0 })
+        .collect();
     let zs = residual_z(&counts, &buckets, if seasonal { 168 } else { 1 });
     for (k, &h) in hours.iter().enumerate() {
         let t = g.t(h);
@@ -271,11 +300,17 @@ fn hourly(ix: &Index, g: &HourGrid, cfg: &AnomalyConfig, from: i64, to: i64, out
             continue;
         }
         let (z, my, spread) = zs[k];
-        let Some(severity) = Severity::of(z, cfg.threshold) else { continue };
+        let Some(severity) = Severity::of(z, cfg.threshold) else {
+            continue;
+        };
         let x = counts[k];
         let expected = unanscombe(my);
         let r = g.range(h);
-        let (word, ids) = if z < 0.0 { ("few", edges(ix, &r)) } else { ("many", samples(ix, r)) };
+        let (word, ids) = if z < 0.0 {
+            ("few", edges(ix, &r))
+        } else {
+            ("many", samples(ix, r))
+        };
         out.push(Anomaly {
             kind: AnomalyKind::HourlyVolume,
             bucket: label(cfg.local, t, "%Y-%m-%d %H:00"),
@@ -289,7 +324,9 @@ fn hourly(ix: &Index, g: &HourGrid, cfg: &AnomalyConfig, from: i64, to: i64, out
             z,
             severity,
             baseline: if seasonal { "hour_of_week" } else { "global" },
-            description: format!("{x} events in the hour, unusually {word} (expected about {expected:.0})"),
+            description: format!(
+                "{x} events in the hour, unusually {word} (expected about {expected:.0})"
+            ),
             sample_event_ids: ids,
         });
     }
@@ -299,7 +336,15 @@ fn hourly(ix: &Index, g: &HourGrid, cfg: &AnomalyConfig, from: i64, to: i64, out
 /// else against every user's days, on the Anscombe scale as for hours. Only highs are
 /// reported: a quiet user is on leave.
 #[allow(clippy::too_many_arguments)]
-fn users(ix: &Index, cfg: &AnomalyConfig, t0: i64, t1: i64, from: i64, to: i64, out: &mut Vec<Anomaly>) {
+fn users(
+    ix: &Index,
+    cfg: &AnomalyConfig,
+    t0: i64,
+    t1: i64,
+    from: i64,
+    to: i64,
+    out: &mut Vec<Anomaly>,
+) {
     let d0 = cfg.local.floor(t0, DAY);
     let days = ((t1 - d0) / DAY + 1) as usize;
     let own = days >= cfg.user_history_days;
@@ -310,7 +355,9 @@ fn users(ix: &Index, cfg: &AnomalyConfig, t0: i64, t1: i64, from: i64, to: i64, 
             counts[u * days + ((ix.recs[i as usize].t - d0) / DAY) as usize] += 1.0;
         }
     }
-    let buckets: Vec<usize> = (0..nu * days).map(|k| if own { k / days } else { 0 }).collect();
+    let buckets: Vec<usize> = (0..nu * days)
+        .map(|k| if own { k / days } else { 0 })
+        .collect();
     let zs = residual_z(&counts, &buckets, if own { nu } else { 1 });
     for (k, &(z, my, spread)) in zs.iter().enumerate() {
         let (u, d) = (k / days, k % days);
@@ -318,7 +365,9 @@ fn users(ix: &Index, cfg: &AnomalyConfig, t0: i64, t1: i64, from: i64, to: i64, 
         if z <= 0.0 || t + DAY <= from || t > to {
             continue;
         }
-        let Some(severity) = Severity::of(z, cfg.threshold) else { continue };
+        let Some(severity) = Severity::of(z, cfg.threshold) else {
+            continue;
+        };
         let x = counts[k];
         let expected = unanscombe(my);
         let user = ix.f.users.name(u as u32).to_string();
@@ -351,14 +400,24 @@ fn users(ix: &Index, cfg: &AnomalyConfig, t0: i64, t1: i64, from: i64, to: i64, 
 /// scale: 2·asin(√rate) has a standard deviation of 1/√n for a binomial rate over n attempts,
 /// so z = 0.6745·(d − median d)/MAD over the action's hours of d = (2·asin √rate − 2·asin √p)·√n,
 /// spread never below 1. Only rises are reported, and only with `min_failures` failures.
-fn failure_rates(ix: &Index, g: &HourGrid, cfg: &AnomalyConfig, from: i64, to: i64, out: &mut Vec<Anomaly>) {
+fn failure_rates(
+    ix: &Index,
+    g: &HourGrid,
+    cfg: &AnomalyConfig,
+    from: i64,
+    to: i64,
+    out: &mut Vec<Anomaly>,
+) {
     let arc = |p: f64| 2.0 * p.clamp(0.0, 1.0).sqrt().asin();
     for a in 0..ix.f.actions.len() as u32 {
         let list = ix.by_action.get(a);
         if list.len() < cfg.min_attempts {
             continue;
         }
-        let total_failed = list.iter().filter(|&&i| ix.recs[i as usize].failed()).count();
+        let total_failed = list
+            .iter()
+            .filter(|&&i| ix.recs[i as usize].failed())
+            .count();
         let pooled = total_failed as f64 / list.len() as f64;
         // (hour, attempts, failures) of the hours with enough attempts.
         let mut hours: Vec<(usize, usize, usize)> = Vec::new();
@@ -367,7 +426,10 @@ fn failure_rates(ix: &Index, g: &HourGrid, cfg: &AnomalyConfig, from: i64, to: i
             let h = ((ix.recs[list[p] as usize].t - g.start) / HOUR) as usize;
             let end = g.t(h) + HOUR;
             let q = p + list[p..].partition_point(|&i| ix.recs[i as usize].t < end);
-            let fails = list[p..q].iter().filter(|&&i| ix.recs[i as usize].failed()).count();
+            let fails = list[p..q]
+                .iter()
+                .filter(|&&i| ix.recs[i as usize].failed())
+                .count();
             if q - p >= cfg.min_attempts {
                 hours.push((h, q - p, fails));
             }
@@ -389,9 +451,16 @@ fn failure_rates(ix: &Index, g: &HourGrid, cfg: &AnomalyConfig, from: i64, to: i
                 continue;
             }
             let z = (d[k] - base.median) / spread;
-            let Some(severity) = Severity::of(z, cfg.threshold) else { continue };
+            let Some(severity) = Severity::of(z, cfg.threshold) else {
+                continue;
+            };
             let action = ix.f.actions.name(a).to_string();
-            let back = |x: f64| (x / 2.0).clamp(0.0, std::f64::consts::FRAC_PI_2).sin().powi(2);
+            let back = |x: f64| {
+                (x / 2.0)
+                    .clamp(0.0, std::f64::consts::FRAC_PI_2)
+                    .sin()
+                    .powi(2)
+            };
             let half = cfg.threshold * spread / (n as f64).sqrt();
             let sample_event_ids = ix
                 .within(list, t, t + HOUR)

@@ -31,7 +31,11 @@ pub struct PolicyError {
 
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.col, self.message
+        )
     }
 }
 
@@ -58,13 +62,36 @@ impl RuleSeverity {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Check {
-    ForbiddenActions { actions: Vec<String> },
-    RequiredFields { fields: Vec<String>, actions: Vec<String> },
-    MaxFailedLogins { max: u32, window_ms: i64 },
-    AllowedHours { actions: Vec<String>, start: u32, end: u32 },
-    RequiresApproval { actions: Vec<String>, approval_action: String, within_ms: i64, same_user: bool },
-    MaxConfigChanges { max: u32, actions: Vec<String> },
-    SuccessAfterRetry { actions: Vec<String>, within_ms: i64 },
+    ForbiddenActions {
+        actions: Vec<String>,
+    },
+    RequiredFields {
+        fields: Vec<String>,
+        actions: Vec<String>,
+    },
+    MaxFailedLogins {
+        max: u32,
+        window_ms: i64,
+    },
+    AllowedHours {
+        actions: Vec<String>,
+        start: u32,
+        end: u32,
+    },
+    RequiresApproval {
+        actions: Vec<String>,
+        approval_action: String,
+        within_ms: i64,
+        same_user: bool,
+    },
+    MaxConfigChanges {
+        max: u32,
+        actions: Vec<String>,
+    },
+    SuccessAfterRetry {
+        actions: Vec<String>,
+        within_ms: i64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -131,7 +158,15 @@ struct RawRule {
 }
 
 const FIELDS: [&str; 10] = [
-    "user", "resource", "resource_type", "operation_id", "session_id", "transaction_id", "ip", "id", "subsystem",
+    "user",
+    "resource",
+    "resource_type",
+    "operation_id",
+    "session_id",
+    "transaction_id",
+    "ip",
+    "id",
+    "subsystem",
     "duration_ms",
 ];
 
@@ -148,7 +183,12 @@ impl Policy {
     pub fn parse(file: &str, src: &str) -> Result<Policy, PolicyError> {
         let err = |at: usize, message: String| {
             let (line, col) = line_col(src, at);
-            PolicyError { file: file.to_string(), line, col, message }
+            PolicyError {
+                file: file.to_string(),
+                line,
+                col,
+                message,
+            }
         };
         let raw: RawPolicy = toml::from_str(src).map_err(|e| {
             let at = e.span().map_or(0, |s| s.start);
@@ -160,16 +200,29 @@ impl Policy {
             let id_at = r.id.span().start;
             let id = r.id.into_inner();
             if seen.insert(id.clone(), id_at).is_some() {
-                return Err(err(id_at, format!("rule id {id:?} is used twice; ids must be unique")));
+                return Err(err(
+                    id_at,
+                    format!("rule id {id:?} is used twice; ids must be unique"),
+                ));
             }
-            let need_actions = |a: &Option<Spanned<Vec<String>>>| -> Result<Vec<String>, PolicyError> {
-                match a {
-                    Some(a) if !a.get_ref().is_empty() => Ok(a.get_ref().clone()),
-                    Some(a) => Err(err(a.span().start, format!("rule {id:?}: `actions` is empty"))),
-                    None => Err(err(id_at, format!("rule {id:?}: this kind needs `actions = [...]`"))),
-                }
-            };
-            let dur = |d: &Option<Spanned<String>>, name: &str, default: i64| -> Result<i64, PolicyError> {
+            let need_actions =
+                |a: &Option<Spanned<Vec<String>>>| -> Result<Vec<String>, PolicyError> {
+                    match a {
+                        Some(a) if !a.get_ref().is_empty() => Ok(a.get_ref().clone()),
+                        Some(a) => Err(err(
+                            a.span().start,
+                            format!("rule {id:?}: `actions` is empty"),
+                        )),
+                        None => Err(err(
+                            id_at,
+                            format!("rule {id:?}: this kind needs `actions = [...]`"),
+                        )),
+                    }
+                };
+            let dur = |d: &Option<Spanned<String>>,
+                       name: &str,
+                       default: i64|
+             -> Result<i64, PolicyError> {
                 match d {
                     None => Ok(default),
                     Some(s) => parse_duration(s.get_ref()).ok_or_else(|| {
@@ -179,32 +232,67 @@ impl Policy {
             };
             let max = |m: &Option<Spanned<i64>>| -> Result<u32, PolicyError> {
                 match m {
-                    Some(m) if (0..=i64::from(u32::MAX)).contains(m.get_ref()) => Ok(*m.get_ref() as u32),
-                    Some(m) => Err(err(m.span().start, format!("rule {id:?}: `max` must be 0 or more"))),
-                    None => Err(err(id_at, format!("rule {id:?}: this kind needs `max = N`"))),
+                    Some(m) if (0..=i64::from(u32::MAX)).contains(m.get_ref()) => {
+                        Ok(*m.get_ref() as u32)
+                    }
+                    Some(m) => Err(err(
+                        m.span().start,
+                        format!("rule {id:?}: `max` must be 0 or more"),
+                    )),
+                    None => Err(err(
+                        id_at,
+                        format!("rule {id:?}: this kind needs `max = N`"),
+                    )),
                 }
             };
             let kind_at = r.kind.span().start;
             let check = match r.kind.get_ref().as_str() {
-                "forbidden_actions" => Check::ForbiddenActions { actions: need_actions(&r.actions)? },
+                "forbidden_actions" => Check::ForbiddenActions {
+                    actions: need_actions(&r.actions)?,
+                },
                 "required_fields" => {
                     let fields = match &r.fields {
                         Some(f) if !f.get_ref().is_empty() => {
                             for name in f.get_ref() {
-                                if !FIELDS.contains(&name.as_str()) && !name.starts_with("details.") {
-                                    return Err(err(f.span().start, format!("rule {id:?}: unknown field {name:?}; use {} or details.KEY", FIELDS.join(", "))));
+                                if !FIELDS.contains(&name.as_str()) && !name.starts_with("details.")
+                                {
+                                    return Err(err(
+                                        f.span().start,
+                                        format!(
+                                            "rule {id:?}: unknown field {name:?}; use {} or details.KEY",
+                                            FIELDS.join(", ")
+                                        ),
+                                    ));
                                 }
                             }
                             f.get_ref().clone()
                         }
-                        _ => return Err(err(id_at, format!("rule {id:?}: required_fields needs `fields = [...]`"))),
+                        _ => {
+                            return Err(err(
+                                id_at,
+                                format!("rule {id:?}: required_fields needs `fields = [...]`"),
+                            ));
+                        }
                     };
-                    Check::RequiredFields { fields, actions: r.actions.as_ref().map(|a| a.get_ref().clone()).unwrap_or_default() }
+                    Check::RequiredFields {
+                        fields,
+                        actions: r
+                            .actions
+                            .as_ref()
+                            .map(|a| a.get_ref().clone())
+                            .unwrap_or_default(),
+                    }
                 }
-                "max_failed_logins" => Check::MaxFailedLogins { max: max(&r.max)?, window_ms: dur(&r.window, "window", 15 * 60_000)? },
+                "max_failed_logins" => Check::MaxFailedLogins {
+                    max: max(&r.max)?,
+                    window_ms: dur(&r.window, "window", 15 * 60_000)?,
+                },
                 "allowed_hours" => {
                     let Some(h) = &r.hours else {
-                        return Err(err(id_at, format!("rule {id:?}: allowed_hours needs `hours = \"08-18\"`")));
+                        return Err(err(
+                            id_at,
+                            format!("rule {id:?}: allowed_hours needs `hours = \"08-18\"`"),
+                        ));
                     };
                     let parsed = h.get_ref().split_once('-').and_then(|(a, b)| {
                         let a: u32 = a.trim().trim_end_matches(":00").parse().ok()?;
@@ -212,13 +300,28 @@ impl Policy {
                         (a <= 24 && b <= 24 && a != b).then_some((a, b))
                     });
                     let Some((start, end)) = parsed else {
-                        return Err(err(h.span().start, format!("rule {id:?}: hours {:?} is not a range like \"08-18\" (start inclusive, end exclusive, 0–24)", h.get_ref())));
+                        return Err(err(
+                            h.span().start,
+                            format!(
+                                "rule {id:?}: hours {:?} is not a range like \"08-18\" (start inclusive, end exclusive, 0–24)",
+                                h.get_ref()
+                            ),
+                        ));
                     };
-                    Check::AllowedHours { actions: need_actions(&r.actions)?, start, end }
+                    Check::AllowedHours {
+                        actions: need_actions(&r.actions)?,
+                        start,
+                        end,
+                    }
                 }
                 "requires_approval" => {
                     let Some(a) = &r.approval_action else {
-                        return Err(err(id_at, format!("rule {id:?}: requires_approval needs `approval_action = \"...\"`")));
+                        return Err(err(
+                            id_at,
+                            format!(
+                                "rule {id:?}: requires_approval needs `approval_action = \"...\"`"
+                            ),
+                        ));
                     };
                     Check::RequiresApproval {
                         actions: need_actions(&r.actions)?,
@@ -229,16 +332,33 @@ impl Policy {
                 }
                 "max_config_changes" => Check::MaxConfigChanges {
                     max: max(&r.max)?,
-                    actions: r.actions.as_ref().map(|a| a.get_ref().clone()).unwrap_or_else(|| vec!["config.save".into(), "wizard.run".into()]),
+                    actions: r
+                        .actions
+                        .as_ref()
+                        .map(|a| a.get_ref().clone())
+                        .unwrap_or_else(|| vec!["config.save".into(), "wizard.run".into()]),
                 },
-                "success_after_retry" => Check::SuccessAfterRetry { actions: need_actions(&r.actions)?, within_ms: dur(&r.within, "within", HOUR)? },
+                "success_after_retry" => Check::SuccessAfterRetry {
+                    actions: need_actions(&r.actions)?,
+                    within_ms: dur(&r.within, "within", HOUR)?,
+                },
                 other => {
-                    return Err(err(kind_at, format!("rule {id:?}: unknown kind {other:?}; use forbidden_actions, required_fields, max_failed_logins, allowed_hours, requires_approval, max_config_changes or success_after_retry")));
+                    return Err(err(
+                        kind_at,
+                        format!(
+                            "rule {id:?}: unknown kind {other:?}; use forbidden_actions, required_fields, max_failed_logins, allowed_hours, requires_approval, max_config_changes or success_after_retry"
+                        ),
+                    ));
                 }
             };
             let weight = match &r.weight {
                 Some(w) if *w.get_ref() >= 0.0 && w.get_ref().is_finite() => *w.get_ref(),
-                Some(w) => return Err(err(w.span().start, format!("rule {id:?}: `weight` must be 0 or more"))),
+                Some(w) => {
+                    return Err(err(
+                        w.span().start,
+                        format!("rule {id:?}: `weight` must be 0 or more"),
+                    ));
+                }
                 None => 1.0,
             };
             rules.push(Rule {
@@ -249,7 +369,13 @@ impl Policy {
                 check,
             });
         }
-        Ok(Policy { name: raw.policy.and_then(|p| p.name).unwrap_or_else(|| file.to_string()), rules })
+        Ok(Policy {
+            name: raw
+                .policy
+                .and_then(|p| p.name)
+                .unwrap_or_else(|| file.to_string()),
+            rules,
+        })
     }
 }
 
@@ -327,7 +453,10 @@ struct Eval<'a> {
 
 impl Eval<'_> {
     fn action_ids(&self, names: &[String]) -> Vec<u32> {
-        names.iter().filter_map(|a| self.ix.f.actions.get(a)).collect()
+        names
+            .iter()
+            .filter_map(|a| self.ix.f.actions.get(a))
+            .collect()
     }
     /// Events of the given actions in range, in time order.
     fn of_actions(&self, names: &[String]) -> Vec<u32> {
@@ -361,8 +490,20 @@ impl Eval<'_> {
 
 /// Evaluates `policy` over the events in `range`. `now_ms` decides whether a retry window
 /// has run out; `max_violations` caps the listed violations (all are counted).
-pub fn evaluate(ix: &Index, range: Range<usize>, policy: &Policy, local: Local, now_ms: i64, max_violations: usize) -> Compliance {
-    let ev = Eval { ix, range, local, now_ms };
+pub fn evaluate(
+    ix: &Index,
+    range: Range<usize>,
+    policy: &Policy,
+    local: Local,
+    now_ms: i64,
+    max_violations: usize,
+) -> Compliance {
+    let ev = Eval {
+        ix,
+        range,
+        local,
+        now_ms,
+    };
     let mut rules = Vec::new();
     let mut violations = Vec::new();
     let mut total = 0u64;
@@ -400,25 +541,46 @@ pub fn evaluate(ix: &Index, range: Range<usize>, policy: &Policy, local: Local, 
             outcome,
             checked,
             violations: bad.len() as u64,
-            evidence: proof.iter().take(EVIDENCE).map(|&i| ix.event_id(i as usize)).collect(),
+            evidence: proof
+                .iter()
+                .take(EVIDENCE)
+                .map(|&i| ix.event_id(i as usize))
+                .collect(),
         });
     }
-    let applicable: Vec<&RuleResult> = rules.iter().filter(|r| r.outcome != Outcome::NotApplicable).collect();
-    let passed: Vec<&&RuleResult> = applicable.iter().filter(|r| r.outcome == Outcome::Pass).collect();
+    let applicable: Vec<&RuleResult> = rules
+        .iter()
+        .filter(|r| r.outcome != Outcome::NotApplicable)
+        .collect();
+    let passed: Vec<&&RuleResult> = applicable
+        .iter()
+        .filter(|r| r.outcome == Outcome::Pass)
+        .collect();
     let wsum: f64 = applicable.iter().map(|r| r.weight).sum();
     let score = if applicable.is_empty() || wsum == 0.0 {
         100.0
     } else {
         100.0 * passed.iter().map(|r| r.weight).sum::<f64>() / wsum
     };
-    let score_unweighted = if applicable.is_empty() { 100.0 } else { 100.0 * passed.len() as f64 / applicable.len() as f64 };
+    let score_unweighted = if applicable.is_empty() {
+        100.0
+    } else {
+        100.0 * passed.len() as f64 / applicable.len() as f64
+    };
     let mut failing: Vec<(&RuleResult, &Rule)> = rules
         .iter()
         .zip(&policy.rules)
         .filter(|(r, _)| r.outcome == Outcome::Fail)
         .collect();
-    failing.sort_by(|a, b| b.0.severity.cmp(&a.0.severity).then(b.0.weight.total_cmp(&a.0.weight)));
-    let recommendations = failing.iter().map(|(res, rule)| recommend(res, rule)).collect();
+    failing.sort_by(|a, b| {
+        b.0.severity
+            .cmp(&a.0.severity)
+            .then(b.0.weight.total_cmp(&a.0.weight))
+    });
+    let recommendations = failing
+        .iter()
+        .map(|(res, rule)| recommend(res, rule))
+        .collect();
     Compliance {
         policy: policy.name.clone(),
         score,
@@ -437,14 +599,39 @@ pub fn evaluate(ix: &Index, range: Range<usize>, policy: &Policy, local: Local, 
 fn recommend(res: &RuleResult, rule: &Rule) -> String {
     let what = match &rule.check {
         Check::ForbiddenActions { actions } => format!("stop or restrict {}", actions.join(", ")),
-        Check::RequiredFields { fields, .. } => format!("make every producer record {}", fields.join(", ")),
-        Check::MaxFailedLogins { max, .. } => format!("lock out or rate-limit users after {max} failed logins"),
-        Check::AllowedHours { actions, start, end } => format!("run {} only between {start:02}:00 and {end:02}:00", actions.join(", ")),
-        Check::RequiresApproval { actions, approval_action, .. } => format!("record {approval_action} before {}", actions.join(", ")),
-        Check::MaxConfigChanges { max, .. } => format!("batch configuration changes (at most {max} a day)"),
-        Check::SuccessAfterRetry { actions, .. } => format!("investigate {} failures that were never retried successfully", actions.join(", ")),
+        Check::RequiredFields { fields, .. } => {
+            format!("make every producer record {}", fields.join(", "))
+        }
+        Check::MaxFailedLogins { max, .. } => {
+            format!("lock out or rate-limit users after {max} failed logins")
+        }
+        Check::AllowedHours {
+            actions,
+            start,
+            end,
+        } => format!(
+            "run {} only between {start:02}:00 and {end:02}:00",
+            actions.join(", ")
+        ),
+        Check::RequiresApproval {
+            actions,
+            approval_action,
+            ..
+        } => format!("record {approval_action} before {}", actions.join(", ")),
+        Check::MaxConfigChanges { max, .. } => {
+            format!("batch configuration changes (at most {max} a day)")
+        }
+        Check::SuccessAfterRetry { actions, .. } => format!(
+            "investigate {} failures that were never retried successfully",
+            actions.join(", ")
+        ),
     };
-    format!("[{}] {}: {what} ({} violations)", res.severity.as_str(), res.id, res.violations)
+    format!(
+        "[{}] {}: {what} ({} violations)",
+        res.severity.as_str(),
+        res.id,
+        res.violations
+    )
 }
 
 /// (kind, checked, violating events, passing events, a message per violation)
@@ -454,16 +641,27 @@ fn check(ev: &Eval<'_>, rule: &Rule) -> (&'static str, u64, Vec<u32>, Vec<u32>, 
     match &rule.check {
         Check::ForbiddenActions { actions } => {
             let bad = ev.of_actions(actions);
-            let msgs = bad.iter().map(|&i| format!("forbidden action {}", name(i))).collect();
+            let msgs = bad
+                .iter()
+                .map(|&i| format!("forbidden action {}", name(i)))
+                .collect();
             let good: Vec<u32> = ev.range.clone().take(EVIDENCE).map(|i| i as u32).collect();
             ("forbidden_actions", ev.range.len() as u64, bad, good, msgs)
         }
         Check::RequiredFields { fields, actions } => {
-            let list: Vec<u32> = if actions.is_empty() { ev.range.clone().map(|i| i as u32).collect() } else { ev.of_actions(actions) };
+            let list: Vec<u32> = if actions.is_empty() {
+                ev.range.clone().map(|i| i as u32).collect()
+            } else {
+                ev.of_actions(actions)
+            };
             let (mut bad, mut good, mut msgs) = (Vec::new(), Vec::new(), Vec::new());
             for &i in &list {
                 let r = &ix.recs[i as usize];
-                let missing: Vec<&str> = fields.iter().filter(|f| !ev.has_field(r, f)).map(String::as_str).collect();
+                let missing: Vec<&str> = fields
+                    .iter()
+                    .filter(|f| !ev.has_field(r, f))
+                    .map(String::as_str)
+                    .collect();
                 if missing.is_empty() {
                     good.push(i);
                 } else {
@@ -474,15 +672,24 @@ fn check(ev: &Eval<'_>, rule: &Rule) -> (&'static str, u64, Vec<u32>, Vec<u32>, 
             ("required_fields", list.len() as u64, bad, good, msgs)
         }
         Check::MaxFailedLogins { max, window_ms } => {
-            let (mut checked, mut bad, mut good, mut msgs) = (0, Vec::new(), Vec::new(), Vec::new());
+            let (mut checked, mut bad, mut good, mut msgs) =
+                (0, Vec::new(), Vec::new(), Vec::new());
             for u in 0..ix.f.users.len() as u32 {
                 let list = ix.clip(ix.by_user.get(u), &ev.range);
-                let auth: Vec<u32> = list.iter().copied().filter(|&i| ix.is_auth(&ix.recs[i as usize])).collect();
+                let auth: Vec<u32> = list
+                    .iter()
+                    .copied()
+                    .filter(|&i| ix.is_auth(&ix.recs[i as usize]))
+                    .collect();
                 if auth.is_empty() {
                     continue;
                 }
                 checked += 1;
-                let failed: Vec<u32> = auth.iter().copied().filter(|&i| ix.recs[i as usize].failed()).collect();
+                let failed: Vec<u32> = auth
+                    .iter()
+                    .copied()
+                    .filter(|&i| ix.recs[i as usize].failed())
+                    .collect();
                 // Every failure that is the (max+1)-th or later within the window violates.
                 let mut a = 0;
                 let mut user_bad = false;
@@ -493,7 +700,12 @@ fn check(ev: &Eval<'_>, rule: &Rule) -> (&'static str, u64, Vec<u32>, Vec<u32>, 
                     }
                     if b + 1 - a > *max as usize {
                         bad.push(failed[b]);
-                        msgs.push(format!("{} failed logins by {} within {} min", b + 1 - a, ix.f.users.name(u), window_ms / 60_000));
+                        msgs.push(format!(
+                            "{} failed logins by {} within {} min",
+                            b + 1 - a,
+                            ix.f.users.name(u),
+                            window_ms / 60_000
+                        ));
                         user_bad = true;
                     }
                 }
@@ -503,9 +715,19 @@ fn check(ev: &Eval<'_>, rule: &Rule) -> (&'static str, u64, Vec<u32>, Vec<u32>, 
             }
             ("max_failed_logins", checked, bad, good, msgs)
         }
-        Check::AllowedHours { actions, start, end } => {
+        Check::AllowedHours {
+            actions,
+            start,
+            end,
+        } => {
             let list = ev.of_actions(actions);
-            let inside = |h: u32| if start < end { h >= *start && h < *end } else { h >= *start || h < *end };
+            let inside = |h: u32| {
+                if start < end {
+                    h >= *start && h < *end
+                } else {
+                    h >= *start || h < *end
+                }
+            };
             let (mut bad, mut good, mut msgs) = (Vec::new(), Vec::new(), Vec::new());
             for &i in &list {
                 let h = ev.local.hour(ix.recs[i as usize].t);
@@ -513,21 +735,36 @@ fn check(ev: &Eval<'_>, rule: &Rule) -> (&'static str, u64, Vec<u32>, Vec<u32>, 
                     good.push(i);
                 } else {
                     bad.push(i);
-                    msgs.push(format!("{} at {h:02}h, outside {start:02}–{end:02}", name(i)));
+                    msgs.push(format!(
+                        "{} at {h:02}h, outside {start:02}–{end:02}",
+                        name(i)
+                    ));
                 }
             }
             ("allowed_hours", list.len() as u64, bad, good, msgs)
         }
-        Check::RequiresApproval { actions, approval_action, within_ms, same_user } => {
+        Check::RequiresApproval {
+            actions,
+            approval_action,
+            within_ms,
+            same_user,
+        } => {
             let list = ev.of_actions(actions);
-            let approvals = ix.f.actions.get(approval_action).map_or(&[][..], |a| ix.by_action.get(a));
+            let approvals =
+                ix.f.actions
+                    .get(approval_action)
+                    .map_or(&[][..], |a| ix.by_action.get(a));
             let (mut bad, mut good, mut msgs) = (Vec::new(), Vec::new(), Vec::new());
             for &i in &list {
                 let r = &ix.recs[i as usize];
                 let ok = ix
                     .within(approvals, r.t - within_ms, r.t + 1)
                     .iter()
-                    .any(|&j| (j as usize) < i as usize && ix.recs[j as usize].status != crate::Status::Failed && (!same_user || ix.recs[j as usize].user == r.user));
+                    .any(|&j| {
+                        (j as usize) < i as usize
+                            && ix.recs[j as usize].status != crate::Status::Failed
+                            && (!same_user || ix.recs[j as usize].user == r.user)
+                    });
                 if ok {
                     good.push(i);
                 } else {
@@ -541,7 +778,10 @@ fn check(ev: &Eval<'_>, rule: &Rule) -> (&'static str, u64, Vec<u32>, Vec<u32>, 
             let list = ev.of_actions(actions);
             let (mut bad, mut good, mut msgs) = (Vec::new(), Vec::new(), Vec::new());
             let mut days = 0;
-            for day in list.chunk_by(|&a, &b| ev.local.floor(ix.recs[a as usize].t, DAY) == ev.local.floor(ix.recs[b as usize].t, DAY)) {
+            for day in list.chunk_by(|&a, &b| {
+                ev.local.floor(ix.recs[a as usize].t, DAY)
+                    == ev.local.floor(ix.recs[b as usize].t, DAY)
+            }) {
                 days += 1;
                 if day.len() > *max as usize {
                     for &i in &day[*max as usize..] {
@@ -556,7 +796,8 @@ fn check(ev: &Eval<'_>, rule: &Rule) -> (&'static str, u64, Vec<u32>, Vec<u32>, 
         }
         Check::SuccessAfterRetry { actions, within_ms } => {
             let list = ev.of_actions(actions);
-            let (mut checked, mut bad, mut good, mut msgs) = (0, Vec::new(), Vec::new(), Vec::new());
+            let (mut checked, mut bad, mut good, mut msgs) =
+                (0, Vec::new(), Vec::new(), Vec::new());
             for &i in &list {
                 let r = &ix.recs[i as usize];
                 if !r.failed() || r.t + within_ms > ev.now_ms {
@@ -565,14 +806,30 @@ fn check(ev: &Eval<'_>, rule: &Rule) -> (&'static str, u64, Vec<u32>, Vec<u32>, 
                 checked += 1;
                 let same_kind = |j: u32| {
                     let c = &ix.recs[j as usize];
-                    (j as usize) > i as usize && c.action == r.action && c.resource == r.resource && c.status == crate::Status::Ok
+                    (j as usize) > i as usize
+                        && c.action == r.action
+                        && c.resource == r.resource
+                        && c.status == crate::Status::Ok
                 };
-                let followers = if r.resource != NONE { ix.by_resource.get(r.resource) } else { ix.by_action.get(r.action) };
-                match ix.within(followers, r.t, r.t + within_ms + 1).iter().copied().find(|&j| same_kind(j)) {
+                let followers = if r.resource != NONE {
+                    ix.by_resource.get(r.resource)
+                } else {
+                    ix.by_action.get(r.action)
+                };
+                match ix
+                    .within(followers, r.t, r.t + within_ms + 1)
+                    .iter()
+                    .copied()
+                    .find(|&j| same_kind(j))
+                {
                     Some(_) => good.push(i),
                     None => {
                         bad.push(i);
-                        msgs.push(format!("{} failed and no retry succeeded within {} min", name(i), within_ms / 60_000));
+                        msgs.push(format!(
+                            "{} failed and no retry succeeded within {} min",
+                            name(i),
+                            within_ms / 60_000
+                        ));
                     }
                 }
             }

@@ -105,14 +105,15 @@ fn candidates(ix: &Index, r: &Rec, from: i64, to: i64) -> Vec<u32> {
 /// Events within ±`window_ms` of event `i` scoring at least `threshold`, best first.
 pub fn correlate(ix: &Index, i: usize, window_ms: i64, threshold: f64, max: usize) -> Vec<Related> {
     let r = ix.recs[i];
-    let mut out: Vec<(f64, u32, Vec<&'static str>)> = candidates(ix, &r, r.t - window_ms, r.t + window_ms + 1)
-        .into_iter()
-        .filter(|&j| j as usize != i)
-        .filter_map(|j| {
-            let (s, why) = signals(ix, &r, &ix.recs[j as usize]);
-            (s >= threshold).then_some((s, j, why))
-        })
-        .collect();
+    let mut out: Vec<(f64, u32, Vec<&'static str>)> =
+        candidates(ix, &r, r.t - window_ms, r.t + window_ms + 1)
+            .into_iter()
+            .filter(|&j| j as usize != i)
+            .filter_map(|j| {
+                let (s, why) = signals(ix, &r, &ix.recs[j as usize]);
+                (s >= threshold).then_some((s, j, why))
+            })
+            .collect();
     out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     out.truncate(max);
     out.into_iter()
@@ -158,17 +159,17 @@ pub fn timeline(ix: &Index, operation_id: &str) -> Option<Timeline> {
     let mut actions: Vec<(u32, usize)> = Vec::new();
     for &i in list {
         let r = &ix.recs[i as usize];
-        if let Some(s) = ix.f.subsystems.resolve(r.subsystem) {
-            if !subsystems.iter().any(|x| x == s) {
-                subsystems.push(s.to_string());
-            }
+        if let Some(s) = ix.f.subsystems.resolve(r.subsystem)
+            && !subsystems.iter().any(|x| x == s)
+        {
+            subsystems.push(s.to_string());
         }
         match actions.iter_mut().find(|(x, _)| *x == r.action) {
             Some(e) => e.1 += 1,
             None => actions.push((r.action, 1)),
         }
     }
-    actions.sort_by(|x, y| y.1.cmp(&x.1));
+    actions.sort_by_key(|x| std::cmp::Reverse(x.1));
     let top: Vec<String> = actions
         .iter()
         .take(3)
@@ -246,7 +247,11 @@ fn cause_score(c: &Rec, e: &Rec) -> Option<(f64, Vec<&'static str>)> {
     };
     for (hit, w, name) in [
         (same(c.operation, e.operation), 0.4, "same operation"),
-        (same(c.resource, e.resource) || same(c.cid, e.cid) || same(c.daemon, e.daemon), 0.2, "same resource/daemon"),
+        (
+            same(c.resource, e.resource) || same(c.cid, e.cid) || same(c.daemon, e.daemon),
+            0.2,
+            "same resource/daemon",
+        ),
         (fail_chain, 0.3, "failure before failure"),
         (same(c.user, e.user), 0.1, "same user"),
     ] {
@@ -267,7 +272,10 @@ fn direct_causes(ix: &Index, i: usize, depth: usize) -> Vec<(f64, u32, Vec<&'sta
         let mut cands = candidates(ix, &e, from, e.t + 1);
         if e.failed() {
             let r = ix.range(Some(from), Some(e.t + 1));
-            cands.extend(r.filter(|&j| ix.recs[j].failed() || ix.recs[j].status == crate::Status::Warning).map(|j| j as u32));
+            cands.extend(
+                r.filter(|&j| ix.recs[j].failed() || ix.recs[j].status == crate::Status::Warning)
+                    .map(|j| j as u32),
+            );
             cands.sort_unstable();
             cands.dedup();
         }
@@ -329,7 +337,10 @@ pub fn causation(ix: &Index, i: usize, depth: usize) -> Causation {
     Causation {
         effect_id: ix.event_id(i),
         chain,
-        direct_causes: direct.into_iter().map(|(s, j, w)| link(ix, j as usize, s, w)).collect(),
+        direct_causes: direct
+            .into_iter()
+            .map(|(s, j, w)| link(ix, j as usize, s, w))
+            .collect(),
         confidence,
         explanation,
     }
@@ -365,12 +376,19 @@ pub fn impact(ix: &Index, i: usize, window_ms: i64) -> Impact {
         .into_iter()
         .filter(|&j| j as usize > i && signals(ix, &r, &ix.recs[j as usize]).0 >= DEFAULT_THRESHOLD)
         .collect();
-    let failures = after.iter().filter(|&&j| ix.recs[j as usize].failed()).count();
+    let failures = after
+        .iter()
+        .filter(|&&j| ix.recs[j as usize].failed())
+        .count();
     let et = ix.f.event_types.name(r.event_type).to_ascii_lowercase();
     let security = ix.is_auth(&r) || et.contains("security") || et.contains("authoriz");
     let score = (0.1 * after.len() as f64).min(0.4)
         + (0.15 * failures as f64).min(0.3)
-        + if r.failed() || et.contains("error") { 0.2 } else { 0.0 }
+        + if r.failed() || et.contains("error") {
+            0.2
+        } else {
+            0.0
+        }
         + if security { 0.3 } else { 0.0 };
     let score = score.min(1.0);
     let level = match score {

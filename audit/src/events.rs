@@ -133,8 +133,10 @@ pub fn parse_line(line: &str) -> Result<Event, LineError> {
 }
 
 pub(crate) fn parse_norm(line: &[u8]) -> Result<Norm<'_>, LineError> {
+    // Validating the line once is cheaper than serde_json checking every string of it.
+    let line = std::str::from_utf8(line).map_err(|_| LineError::Utf8)?;
     let raw: RawLine<'_> =
-        serde_json::from_slice(line).map_err(|e| LineError::Json(short_json_error(&e)))?;
+        serde_json::from_str(line).map_err(|e| LineError::Json(short_json_error(&e)))?;
     raw.normalise()
 }
 
@@ -292,7 +294,8 @@ impl<'a> RawLine<'a> {
         let mut details = self.details.map(|d| d.0).unwrap_or_default();
         let (mut m_op, mut m_sess, mut m_tx, mut m_sub) = (None, None, None, None);
         if let Some(m) = self.metadata {
-            (m_op, m_sess, m_tx, m_sub) = (m.operation_id, m.session_id, m.transaction_id, m.subsystem);
+            (m_op, m_sess, m_tx, m_sub) =
+                (m.operation_id, m.session_id, m.transaction_id, m.subsystem);
         }
         let take = |d: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>, key: &str| -> S<'a> {
             d.iter().position(|(k, _)| k == key).map(|i| d[i].1.clone())
@@ -371,10 +374,17 @@ fn normalise_alert<'a>(
         "fired" | "escalated" => Status::Warning,
         _ => Status::Ok,
     };
-    let id = alert.id.as_ref().map(|a| Cow::Owned(format!("{a}:{kind}:{time_ms}")));
+    let id = alert
+        .id
+        .as_ref()
+        .map(|a| Cow::Owned(format!("{a}:{kind}:{time_ms}")));
     let subsystem = alert.metric.as_ref().and_then(prefix);
     let mut details = Vec::new();
-    for (k, v) in [("metric", &alert.metric), ("severity", &alert.severity), ("message", &alert.message)] {
+    for (k, v) in [
+        ("metric", &alert.metric),
+        ("severity", &alert.severity),
+        ("message", &alert.message),
+    ] {
         if let Some(v) = v {
             details.push((Cow::Borrowed(k), v.clone()));
         }
@@ -519,7 +529,11 @@ impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
                 Ok(Scalar(Some(Cow::Owned(s))))
             }
             fn visit_bool<E>(self, b: bool) -> Result<Scalar<'a>, E> {
-                Ok(Scalar(Some(Cow::Borrowed(if b { "true" } else { "false" }))))
+                Ok(Scalar(Some(Cow::Borrowed(if b {
+                    "true"
+                } else {
+                    "false"
+                }))))
             }
             fn visit_i64<E>(self, x: i64) -> Result<Scalar<'a>, E> {
                 Ok(Scalar(Some(Cow::Owned(x.to_string()))))
@@ -585,7 +599,10 @@ mod tests {
 
     #[test]
     fn bad_lines() {
-        assert!(matches!(parse_line("{\"action\":\"x\""), Err(LineError::Json(_))));
+        assert!(matches!(
+            parse_line("{\"action\":\"x\""),
+            Err(LineError::Json(_))
+        ));
         assert_eq!(parse_line(r#"{"action":"x"}"#), Err(LineError::NoTime));
         assert_eq!(parse_line(r#"{"timestamp":5}"#), Err(LineError::NoAction));
         assert!(parse_line(r#"{"timestamp":"yesterday","action":"x"}"#).is_err());

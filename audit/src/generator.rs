@@ -178,7 +178,10 @@ pub fn generate(cfg: &GenConfig, mut sink: impl FnMut(Event)) -> Vec<Injected> {
     for h in 0..hours {
         let t = start + h * HOUR;
         let lambda = cfg.peak_per_hour * rate_factor(t);
-        let here: Vec<&Injected> = plan.iter().filter(|p| p.start_ms <= t && t < p.end_ms).collect();
+        let here: Vec<&Injected> = plan
+            .iter()
+            .filter(|p| p.start_ms <= t && t < p.end_ms)
+            .collect();
         if here.iter().any(|p| p.kind == InjectedKind::SilentHour) {
             continue;
         }
@@ -194,7 +197,11 @@ pub fn generate(cfg: &GenConfig, mut sink: impl FnMut(Event)) -> Vec<Injected> {
         for p in &here {
             match p.kind {
                 InjectedKind::UserGoneWild => {
-                    let u: usize = p.subject.as_deref().and_then(|s| s[1..].parse().ok()).unwrap_or(0);
+                    let u: usize = p
+                        .subject
+                        .as_deref()
+                        .and_then(|s| s[1..].parse().ok())
+                        .unwrap_or(0);
                     let daily = cfg.peak_per_hour * 24.0 * 0.42 * g.weights[u] / wsum;
                     let extra = (10.0 * daily / 8.0).round() as u64;
                     for _ in 0..extra {
@@ -256,10 +263,15 @@ impl Generator {
                     let (s, e, subject) = match kind {
                         InjectedKind::UserGoneWild => {
                             let u = self.rng.below(self.weights.len() as u64);
-                            (t - t.rem_euclid(DAY) + 9 * HOUR, t - t.rem_euclid(DAY) + 17 * HOUR, Some(format!("u{u}")))
+                            (
+                                t - t.rem_euclid(DAY) + 9 * HOUR,
+                                t - t.rem_euclid(DAY) + 17 * HOUR,
+                                Some(format!("u{u}")),
+                            )
                         }
                         InjectedKind::FailureSpike => {
-                            let a = ["read", "write", "upload", "login"][self.rng.below(4) as usize];
+                            let a =
+                                ["read", "write", "upload", "login"][self.rng.below(4) as usize];
                             (t, t + HOUR, Some(a.to_string()))
                         }
                         _ => (t, t + HOUR, None),
@@ -276,7 +288,12 @@ impl Generator {
                                 .all(|a| (s..e).step_by(HOUR as usize).all(|b| how(a) != how(b)))
                     });
                     if busy && clear && e <= start + hours * HOUR {
-                        plan.push(Injected { kind, start_ms: s, end_ms: e, subject });
+                        plan.push(Injected {
+                            kind,
+                            start_ms: s,
+                            end_ms: e,
+                            subject,
+                        });
                         break;
                     }
                 }
@@ -320,7 +337,12 @@ impl Generator {
         }
         Event {
             time: to_time(t),
-            id: Some(format!("{}{:x}-{:x}", if python { "r" } else { "e" }, self.cfg.seed, self.seq)),
+            id: Some(format!(
+                "{}{:x}-{:x}",
+                if python { "r" } else { "e" },
+                self.cfg.seed,
+                self.seq
+            )),
             event_type: event_type.to_string(),
             action: act.to_string(),
             user: Some(format!("u{user}")),
@@ -336,7 +358,11 @@ impl Generator {
             ip: python.then(|| format!("10.0.{}.{}", user / 250, user % 250 + 1)),
             duration_ms: Some(5 + self.rng.below(200)),
             details,
-            schema: if python { Schema::Python } else { Schema::OpHistory },
+            schema: if python {
+                Schema::Python
+            } else {
+                Schema::OpHistory
+            },
         }
     }
 }
@@ -399,7 +425,11 @@ pub fn write_line(w: &mut impl Write, e: &Event) -> io::Result<()> {
                 ip_address: e.ip.as_deref(),
                 resource_id: e.resource_id.as_deref(),
                 resource_type: e.resource_type.as_deref(),
-                status: if e.status == Status::Failed { "failure" } else { "success" },
+                status: if e.status == Status::Failed {
+                    "failure"
+                } else {
+                    "success"
+                },
                 details: &details,
                 request_id: e.id.as_deref(),
                 metadata: PyMeta {
@@ -437,7 +467,12 @@ mod tests {
 
     #[test]
     fn deterministic_and_round_trips() {
-        let cfg = GenConfig { days: 2, peak_per_hour: 30.0, inject_each: 0, ..GenConfig::default() };
+        let cfg = GenConfig {
+            days: 2,
+            peak_per_hour: 30.0,
+            inject_each: 0,
+            ..GenConfig::default()
+        };
         let mut a = Vec::new();
         generate(&cfg, |e| a.push(e));
         let mut b = Vec::new();

@@ -104,7 +104,11 @@ pub struct BadLine {
 
 impl std::fmt::Display for BadLine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: skipped: {}", self.source, self.line, self.message)
+        write!(
+            f,
+            "{}:{}: skipped: {}",
+            self.source, self.line, self.message
+        )
     }
 }
 
@@ -171,8 +175,12 @@ impl Loader {
                 self.report.lines += 1;
                 match item {
                     crate::parallel::Item::Blank => self.report.blank_lines += 1,
-                    crate::parallel::Item::Bad { line, message } => self.bad(src, *line, message.clone()),
-                    crate::parallel::Item::Ok { line, norm } => self.push_norm(src, *line, chunk.norm(norm)),
+                    crate::parallel::Item::Bad { line, message } => {
+                        self.bad(src, *line, message.clone())
+                    }
+                    crate::parallel::Item::Ok { line, norm } => {
+                        self.push_norm(src, *line, chunk.norm(norm))
+                    }
                 }
             }
         })
@@ -284,7 +292,9 @@ impl Loader {
             ip: f.ips.opt(n.ip.as_deref()),
             cid: f.resources.opt(n.cid.as_deref()),
             daemon: f.resources.opt(n.daemon.as_deref()),
-            duration_ms: n.duration_ms.map_or(u32::MAX, |d| d.min(u32::MAX as u64 - 1) as u32),
+            duration_ms: n
+                .duration_ms
+                .map_or(u32::MAX, |d| d.min(u32::MAX as u64 - 1) as u32),
             details_at,
             line,
             source: src,
@@ -488,8 +498,15 @@ impl Index {
     }
 
     pub fn is_auth(&self, r: &Rec) -> bool {
-        self.auth_type.get(r.event_type as usize).copied().unwrap_or(false)
-            || self.auth_action.get(r.action as usize).copied().unwrap_or(false)
+        self.auth_type
+            .get(r.event_type as usize)
+            .copied()
+            .unwrap_or(false)
+            || self
+                .auth_action
+                .get(r.action as usize)
+                .copied()
+                .unwrap_or(false)
     }
 
     pub fn failed_auth(&self, r: &Rec) -> bool {
@@ -530,7 +547,9 @@ impl Index {
         let (src, line) = id.rsplit_once(':')?;
         let line: u32 = line.parse().ok()?;
         let s = self.sources.iter().position(|x| x == src)? as u16;
-        self.recs.iter().position(|r| r.source == s && r.line == line)
+        self.recs
+            .iter()
+            .position(|r| r.source == s && r.line == line)
     }
 
     pub fn source_name(&self, s: u16) -> &str {

@@ -228,7 +228,12 @@ impl BulkInterner {
 
     /// Gives equal strings one dense id; returns the id of every slot.
     pub fn seal(&mut self) -> Vec<u32> {
-        let mut pairs: Vec<(u64, u32)> = self.hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
+        let mut pairs: Vec<(u64, u32)> = self
+            .hashes
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| (h, i as u32))
+            .collect();
         pairs.sort_unstable();
         let mut slot_id = vec![NONE; self.ends.len()];
         let mut reps: Vec<u32> = Vec::new();
@@ -245,7 +250,10 @@ impl BulkInterner {
             reps.clear();
             for &(h, slot) in run {
                 let s = self.slot(slot);
-                let found = reps.iter().copied().find(|&id| self.slot(self.slot_of[id as usize]) == s);
+                let found = reps
+                    .iter()
+                    .copied()
+                    .find(|&id| self.slot(self.slot_of[id as usize]) == s);
                 let id = found.unwrap_or_else(|| {
                     let id = self.slot_of.len() as u32;
                     self.slot_of.push(slot);
@@ -296,7 +304,10 @@ mod bulk_tests {
     #[test]
     fn seal_gives_equal_strings_one_id() {
         let mut b = BulkInterner::default();
-        let slots: Vec<u32> = ["a", "b", "a", "", "c", "b"].iter().map(|s| b.push(Some(s))).collect();
+        let slots: Vec<u32> = ["a", "b", "a", "", "c", "b"]
+            .iter()
+            .map(|s| b.push(Some(s)))
+            .collect();
         assert_eq!(slots[3], NONE);
         let ids = b.seal();
         let id = |k: usize| ids[slots[k] as usize];

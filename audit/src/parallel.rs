@@ -90,7 +90,11 @@ impl Parsed {
 
 /// Parses one chunk of whole lines (the last one may be torn if `at_end`).
 pub(crate) fn parse_chunk(raw: &Raw, at_end: bool) -> Parsed {
-    let mut p = Parsed { text: String::with_capacity(raw.bytes.len() / 2), details: Vec::new(), items: Vec::new() };
+    let mut p = Parsed {
+        text: String::with_capacity(raw.bytes.len() / 2),
+        details: Vec::new(),
+        items: Vec::new(),
+    };
     let mut line = raw.first_line;
     let mut rest = &raw.bytes[..];
     while !rest.is_empty() {
@@ -135,11 +139,22 @@ pub(crate) fn parse_chunk(raw: &Raw, at_end: bool) -> Parsed {
                     let details = d0..p.details.len() as u32;
                     p.items.push(Item::Ok {
                         line,
-                        norm: FlatNorm { time_ms: n.time_ms, s, status: n.status, schema: n.schema, duration_ms: n.duration_ms, details },
+                        norm: FlatNorm {
+                            time_ms: n.time_ms,
+                            s,
+                            status: n.status,
+                            schema: n.schema,
+                            duration_ms: n.duration_ms,
+                            details,
+                        },
                     });
                 }
                 Err(e) => {
-                    let message = if torn { format!("torn line (no newline at the end of the input): {e}") } else { e.to_string() };
+                    let message = if torn {
+                        format!("torn line (no newline at the end of the input): {e}")
+                    } else {
+                        e.to_string()
+                    };
                     p.items.push(Item::Bad { line, message });
                 }
             }
@@ -151,7 +166,10 @@ pub(crate) fn parse_chunk(raw: &Raw, at_end: bool) -> Parsed {
 
 /// Reads `input` in chunks of whole lines; `consume` gets each chunk parsed, in order, on the
 /// calling thread while the next chunk is parsed on another.
-pub(crate) fn read_parallel<R: BufRead>(mut input: R, mut consume: impl FnMut(&Parsed)) -> io::Result<()> {
+pub(crate) fn read_parallel<R: BufRead>(
+    mut input: R,
+    mut consume: impl FnMut(&Parsed),
+) -> io::Result<()> {
     std::thread::scope(|sc| {
         let (raw_tx, raw_rx) = mpsc::sync_channel::<(Raw, bool)>(1);
         let (out_tx, out_rx) = mpsc::channel::<Parsed>();
@@ -176,9 +194,19 @@ pub(crate) fn read_parallel<R: BufRead>(mut input: R, mut consume: impl FnMut(&P
                     break;
                 }
             }
-            let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u32 + u32::from(bytes.last().is_some_and(|&b| b != b'\n'));
+            let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u32
+                + u32::from(bytes.last().is_some_and(|&b| b != b'\n'));
             if !bytes.is_empty() {
-                if raw_tx.send((Raw { bytes, first_line: line }, eof)).is_err() {
+                if raw_tx
+                    .send((
+                        Raw {
+                            bytes,
+                            first_line: line,
+                        },
+                        eof,
+                    ))
+                    .is_err()
+                {
                     break;
                 }
                 line = line.saturating_add(lines);

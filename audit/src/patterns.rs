@@ -17,18 +17,51 @@ use crate::time::{DAY, HOUR, Local, MINUTE};
 
 /// Stable ids and one-line descriptions of every detector.
 pub const DETECTORS: [(&str, &str); 12] = [
-    ("repeated_failed_auth", "a user fails authentication repeatedly within a window"),
-    ("off_hours_activity", "a user acts outside working hours (local time)"),
-    ("high_frequency_action", "an action runs far faster than its usual rate"),
-    ("burst_after_idle", "a user, idle for long, suddenly does many things"),
-    ("operation_failing_repeatedly", "the same action on the same resource keeps failing"),
-    ("daemon_crash_loop", "a daemon crashes (or fails to restart) repeatedly"),
-    ("config_churn", "configuration saved or wizards run many times in a day"),
+    (
+        "repeated_failed_auth",
+        "a user fails authentication repeatedly within a window",
+    ),
+    (
+        "off_hours_activity",
+        "a user acts outside working hours (local time)",
+    ),
+    (
+        "high_frequency_action",
+        "an action runs far faster than its usual rate",
+    ),
+    (
+        "burst_after_idle",
+        "a user, idle for long, suddenly does many things",
+    ),
+    (
+        "operation_failing_repeatedly",
+        "the same action on the same resource keeps failing",
+    ),
+    (
+        "daemon_crash_loop",
+        "a daemon crashes (or fails to restart) repeatedly",
+    ),
+    (
+        "config_churn",
+        "configuration saved or wizards run many times in a day",
+    ),
     ("pin_flapping", "one CID pinned and unpinned back and forth"),
-    ("wide_resource_access", "one user touches far more resources than their peers"),
-    ("error_cascade", "failures spread across several subsystems within minutes"),
-    ("failures_then_success", "several failures then a success (the brute-force shape)"),
-    ("out_of_order_actions", "an action pair seen in the reverse of its usual order"),
+    (
+        "wide_resource_access",
+        "one user touches far more resources than their peers",
+    ),
+    (
+        "error_cascade",
+        "failures spread across several subsystems within minutes",
+    ),
+    (
+        "failures_then_success",
+        "several failures then a success (the brute-force shape)",
+    ),
+    (
+        "out_of_order_actions",
+        "an action pair seen in the reverse of its usual order",
+    ),
 ];
 
 #[derive(Clone, Debug, Serialize)]
@@ -111,11 +144,13 @@ pub struct Pattern {
 const SAMPLES: usize = 5;
 const MAX_USERS: usize = 20;
 
+type Detector = fn(&Index, &Range<usize>, &PatternConfig, &mut Vec<Pattern>);
+
 /// Runs every detector over the events in `range`; findings below `min_confidence` are
 /// dropped; sorted by confidence, highest first.
 pub fn detect(ix: &Index, range: Range<usize>, cfg: &PatternConfig) -> Vec<Pattern> {
     let mut out = Vec::new();
-    let detectors: [fn(&Index, &Range<usize>, &PatternConfig, &mut Vec<Pattern>); 12] = [
+    let detectors: [Detector; 12] = [
         repeated_failed_auth,
         off_hours,
         high_frequency,
@@ -225,7 +260,10 @@ fn repeated_failed_auth(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &m
                 ix,
                 "repeated_failed_auth",
                 user.to_string(),
-                format!("{user} failed to authenticate {n} times within {}", mins(c.auth_window_ms)),
+                format!(
+                    "{user} failed to authenticate {n} times within {}",
+                    mins(c.auth_window_ms)
+                ),
                 n,
                 &list[a..a + n],
                 ratio(n, c.failed_auth_min),
@@ -273,7 +311,10 @@ fn off_hours(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut Vec<Patt
 
 /// Threshold `T = max(high_freq_min, 5 × the action's mean count per window)`.
 fn high_frequency(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut Vec<Pattern>) {
-    let (Some(t0), Some(t1)) = (ix.recs.get(r.start), r.end.checked_sub(1).and_then(|e| ix.recs.get(e))) else {
+    let (Some(t0), Some(t1)) = (
+        ix.recs.get(r.start),
+        r.end.checked_sub(1).and_then(|e| ix.recs.get(e)),
+    ) else {
         return;
     };
     let windows = ((t1.t - t0.t) as f64 / c.rate_window_ms.max(1) as f64).max(1.0);
@@ -368,7 +409,10 @@ fn operation_failing(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut 
             continue;
         }
         let (action, res) = (group[0].0, group[0].1);
-        let (t0, t1) = (ix.recs[list[s] as usize].t, ix.recs[list[s + n - 1] as usize].t);
+        let (t0, t1) = (
+            ix.recs[list[s] as usize].t,
+            ix.recs[list[s + n - 1] as usize].t,
+        );
         let attempts = if res == NONE {
             ix.within(ix.by_action.get(action), t0, t1 + 1).len()
         } else {
@@ -386,7 +430,10 @@ fn operation_failing(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut 
             ix,
             "operation_failing_repeatedly",
             key.clone(),
-            format!("{key} failed {n} of {attempts} times within {}", mins(c.op_fail_window_ms)),
+            format!(
+                "{key} failed {n} of {attempts} times within {}",
+                mins(c.op_fail_window_ms)
+            ),
             n,
             &list[s..s + n],
             ratio(n, c.min_occurrences) * n as f64 / attempts as f64,
@@ -396,7 +443,9 @@ fn operation_failing(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut 
 
 fn is_crash(action: &str) -> bool {
     action.starts_with("daemon.")
-        && (action.ends_with("crash") || action.ends_with("restart-failed") || action.ends_with("give-up"))
+        && (action.ends_with("crash")
+            || action.ends_with("restart-failed")
+            || action.ends_with("give-up"))
 }
 
 /// Confidence 1 when the supervisor gave up within the window.
@@ -413,7 +462,11 @@ fn crash_loop(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut Vec<Pat
             continue;
         }
         let w = &list[s..s + n];
-        let gave_up = w.iter().any(|&i| ix.f.actions.name(ix.recs[i as usize].action).ends_with("give-up"));
+        let gave_up = w.iter().any(|&i| {
+            ix.f.actions
+                .name(ix.recs[i as usize].action)
+                .ends_with("give-up")
+        });
         let name = ix.f.resources.name(d);
         out.extend(finding(
             ix,
@@ -422,7 +475,11 @@ fn crash_loop(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut Vec<Pat
             format!(
                 "{name} crashed or failed to restart {n} times within {}{}",
                 mins(c.crash_window_ms),
-                if gave_up { "; the supervisor gave up" } else { "" }
+                if gave_up {
+                    "; the supervisor gave up"
+                } else {
+                    ""
+                }
             ),
             n,
             w,
@@ -445,7 +502,10 @@ fn config_churn(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut Vec<P
             ix,
             "config_churn",
             "config".into(),
-            format!("configuration changed {n} times within 24 h (limit {})", c.config_changes_per_day),
+            format!(
+                "configuration changed {n} times within 24 h (limit {})",
+                c.config_changes_per_day
+            ),
             n,
             &list[s..s + n],
             ratio(n, c.config_changes_per_day),
@@ -481,7 +541,10 @@ fn pin_flapping(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut Vec<P
                 ix,
                 "pin_flapping",
                 name.to_string(),
-                format!("{name} switched between pinned and unpinned {n} times within {}", mins(c.flap_window_ms)),
+                format!(
+                    "{name} switched between pinned and unpinned {n} times within {}",
+                    mins(c.flap_window_ms)
+                ),
                 n,
                 &toggles[s..s + n],
                 ratio(n, c.flap_min),
@@ -540,7 +603,9 @@ fn error_cascade(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut Vec<
     let (mut a, mut b) = (0, 0);
     while b < failed.len() {
         let tb = ix.recs[failed[b] as usize].t;
-        *counts.entry(ix.recs[failed[b] as usize].subsystem).or_default() += 1;
+        *counts
+            .entry(ix.recs[failed[b] as usize].subsystem)
+            .or_default() += 1;
         while ix.recs[failed[a] as usize].t <= tb - c.cascade_window_ms {
             let s = ix.recs[failed[a] as usize].subsystem;
             if let Some(n) = counts.get_mut(&s) {
@@ -568,12 +633,21 @@ fn error_cascade(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut Vec<
                 order.push(s);
             }
         }
-        let key = order.iter().map(|&s| ix.f.subsystems.name(s)).collect::<Vec<_>>().join(" → ");
+        let key = order
+            .iter()
+            .map(|&s| ix.f.subsystems.name(s))
+            .collect::<Vec<_>>()
+            .join(" → ");
         out.extend(finding(
             ix,
             "error_cascade",
             key.clone(),
-            format!("{} failures across {} subsystems within {}: {key}", w.len(), order.len(), mins(c.cascade_window_ms)),
+            format!(
+                "{} failures across {} subsystems within {}: {key}",
+                w.len(),
+                order.len(),
+                mins(c.cascade_window_ms)
+            ),
             w.len(),
             w,
             ratio(order.len(), c.cascade_subsystems),
@@ -599,20 +673,20 @@ fn failures_then_success(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &
                     *run = (p, 0);
                 }
                 run.1 += 1;
-            } else if e.status == crate::Status::Ok {
-                if let Some((start, n)) = runs.remove(&e.action) {
-                    let t0 = ix.recs[list[start] as usize].t;
-                    if n >= c.retry_failures && e.t - t0 <= c.retry_window_ms {
-                        let h = hits.entry(e.action).or_insert((0, 0, Vec::new()));
-                        h.0 += 1;
-                        if n > h.1 {
-                            h.1 = n;
-                            h.2 = list[start..=p]
-                                .iter()
-                                .copied()
-                                .filter(|&j| ix.recs[j as usize].action == e.action)
-                                .collect();
-                        }
+            } else if e.status == crate::Status::Ok
+                && let Some((start, n)) = runs.remove(&e.action)
+            {
+                let t0 = ix.recs[list[start] as usize].t;
+                if n >= c.retry_failures && e.t - t0 <= c.retry_window_ms {
+                    let h = hits.entry(e.action).or_insert((0, 0, Vec::new()));
+                    h.0 += 1;
+                    if n > h.1 {
+                        h.1 = n;
+                        h.2 = list[start..=p]
+                            .iter()
+                            .copied()
+                            .filter(|&j| ix.recs[j as usize].action == e.action)
+                            .collect();
                     }
                 }
             }
@@ -660,7 +734,9 @@ fn out_of_order(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut Vec<P
         walk(&list);
     }
     for (&(a, b), (n, samples)) in &pairs {
-        let Some((usual, _)) = pairs.get(&(b, a)) else { continue };
+        let Some((usual, _)) = pairs.get(&(b, a)) else {
+            continue;
+        };
         let share = f64::from(*n) / f64::from(n + usual);
         if *usual < c.order_min_usual || share > 0.05 {
             continue;
@@ -673,7 +749,9 @@ fn out_of_order(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut Vec<P
             ix,
             "out_of_order_actions",
             format!("{an} → {bn}"),
-            format!("{an} was followed by {bn} {n} times; usually {bn} comes first ({usual} times)"),
+            format!(
+                "{an} was followed by {bn} {n} times; usually {bn} comes first ({usual} times)"
+            ),
             *n as usize,
             &ev,
             (1.0 - share) * (f64::from(*usual) / (2.0 * f64::from(c.order_min_usual))).min(1.0),
@@ -682,6 +760,8 @@ fn out_of_order(ix: &Index, r: &Range<usize>, c: &PatternConfig, out: &mut Vec<P
 }
 
 pub fn first_last(p: &Pattern) -> (i64, i64) {
-    (p.first_seen.timestamp_millis(), p.last_seen.timestamp_millis())
+    (
+        p.first_seen.timestamp_millis(),
+        p.last_seen.timestamp_millis(),
+    )
 }
-

@@ -97,7 +97,14 @@ pub fn heatmap(ix: &Index, range: Range<usize>, local: Local) -> Heatmap {
         let n = ((local.floor(b.t, DAY) - d0) / DAY + 1) as usize;
         let off = i64::from(local.offset_minutes) * 60_000;
         dates = (0..n)
-            .map(|d| (to_time(d0 + d as i64 * DAY + off).format("%Y-%m-%d").to_string(), [0u64; 24]))
+            .map(|d| {
+                (
+                    to_time(d0 + d as i64 * DAY + off)
+                        .format("%Y-%m-%d")
+                        .to_string(),
+                    [0u64; 24],
+                )
+            })
             .collect();
         for r in recs {
             let h = local.hour(r.t) as usize;
@@ -107,7 +114,12 @@ pub fn heatmap(ix: &Index, range: Range<usize>, local: Local) -> Heatmap {
     }
     let max_week = week.iter().flatten().copied().max().unwrap_or(0);
     let max_date = dates.iter().flat_map(|d| d.1).max().unwrap_or(0);
-    Heatmap { week, dates, max_week, max_date }
+    Heatmap {
+        week,
+        dates,
+        max_week,
+        max_date,
+    }
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -141,8 +153,17 @@ pub fn activity(ix: &Index, range: Range<usize>, local: Local) -> Activity {
         unique_users,
         failures,
         failure_rate_pct: 100.0 * failures as f64 / total.max(1) as f64,
-        first: ix.recs.get(range.start).filter(|_| total > 0).map(|r| to_time(r.t)),
-        last: range.end.checked_sub(1).and_then(|i| ix.recs.get(i)).filter(|_| total > 0).map(|r| to_time(r.t)),
+        first: ix
+            .recs
+            .get(range.start)
+            .filter(|_| total > 0)
+            .map(|r| to_time(r.t)),
+        last: range
+            .end
+            .checked_sub(1)
+            .and_then(|i| ix.recs.get(i))
+            .filter(|_| total > 0)
+            .map(|r| to_time(r.t)),
         event_types: types.groups,
         top_users: users.groups,
         top_actions: actions.groups,
@@ -174,16 +195,30 @@ pub struct Input<'a> {
 
 pub fn build(kind: ReportKind, i: &Input<'_>) -> Result<Report, ReportError> {
     Ok(match kind {
-        ReportKind::Activity => Report::Activity(Box::new(activity(i.ix, i.range.clone(), i.local))),
+        ReportKind::Activity => {
+            Report::Activity(Box::new(activity(i.ix, i.range.clone(), i.local)))
+        }
         ReportKind::Heatmap => Report::Heatmap(Box::new(heatmap(i.ix, i.range.clone(), i.local))),
-        ReportKind::Anomalies => Report::Anomalies(anomalies::detect(i.ix, i.range.clone(), &i.anomaly)),
+        ReportKind::Anomalies => {
+            Report::Anomalies(anomalies::detect(i.ix, i.range.clone(), &i.anomaly))
+        }
         ReportKind::Compliance => {
             let p = i.policy.ok_or(ReportError::NoPolicy)?;
-            Report::Compliance(Box::new(compliance::evaluate(i.ix, i.range.clone(), p, i.local, i.now_ms, i.max_violations)))
+            Report::Compliance(Box::new(compliance::evaluate(
+                i.ix,
+                i.range.clone(),
+                p,
+                i.local,
+                i.now_ms,
+                i.max_violations,
+            )))
         }
         ReportKind::Timeline => {
             let op = i.operation_id.ok_or(ReportError::NoOperation)?;
-            Report::Timeline(Box::new(correlate::timeline(i.ix, op).ok_or_else(|| ReportError::UnknownOperation(op.into()))?))
+            Report::Timeline(Box::new(
+                correlate::timeline(i.ix, op)
+                    .ok_or_else(|| ReportError::UnknownOperation(op.into()))?,
+            ))
         }
     })
 }
@@ -241,7 +276,23 @@ pub fn table(r: &Report) -> (Vec<String>, Vec<Vec<String>>) {
             group_rows("event_type", &a.event_types, &mut rows);
             group_rows("user", &a.top_users, &mut rows);
             group_rows("action", &a.top_actions, &mut rows);
-            (h(&["section", "key", "count", "percentage", "unique_users", "failures", "failure_rate", "p50_ms", "p95_ms", "p99_ms", "first_seen", "last_seen"]), rows)
+            (
+                h(&[
+                    "section",
+                    "key",
+                    "count",
+                    "percentage",
+                    "unique_users",
+                    "failures",
+                    "failure_rate",
+                    "p50_ms",
+                    "p95_ms",
+                    "p99_ms",
+                    "first_seen",
+                    "last_seen",
+                ]),
+                rows,
+            )
         }
         Report::Compliance(c) => {
             for x in &c.rules {
@@ -257,13 +308,35 @@ pub fn table(r: &Report) -> (Vec<String>, Vec<Vec<String>>) {
                     x.description.clone(),
                 ]);
             }
-            (h(&["rule", "kind", "outcome", "severity", "weight", "checked", "violations", "evidence", "description"]), rows)
+            (
+                h(&[
+                    "rule",
+                    "kind",
+                    "outcome",
+                    "severity",
+                    "weight",
+                    "checked",
+                    "violations",
+                    "evidence",
+                    "description",
+                ]),
+                rows,
+            )
         }
         Report::Timeline(tl) => {
             for e in &tl.events {
-                rows.push(vec![t(&e.time), e.event_id.clone(), e.label.clone(), e.status.as_str().to_string(), e.subsystem.clone().unwrap_or_default()]);
+                rows.push(vec![
+                    t(&e.time),
+                    e.event_id.clone(),
+                    e.label.clone(),
+                    e.status.as_str().to_string(),
+                    e.subsystem.clone().unwrap_or_default(),
+                ]);
             }
-            (h(&["time", "event_id", "label", "status", "subsystem"]), rows)
+            (
+                h(&["time", "event_id", "label", "status", "subsystem"]),
+                rows,
+            )
         }
         Report::Heatmap(m) => {
             const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -290,7 +363,22 @@ pub fn table(r: &Report) -> (Vec<String>, Vec<Vec<String>>) {
                     a.sample_event_ids.join(" "),
                 ]);
             }
-            (h(&["kind", "bucket", "subject", "observed", "expected", "expected_range", "z", "severity", "baseline", "description", "samples"]), rows)
+            (
+                h(&[
+                    "kind",
+                    "bucket",
+                    "subject",
+                    "observed",
+                    "expected",
+                    "expected_range",
+                    "z",
+                    "severity",
+                    "baseline",
+                    "description",
+                    "samples",
+                ]),
+                rows,
+            )
         }
     }
 }
@@ -349,19 +437,41 @@ fn text(r: &Report) -> String {
     let mut s = String::new();
     match r {
         Report::Activity(a) => {
-            let _ = writeln!(s, "Activity: {} events, {} users, {} failures ({:.1}%)", a.total_events, a.unique_users, a.failures, a.failure_rate_pct);
+            let _ = writeln!(
+                s,
+                "Activity: {} events, {} users, {} failures ({:.1}%)",
+                a.total_events, a.unique_users, a.failures, a.failure_rate_pct
+            );
             if let (Some(f), Some(l)) = (&a.first, &a.last) {
                 let _ = writeln!(s, "From {} to {}", t(f), t(l));
             }
         }
         Report::Compliance(c) => {
-            let _ = writeln!(s, "Compliance with {}: {:.1}/100 weighted ({}), {:.1}/100 unweighted; {} passed, {} failed, {} not applicable; {} violations", c.policy, c.score, c.band, c.score_unweighted, c.rules_passed, c.rules_failed, c.rules_not_applicable, c.violations_total);
+            let _ = writeln!(
+                s,
+                "Compliance with {}: {:.1}/100 weighted ({}), {:.1}/100 unweighted; {} passed, {} failed, {} not applicable; {} violations",
+                c.policy,
+                c.score,
+                c.band,
+                c.score_unweighted,
+                c.rules_passed,
+                c.rules_failed,
+                c.rules_not_applicable,
+                c.violations_total
+            );
             for rec in &c.recommendations {
                 let _ = writeln!(s, "  - {rec}");
             }
         }
         Report::Timeline(tl) => {
-            let _ = writeln!(s, "Operation {}: {} ({} ms, subsystems {})", tl.operation_id, tl.summary, tl.duration_ms, tl.subsystems.join(", "));
+            let _ = writeln!(
+                s,
+                "Operation {}: {} ({} ms, subsystems {})",
+                tl.operation_id,
+                tl.summary,
+                tl.duration_ms,
+                tl.subsystems.join(", ")
+            );
         }
         Report::Heatmap(m) => {
             let _ = writeln!(s, "Events by weekday and hour (max {}):", m.max_week);
@@ -372,7 +482,13 @@ fn text(r: &Report) -> String {
     }
     let (head, rows) = table(r);
     // Column widths from the data; long cells are cut so a row stays on a line.
-    let cut = |x: &str| -> String { if x.chars().count() > 48 { x.chars().take(47).chain(['…']).collect() } else { x.to_string() } };
+    let cut = |x: &str| -> String {
+        if x.chars().count() > 48 {
+            x.chars().take(47).chain(['…']).collect()
+        } else {
+            x.to_string()
+        }
+    };
     let mut w: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (i, c) in row.iter().enumerate() {
@@ -380,7 +496,11 @@ fn text(r: &Report) -> String {
         }
     }
     let line = |s: &mut String, row: &[String]| {
-        let cells: Vec<String> = row.iter().enumerate().map(|(i, c)| format!("{:<width$}", cut(c), width = w[i])).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{:<width$}", cut(c), width = w[i]))
+            .collect();
         let _ = writeln!(s, "{}", cells.join("  ").trim_end());
     };
     line(&mut s, &head);
@@ -410,16 +530,36 @@ fn heat_svg(rows: &[(String, [u64; 24])], max: u64, title: &str) -> String {
     let (cw, ch, left, top) = (22, 16, 80, 20);
     let w = left + 24 * cw + 10;
     let h = top + rows.len() * ch + 10;
-    let mut s = format!(r#"<svg class="heatmap" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" aria-label="{}">"#, escape(title));
+    let mut s = format!(
+        r#"<svg class="heatmap" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" aria-label="{}">"#,
+        escape(title)
+    );
     for hr in 0..24 {
-        let _ = write!(s, r#"<text x="{}" y="14" font-size="10">{hr}</text>"#, left + hr * cw + 4);
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="14" font-size="10">{hr}</text>"#,
+            left + hr * cw + 4
+        );
     }
     for (r, (name, hours)) in rows.iter().enumerate() {
         let y = top + r * ch;
-        let _ = write!(s, r#"<text x="0" y="{}" font-size="11">{}</text>"#, y + 12, escape(name));
+        let _ = write!(
+            s,
+            r#"<text x="0" y="{}" font-size="11">{}</text>"#,
+            y + 12,
+            escape(name)
+        );
         for (hr, &n) in hours.iter().enumerate() {
             let a = if max == 0 { 0.0 } else { n as f64 / max as f64 };
-            let _ = write!(s, r##"<rect x="{}" y="{y}" width="{}" height="{}" fill="#c0392b" fill-opacity="{:.3}"><title>{} {hr}:00 — {n}</title></rect>"##, left + hr * cw, cw - 2, ch - 2, 0.05 + 0.95 * a, escape(name));
+            let _ = write!(
+                s,
+                r##"<rect x="{}" y="{y}" width="{}" height="{}" fill="#c0392b" fill-opacity="{:.3}"><title>{} {hr}:00 — {n}</title></rect>"##,
+                left + hr * cw,
+                cw - 2,
+                ch - 2,
+                0.05 + 0.95 * a,
+                escape(name)
+            );
         }
     }
     s.push_str("</svg>");
@@ -431,10 +571,21 @@ fn bars_svg(values: &[(String, f64)], title: &str) -> String {
     let (w, h) = (720.0, 160.0);
     let max = values.iter().map(|v| v.1).fold(0.0, f64::max).max(1.0);
     let bw = w / values.len().max(1) as f64;
-    let mut s = format!(r#"<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{}" role="img" aria-label="{}">"#, h + 20.0, escape(title));
+    let mut s = format!(
+        r#"<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{}" role="img" aria-label="{}">"#,
+        h + 20.0,
+        escape(title)
+    );
     for (i, (name, v)) in values.iter().enumerate() {
         let bh = h * v / max;
-        let _ = write!(s, r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{bh:.1}" fill="#2e86c1"><title>{} — {v}</title></rect>"##, i as f64 * bw, h - bh, (bw - 1.0).max(1.0), escape(name));
+        let _ = write!(
+            s,
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{bh:.1}" fill="#2e86c1"><title>{} — {v}</title></rect>"##,
+            i as f64 * bw,
+            h - bh,
+            (bw - 1.0).max(1.0),
+            escape(name)
+        );
     }
     s.push_str("</svg>");
     s
@@ -459,7 +610,11 @@ fn html_table(s: &mut String, head: &[String], rows: &[Vec<String>]) {
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 fn week_rows(m: &Heatmap) -> Vec<(String, [u64; 24])> {
-    m.week.iter().enumerate().map(|(d, h)| (WEEKDAYS[d].to_string(), *h)).collect()
+    m.week
+        .iter()
+        .enumerate()
+        .map(|(d, h)| (WEEKDAYS[d].to_string(), *h))
+        .collect()
 }
 
 /// One self-contained XHTML-compatible page: inline CSS and SVG, no scripts.
@@ -483,20 +638,37 @@ fn html(r: &Report) -> String {
     match r {
         Report::Activity(a) => {
             s.push_str("<h2>Events by weekday and hour</h2>");
-            s.push_str(&heat_svg(&week_rows(&a.heatmap), a.heatmap.max_week, "events by weekday and hour"));
+            s.push_str(&heat_svg(
+                &week_rows(&a.heatmap),
+                a.heatmap.max_week,
+                "events by weekday and hour",
+            ));
             s.push_str("<h2>Events per day</h2>");
-            let series: Vec<(String, f64)> = a.daily.buckets.iter().map(|b| (b.start.format("%Y-%m-%d").to_string(), b.value)).collect();
+            let series: Vec<(String, f64)> = a
+                .daily
+                .buckets
+                .iter()
+                .map(|b| (b.start.format("%Y-%m-%d").to_string(), b.value))
+                .collect();
             s.push_str(&bars_svg(&series, "events per day"));
         }
         Report::Heatmap(m) => {
             s.push_str("<h2>Events by weekday and hour</h2>");
-            s.push_str(&heat_svg(&week_rows(m), m.max_week, "events by weekday and hour"));
+            s.push_str(&heat_svg(
+                &week_rows(m),
+                m.max_week,
+                "events by weekday and hour",
+            ));
             s.push_str("<h2>Events by date and hour</h2>");
             s.push_str(&heat_svg(&m.dates, m.max_date, "events by date and hour"));
         }
         Report::Compliance(c) => {
             let _ = write!(s, r#"<p class="score">{:.0}/100 ({})</p>"#, c.score, c.band);
-            let bars: Vec<(String, f64)> = c.rules.iter().map(|x| (x.id.clone(), x.violations as f64)).collect();
+            let bars: Vec<(String, f64)> = c
+                .rules
+                .iter()
+                .map(|x| (x.id.clone(), x.violations as f64))
+                .collect();
             s.push_str("<h2>Violations per rule</h2>");
             s.push_str(&bars_svg(&bars, "violations per rule"));
             if !c.recommendations.is_empty() {
@@ -508,7 +680,15 @@ fn html(r: &Report) -> String {
             }
         }
         Report::Anomalies(v) => {
-            let bars: Vec<(String, f64)> = v.iter().map(|a| (format!("{} {}", a.bucket, a.subject.as_deref().unwrap_or("")), a.z.abs())).collect();
+            let bars: Vec<(String, f64)> = v
+                .iter()
+                .map(|a| {
+                    (
+                        format!("{} {}", a.bucket, a.subject.as_deref().unwrap_or("")),
+                        a.z.abs(),
+                    )
+                })
+                .collect();
             s.push_str("<h2>|z| per anomaly</h2>");
             s.push_str(&bars_svg(&bars, "anomaly z-scores"));
         }
@@ -529,5 +709,9 @@ pub fn users_in(ix: &Index, range: Range<usize>) -> Vec<String> {
             seen[r.user as usize] = true;
         }
     }
-    seen.iter().enumerate().filter(|(_, s)| **s).map(|(u, _)| ix.f.users.name(u as u32).to_string()).collect()
+    seen.iter()
+        .enumerate()
+        .filter(|(_, s)| **s)
+        .map(|(u, _)| ix.f.users.name(u as u32).to_string())
+        .collect()
 }

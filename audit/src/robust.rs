@@ -56,7 +56,11 @@ impl Robust {
     pub fn z(&self, x: f64, floor: f64) -> f64 {
         let s = self.sigma.max(floor);
         if s <= 0.0 {
-            return if x == self.median { 0.0 } else { f64::INFINITY.copysign(x - self.median) };
+            return if x == self.median {
+                0.0
+            } else {
+                f64::INFINITY.copysign(x - self.median)
+            };
         }
         (x - self.median) / s
     }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::index::{Index, Rec};
-use crate::intern::{Names, NONE};
+use crate::intern::{NONE, Names};
 use crate::robust::percentile;
 use crate::time::to_time;
 
@@ -32,7 +32,9 @@ pub enum GroupBy {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unknown field {0:?} to group by; use event_type, action, user, resource, resource_type, status, subsystem, daemon, cid, session, operation, ip, schema or details.KEY")]
+#[error(
+    "unknown field {0:?} to group by; use event_type, action, user, resource, resource_type, status, subsystem, daemon, cid, session, operation, ip, schema or details.KEY"
+)]
 pub struct UnknownField(pub String);
 
 impl FromStr for GroupBy {
@@ -111,6 +113,8 @@ pub struct Stats {
 const STATUSES: [&str; 5] = ["ok", "failed", "running", "warning", "unknown"];
 const SCHEMAS: [&str; 3] = ["op_history", "alerts", "python"];
 
+type KeyFn<'a> = Box<dyn Fn(&Rec) -> u32 + 'a>;
+
 /// Groups the events in `range` by `by`.
 pub fn group(ix: &Index, range: Range<usize>, by: &GroupBy) -> Stats {
     let f = &ix.f;
@@ -119,21 +123,35 @@ pub fn group(ix: &Index, range: Range<usize>, by: &GroupBy) -> Stats {
         _ => NONE,
     };
     // (key of a record, interner naming keys; `None` for the fixed enums)
-    let (key, names): (Box<dyn Fn(&Rec) -> u32 + '_>, Option<&dyn Names>) = match by {
-        GroupBy::EventType => (Box::new(|r| r.event_type), Some(&f.event_types as &dyn Names)),
+    let (key, names): (KeyFn<'_>, Option<&dyn Names>) = match by {
+        GroupBy::EventType => (
+            Box::new(|r| r.event_type),
+            Some(&f.event_types as &dyn Names),
+        ),
         GroupBy::Action => (Box::new(|r| r.action), Some(&f.actions as &dyn Names)),
         GroupBy::User => (Box::new(|r| r.user), Some(&f.users as &dyn Names)),
         GroupBy::Resource => (Box::new(|r| r.resource), Some(&f.resources as &dyn Names)),
-        GroupBy::ResourceType => (Box::new(|r| r.resource_type), Some(&f.resource_types as &dyn Names)),
+        GroupBy::ResourceType => (
+            Box::new(|r| r.resource_type),
+            Some(&f.resource_types as &dyn Names),
+        ),
         GroupBy::Subsystem => (Box::new(|r| r.subsystem), Some(&f.subsystems as &dyn Names)),
         GroupBy::Daemon => (Box::new(|r| r.daemon), Some(&f.resources as &dyn Names)),
         GroupBy::Cid => (Box::new(|r| r.cid), Some(&f.resources as &dyn Names)),
         GroupBy::Session => (Box::new(|r| r.session), Some(&f.sessions as &dyn Names)),
         GroupBy::Operation => (Box::new(|r| r.operation), Some(&f.operations as &dyn Names)),
         GroupBy::Ip => (Box::new(|r| r.ip), Some(&f.ips as &dyn Names)),
-        GroupBy::Detail(_) => (Box::new(move |r| ix.detail(r, detail_key)), Some(&f.detail_values as &dyn Names)),
+        GroupBy::Detail(_) => (
+            Box::new(move |r| ix.detail(r, detail_key)),
+            Some(&f.detail_values as &dyn Names),
+        ),
         GroupBy::Status => (
-            Box::new(|r| STATUSES.iter().position(|s| *s == r.status.as_str()).unwrap_or(4) as u32),
+            Box::new(|r| {
+                STATUSES
+                    .iter()
+                    .position(|s| *s == r.status.as_str())
+                    .unwrap_or(4) as u32
+            }),
             None,
         ),
         GroupBy::Schema => (Box::new(|r| r.schema as u32), None),
@@ -157,7 +175,11 @@ pub fn group(ix: &Index, range: Range<usize>, by: &GroupBy) -> Stats {
     let total = range.len() as u64;
     for r in &ix.recs[range] {
         let k = key(r);
-        let k = if k == NONE || k as usize >= n_keys { unknown } else { k as usize };
+        let k = if k == NONE || k as usize >= n_keys {
+            unknown
+        } else {
+            k as usize
+        };
         let a = acc[k].get_or_insert(Acc {
             count: 0,
             first: r.t,

@@ -75,7 +75,7 @@ pub fn parse_duration(s: &str) -> Option<i64> {
         "w" | "week" | "weeks" => WEEK,
         _ => return None,
     };
-    (n.is_finite() && n >= 0.0).then(|| (n * mult as f64) as i64)
+    (n.is_finite() && n >= 0.0).then_some((n * mult as f64) as i64)
 }
 
 #[cfg(test)]

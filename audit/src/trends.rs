@@ -93,7 +93,13 @@ pub struct Trend {
     pub mean: f64,
 }
 
-pub fn trend(ix: &Index, range: Range<usize>, metric: Metric, period: Period, local: Local) -> Trend {
+pub fn trend(
+    ix: &Index,
+    range: Range<usize>,
+    metric: Metric,
+    period: Period,
+    local: Local,
+) -> Trend {
     let p = period.ms();
     let recs = &ix.recs[range];
     let mut values: Vec<f64> = Vec::new();
@@ -144,6 +150,10 @@ pub fn trend(ix: &Index, range: Range<usize>, metric: Metric, period: Period, lo
         period,
         buckets,
         slope: slope(&values),
-        mean: if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 },
+        mean: if values.is_empty() {
+            0.0
+        } else {
+            values.iter().sum::<f64>() / values.len() as f64
+        },
     }
 }

@@ -20,8 +20,12 @@ fn recalled(l: &Injected, found: &[Anomaly]) -> bool {
             && match l.kind {
                 InjectedKind::Burst => a.kind == AnomalyKind::HourlyVolume && a.z > 0.0,
                 InjectedKind::SilentHour => a.kind == AnomalyKind::HourlyVolume && a.z < 0.0,
-                InjectedKind::UserGoneWild => a.kind == AnomalyKind::UserVolume && a.subject == l.subject,
-                InjectedKind::FailureSpike => a.kind == AnomalyKind::FailureRate && a.subject == l.subject,
+                InjectedKind::UserGoneWild => {
+                    a.kind == AnomalyKind::UserVolume && a.subject == l.subject
+                }
+                InjectedKind::FailureSpike => {
+                    a.kind == AnomalyKind::FailureRate && a.subject == l.subject
+                }
             }
     })
 }
@@ -33,7 +37,11 @@ fn precision_and_recall_over_20_seeds() {
     let mut false_pos = Vec::new();
     for seed in 1..=20u64 {
         let mix = [Mix::Both, Mix::OpHistory, Mix::Python][(seed % 3) as usize];
-        let cfg = GenConfig { seed, mix, ..GenConfig::default() };
+        let cfg = GenConfig {
+            seed,
+            mix,
+            ..GenConfig::default()
+        };
         let mut loader = Loader::new();
         // Through JSON for the first seeds (the reader's path), directly for the rest (fast
         // in debug builds; the JSON round trip is tested on its own).
@@ -55,7 +63,10 @@ fn precision_and_recall_over_20_seeds() {
                 tp += 1;
             } else {
                 fp += 1;
-                false_pos.push(format!("seed {seed}: {:?} {} {:?} z={:.1} {}", a.kind, a.bucket, a.subject, a.z, a.description));
+                false_pos.push(format!(
+                    "seed {seed}: {:?} {} {:?} z={:.1} {}",
+                    a.kind, a.bucket, a.subject, a.z, a.description
+                ));
             }
         }
         for l in &plan {
@@ -69,7 +80,10 @@ fn precision_and_recall_over_20_seeds() {
     }
     let precision = tp as f64 / (tp + fp).max(1) as f64;
     let recall = hits as f64 / labels.max(1) as f64;
-    println!("anomalies: precision {precision:.3} ({tp} of {}), recall {recall:.3} ({hits} of {labels})", tp + fp);
+    println!(
+        "anomalies: precision {precision:.3} ({tp} of {}), recall {recall:.3} ({hits} of {labels})",
+        tp + fp
+    );
     for m in missed.iter().take(20) {
         println!("missed: {m}");
     }

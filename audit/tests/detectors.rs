@@ -16,8 +16,16 @@ fn fired(events: &[Event], id: &str) -> Option<Pattern> {
 }
 
 /// `n` events of `user` doing `action`, `gap` apart from `t`.
-fn series(prefix: &str, t: i64, gap: i64, n: usize, f: impl Fn(String, i64) -> Event) -> Vec<Event> {
-    (0..n).map(|i| f(format!("{prefix}{i}"), t + i as i64 * gap)).collect()
+fn series(
+    prefix: &str,
+    t: i64,
+    gap: i64,
+    n: usize,
+    f: impl Fn(String, i64) -> Event,
+) -> Vec<Event> {
+    (0..n)
+        .map(|i| f(format!("{prefix}{i}"), t + i as i64 * gap))
+        .collect()
 }
 
 #[test]
@@ -36,7 +44,9 @@ fn repeated_failed_auth() {
 #[test]
 fn off_hours_activity() {
     let mut evs = series("d", T0, M, 10, |id, t| ok(&id, t, "ann", "read"));
-    evs.extend(series("n", T0 + 11 * H, M, 3, |id, t| ok(&id, t, "ann", "read"))); // 23:00
+    evs.extend(series("n", T0 + 11 * H, M, 3, |id, t| {
+        ok(&id, t, "ann", "read")
+    })); // 23:00
     let p = fired(&evs, "off_hours_activity").expect("fires");
     assert_eq!(p.occurrences, 3);
     assert_eq!(p.sample_event_ids, ["n0", "n1", "n2"]);
@@ -47,54 +57,91 @@ fn off_hours_activity() {
 #[test]
 fn high_frequency_action() {
     // Background: one read per 10 minutes for a day; then 30 reads in one minute.
-    let mut evs = series("b", T0 - 12 * H, 10 * M, 144, |id, t| ok(&id, t, "ann", "read"));
-    evs.extend(series("x", T0 + 30 * M + 1, S, 30, |id, t| ok(&id, t, "ann", "read")));
+    let mut evs = series("b", T0 - 12 * H, 10 * M, 144, |id, t| {
+        ok(&id, t, "ann", "read")
+    });
+    evs.extend(series("x", T0 + 30 * M + 1, S, 30, |id, t| {
+        ok(&id, t, "ann", "read")
+    }));
     let p = fired(&evs, "high_frequency_action").expect("fires");
     assert_eq!(p.key, "read");
     assert!(p.occurrences >= 30);
-    let evs = series("b", T0 - 12 * H, 10 * M, 144, |id, t| ok(&id, t, "ann", "read"));
+    let evs = series("b", T0 - 12 * H, 10 * M, 144, |id, t| {
+        ok(&id, t, "ann", "read")
+    });
     assert!(fired(&evs, "high_frequency_action").is_none());
 }
 
 #[test]
 fn burst_after_idle() {
     let mut evs = vec![ok("e0", T0, "cat", "read")];
-    evs.extend(series("b", T0 + 3 * H, 10 * S, 12, |id, t| ok(&id, t, "cat", "read")));
+    evs.extend(series("b", T0 + 3 * H, 10 * S, 12, |id, t| {
+        ok(&id, t, "cat", "read")
+    }));
     let p = fired(&evs, "burst_after_idle").expect("fires");
     assert_eq!(p.occurrences, 1);
     assert_eq!(p.sample_event_ids[0], "b0");
     // Same events without the idle gap.
     let mut evs = series("s", T0, 10 * M, 18, |id, t| ok(&id, t, "cat", "read"));
-    evs.extend(series("b", T0 + 3 * H, 10 * S, 12, |id, t| ok(&id, t, "cat", "read")));
+    evs.extend(series("b", T0 + 3 * H, 10 * S, 12, |id, t| {
+        ok(&id, t, "cat", "read")
+    }));
     assert!(fired(&evs, "burst_after_idle").is_none());
 }
 
 #[test]
 fn operation_failing_repeatedly() {
-    let evs = series("f", T0, M, 3, |id, t| on(failed(&id, t, "ann", "backend.sync"), "s3"));
+    let evs = series("f", T0, M, 3, |id, t| {
+        on(failed(&id, t, "ann", "backend.sync"), "s3")
+    });
     let p = fired(&evs, "operation_failing_repeatedly").expect("fires");
     assert_eq!(p.key, "backend.sync on s3");
     // Different resources each time.
-    let evs: Vec<Event> = (0..3).map(|i| on(failed(&format!("f{i}"), T0 + i * M, "ann", "backend.sync"), &format!("r{i}"))).collect();
+    let evs: Vec<Event> = (0..3)
+        .map(|i| {
+            on(
+                failed(&format!("f{i}"), T0 + i * M, "ann", "backend.sync"),
+                &format!("r{i}"),
+            )
+        })
+        .collect();
     assert!(fired(&evs, "operation_failing_repeatedly").is_none());
 }
 
 #[test]
 fn daemon_crash_loop() {
-    let evs = series("c", T0, M, 3, |id, t| daemon(failed(&id, t, "root", "daemon.crash"), "kubo"));
+    let evs = series("c", T0, M, 3, |id, t| {
+        daemon(failed(&id, t, "root", "daemon.crash"), "kubo")
+    });
     let p = fired(&evs, "daemon_crash_loop").expect("fires");
     assert_eq!(p.key, "kubo");
     let mut evs = evs;
-    evs.push(daemon(failed("g", T0 + 4 * M, "root", "daemon.give-up"), "kubo"));
+    evs.push(daemon(
+        failed("g", T0 + 4 * M, "root", "daemon.give-up"),
+        "kubo",
+    ));
     assert_eq!(fired(&evs, "daemon_crash_loop").unwrap().confidence, 1.0);
     // Crashes an hour apart are not a loop.
-    let evs = series("c", T0, H, 3, |id, t| daemon(failed(&id, t, "root", "daemon.crash"), "kubo"));
+    let evs = series("c", T0, H, 3, |id, t| {
+        daemon(failed(&id, t, "root", "daemon.crash"), "kubo")
+    });
     assert!(fired(&evs, "daemon_crash_loop").is_none());
 }
 
 #[test]
 fn config_churn() {
-    let evs = series("c", T0, H, 6, |id, t| ok(&id, t, "root", if t % (2 * H) == 0 { "config.save" } else { "wizard.run" }));
+    let evs = series("c", T0, H, 6, |id, t| {
+        ok(
+            &id,
+            t,
+            "root",
+            if t % (2 * H) == 0 {
+                "config.save"
+            } else {
+                "wizard.run"
+            },
+        )
+    });
     let p = fired(&evs, "config_churn").expect("fires");
     assert_eq!(p.occurrences, 6);
     let evs = series("c", T0, 6 * H, 6, |id, t| ok(&id, t, "root", "config.save"));
@@ -104,14 +151,20 @@ fn config_churn() {
 #[test]
 fn pin_flapping() {
     let evs = series("p", T0, M, 4, |id, t| {
-        let action = if (t - T0) / M % 2 == 0 { "pin.add" } else { "pin.remove" };
+        let action = if (t - T0) / M % 2 == 0 {
+            "pin.add"
+        } else {
+            "pin.remove"
+        };
         cid(ok(&id, t, "root", action), "bafyflap")
     });
     let p = fired(&evs, "pin_flapping").expect("fires");
     assert_eq!(p.key, "bafyflap");
     assert_eq!(p.occurrences, 3);
     // Pinned again and again (no unpin): not flapping.
-    let evs = series("p", T0, M, 4, |id, t| cid(ok(&id, t, "root", "pin.add"), "bafyflap"));
+    let evs = series("p", T0, M, 4, |id, t| {
+        cid(ok(&id, t, "root", "pin.add"), "bafyflap")
+    });
     assert!(fired(&evs, "pin_flapping").is_none());
 }
 
@@ -119,10 +172,17 @@ fn pin_flapping() {
 fn wide_resource_access() {
     let mut evs = Vec::new();
     for u in ["a", "b", "c"] {
-        evs.extend(series(u, T0, M, 3, |id, t| on(ok(&id, t, u, "read"), &format!("{u}-{}", t % 7))));
+        evs.extend(series(u, T0, M, 3, |id, t| {
+            on(ok(&id, t, u, "read"), &format!("{u}-{}", t % 7))
+        }));
     }
     let quiet = evs.clone();
-    evs.extend((0..15).map(|i| on(ok(&format!("w{i}"), T0 + i * S, "wild", "read"), &format!("file-{i}"))));
+    evs.extend((0..15).map(|i| {
+        on(
+            ok(&format!("w{i}"), T0 + i * S, "wild", "read"),
+            &format!("file-{i}"),
+        )
+    }));
     let p = fired(&evs, "wide_resource_access").expect("fires");
     assert_eq!(p.key, "wild");
     assert_eq!(p.occurrences, 15);
@@ -166,12 +226,21 @@ fn out_of_order_actions() {
     let mut evs = Vec::new();
     for k in 0..25 {
         let t = T0 + k * H;
-        evs.push(session(ok(&format!("s{k}"), t, "ann", "daemon.start"), &format!("run{k}")));
-        evs.push(session(ok(&format!("t{k}"), t + M, "ann", "daemon.stop"), &format!("run{k}")));
+        evs.push(session(
+            ok(&format!("s{k}"), t, "ann", "daemon.start"),
+            &format!("run{k}"),
+        ));
+        evs.push(session(
+            ok(&format!("t{k}"), t + M, "ann", "daemon.stop"),
+            &format!("run{k}"),
+        ));
     }
     let usual = evs.clone();
     evs.push(session(ok("x1", T0 + 30 * H, "ann", "daemon.stop"), "odd"));
-    evs.push(session(ok("x2", T0 + 30 * H + M, "ann", "daemon.start"), "odd"));
+    evs.push(session(
+        ok("x2", T0 + 30 * H + M, "ann", "daemon.start"),
+        "odd",
+    ));
     let p = fired(&evs, "out_of_order_actions").expect("fires");
     assert_eq!(p.key, "daemon.stop → daemon.start");
     assert_eq!(p.sample_event_ids, ["x1", "x2"]);
@@ -183,9 +252,19 @@ fn confidence_filter_and_stable_ids() {
     let evs = series("a", T0, M, 3, |id, t| failed(&id, t, "bob", "login"));
     let ix = index(&evs);
     let all = patterns::detect(&ix, 0..ix.len(), &PatternConfig::default());
-    assert!(all.iter().any(|p| p.id == "repeated_failed_auth" && p.confidence == 0.5));
-    let cfg = PatternConfig { min_confidence: 0.6, ..PatternConfig::default() };
-    assert!(patterns::detect(&ix, 0..ix.len(), &cfg).iter().all(|p| p.confidence >= 0.6));
+    assert!(
+        all.iter()
+            .any(|p| p.id == "repeated_failed_auth" && p.confidence == 0.5)
+    );
+    let cfg = PatternConfig {
+        min_confidence: 0.6,
+        ..PatternConfig::default()
+    };
+    assert!(
+        patterns::detect(&ix, 0..ix.len(), &cfg)
+            .iter()
+            .all(|p| p.confidence >= 0.6)
+    );
     let ids: Vec<&str> = patterns::DETECTORS.iter().map(|d| d.0).collect();
     assert_eq!(ids.len(), 12);
     for p in &all {

@@ -3,13 +3,18 @@
 use ipfs_kit_audit::{Loader, Schema, Status};
 
 const MIXED: &str = concat!(
-    r#"{"event_id":"e1","operation_id":"o1","session_id":"s1","timestamp":"2026-01-05T12:00:00Z","duration_ms":40,"event_type":"data","action":"pin.add","resource":"bafyA","resource_type":"pin","user_id":"root","status":"ok","details":{"via":"cluster"}}"#, "\n",
-    r#"{"event_type":"authentication","action":"login","timestamp":1767614460.25,"user_id":"bob","ip_address":"10.0.0.9","status":"failure","details":{}}"#, "\n",
+    r#"{"event_id":"e1","operation_id":"o1","session_id":"s1","timestamp":"2026-01-05T12:00:00Z","duration_ms":40,"event_type":"data","action":"pin.add","resource":"bafyA","resource_type":"pin","user_id":"root","status":"ok","details":{"via":"cluster"}}"#,
+    "\n",
+    r#"{"event_type":"authentication","action":"login","timestamp":1767614460.25,"user_id":"bob","ip_address":"10.0.0.9","status":"failure","details":{}}"#,
+    "\n",
     "garbage that is not json\n",
     "\n",
-    r#"{"at":"2026-01-05T12:02:00+01:00","kind":"fired","alert":{"id":"disk-1","rule":"disk","metric":"host.disk_used","severity":"warning","message":"disk 91%"}}"#, "\n",
-    r#"{"event_type":"data","action":"read","timestamp":"2026-01-05T12:03:00Z","request_id":"r7","resource_id":"f1","resource_type":"file","status":"success","metadata":{"operation_id":"op9","session_id":"sess","transaction_id":"tx","subsystem":"storage"}}"#, "\n",
-    r#"{"timestamp":"2026-01-05T12:04:00Z"}"#, "\n",
+    r#"{"at":"2026-01-05T12:02:00+01:00","kind":"fired","alert":{"id":"disk-1","rule":"disk","metric":"host.disk_used","severity":"warning","message":"disk 91%"}}"#,
+    "\n",
+    r#"{"event_type":"data","action":"read","timestamp":"2026-01-05T12:03:00Z","request_id":"r7","resource_id":"f1","resource_type":"file","status":"success","metadata":{"operation_id":"op9","session_id":"sess","transaction_id":"tx","subsystem":"storage"}}"#,
+    "\n",
+    r#"{"timestamp":"2026-01-05T12:04:00Z"}"#,
+    "\n",
     r#"{"event_id":"e2","operation_id":"o2","session_id":"s1","timestamp":"2026-01-05T12:05:00Z","event_type":"system","action":"daemon.cra"#,
 );
 
@@ -22,10 +27,28 @@ fn mixed_schemas_torn_and_garbage_lines() {
     assert_eq!(rep.lines, 8);
     assert_eq!(rep.blank_lines, 1);
     assert_eq!(rep.bad_lines, 3);
-    assert_eq!((rep.by_schema.op_history, rep.by_schema.python, rep.by_schema.alerts), (1, 2, 1));
-    let where_: Vec<String> = rep.bad.iter().map(|b| format!("{}:{}", b.source, b.line)).collect();
-    assert_eq!(where_, ["history.jsonl:3", "history.jsonl:7", "history.jsonl:8"]);
-    assert!(rep.bad[2].message.starts_with("torn line"), "{}", rep.bad[2]);
+    assert_eq!(
+        (
+            rep.by_schema.op_history,
+            rep.by_schema.python,
+            rep.by_schema.alerts
+        ),
+        (1, 2, 1)
+    );
+    let where_: Vec<String> = rep
+        .bad
+        .iter()
+        .map(|b| format!("{}:{}", b.source, b.line))
+        .collect();
+    assert_eq!(
+        where_,
+        ["history.jsonl:3", "history.jsonl:7", "history.jsonl:8"]
+    );
+    assert!(
+        rep.bad[2].message.starts_with("torn line"),
+        "{}",
+        rep.bad[2]
+    );
     assert!(rep.bad[1].message.contains("action"), "{}", rep.bad[1]);
     // Sorted by time: the alert (11:02 UTC) comes first.
     let evs: Vec<_> = (0..ix.len()).map(|i| ix.event(i)).collect();
@@ -54,6 +77,14 @@ fn several_sources_keep_their_names() {
     assert_eq!(ix.len(), 1);
     let bad: Vec<String> = rep.bad.iter().map(ToString::to_string).collect();
     assert_eq!(bad.len(), 2);
-    assert!(bad[0].starts_with("a.jsonl:1: skipped: no usable time"), "{}", bad[0]);
-    assert!(bad[1].starts_with("b.jsonl:1: skipped: not JSON"), "{}", bad[1]);
+    assert!(
+        bad[0].starts_with("a.jsonl:1: skipped: no usable time"),
+        "{}",
+        bad[0]
+    );
+    assert!(
+        bad[1].starts_with("b.jsonl:1: skipped: not JSON"),
+        "{}",
+        bad[1]
+    );
 }

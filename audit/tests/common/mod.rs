@@ -15,7 +15,11 @@ pub fn ev(id: &str, t: i64, user: &str, action: &str, status: Status) -> Event {
     Event {
         time: ipfs_kit_audit::time::to_time(t),
         id: Some(id.to_string()),
-        event_type: if action.starts_with("login") { "authentication".into() } else { "system".into() },
+        event_type: if action.starts_with("login") {
+            "authentication".into()
+        } else {
+            "system".into()
+        },
         action: action.to_string(),
         user: Some(user.to_string()),
         resource_type: None,
