@@ -85,7 +85,9 @@ fn main() -> std::io::Result<()> {
             &path.display().to_string(),
             BufReader::with_capacity(1 << 20, File::open(&path)?),
         )?;
+        let (read_ms, read_cpu) = (ms(t), cpu_ms() - cpu0);
         let (ix, rep) = loader.finish();
+        eprintln!("  read {read_ms:.0} ms (cpu {read_cpu:.0} ms), then index");
         let load = ms(t);
         let cpu_load = cpu_ms() - cpu0;
         let all = 0..ix.len();
