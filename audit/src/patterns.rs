@@ -146,8 +146,8 @@ const MAX_USERS: usize = 20;
 
 type Detector = fn(&Index, &Range<usize>, &PatternConfig, &mut Vec<Pattern>);
 
-/// Runs every detector over the events in `range`; findings below `min_confidence` are
-/// dropped; sorted by confidence, highest first.
+/// Runs every detector over the events in `range`; findings of confidence 0 or below
+/// `min_confidence` are dropped; sorted by confidence, highest first.
 pub fn detect(ix: &Index, range: Range<usize>, cfg: &PatternConfig) -> Vec<Pattern> {
     let mut out = Vec::new();
     let detectors: [Detector; 12] = [
@@ -167,7 +167,9 @@ pub fn detect(ix: &Index, range: Range<usize>, cfg: &PatternConfig) -> Vec<Patte
     for d in detectors {
         let mut found = Vec::new();
         d(ix, &range, cfg, &mut found);
-        found.retain(|p| p.confidence >= cfg.min_confidence);
+        // Confidence 0 means the detector saw the shape and judged it usual (e.g. a user
+        // who always works at night): not a finding.
+        found.retain(|p| p.confidence > 0.0 && p.confidence >= cfg.min_confidence);
         found.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
         found.truncate(cfg.max_per_detector);
         out.extend(found);
