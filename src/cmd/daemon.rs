@@ -3,15 +3,17 @@
 use std::io::Write;
 use std::time::Duration;
 
-use chrono::Utc;
-
 use super::{open_history, record_failure, report, supervisor};
 use crate::config::Config;
 use crate::model::{DaemonState, DaemonStatus};
+use crate::supervisor::lock::{Mode, StateLock};
 use crate::supervisor::read_state;
 
 /// `daemon start`: starts (or adopts) and leaves them running after this command exits.
+/// `start`, `stop` and `restart` hold the state dir's lock while they run, and refuse (exit
+/// 75) while a supervisor holds it: that one owns the daemons.
 pub async fn start(cfg: &Config, which: &str, init: bool, json: bool) -> anyhow::Result<u8> {
+    let _lock = StateLock::acquire(&cfg.state_dir, Mode::Command)?;
     let mut sup = supervisor(cfg)?;
     let ops = open_history(cfg);
     let result = sup.start(which, init).await;
@@ -32,6 +34,7 @@ pub async fn start(cfg: &Config, which: &str, init: bool, json: bool) -> anyhow:
 }
 
 pub async fn stop(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
+    let _lock = StateLock::acquire(&cfg.state_dir, Mode::Command)?;
     let mut sup = supervisor(cfg)?;
     let ops = open_history(cfg);
     let events = sup.stop(which).await?;
@@ -44,6 +47,7 @@ pub async fn stop(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
 }
 
 pub async fn restart(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
+    let _lock = StateLock::acquire(&cfg.state_dir, Mode::Command)?;
     let mut sup = supervisor(cfg)?;
     let ops = open_history(cfg);
     report(ops.as_ref(), &sup.stop(which).await?);
@@ -67,18 +71,7 @@ pub async fn restart(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8
 /// Exit 0 when every daemon asked about is ready, 1 when any is not, 2 when any failed.
 pub async fn status(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
     let statuses = match read_state(&cfg.state_dir) {
-        // The file is rewritten on changes, not every second: uptimes are counted here.
-        Some(st) => st
-            .daemons
-            .into_iter()
-            .map(|mut d| {
-                d.uptime_secs = d
-                    .started_at
-                    .filter(|_| d.state.is_running())
-                    .map(|t| (Utc::now() - t).num_seconds().max(0).unsigned_abs());
-                d
-            })
-            .collect(),
+        Some(st) => st.daemons,
         None => {
             let mut sup = supervisor(cfg)?;
             sup.resolve(which)?;

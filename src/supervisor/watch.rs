@@ -1,0 +1,47 @@
+//! A dashboard that finds the state dir supervised by another process (`supervise`, another
+//! dashboard) watches without supervising: it shows that supervisor's published statuses
+//! (`<state>/daemons/supervisor.json`) in the Snapshot and runs no daemon actions.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::lock::Holder;
+use super::read_state;
+use crate::collector::Update;
+
+/// What the Daemons tab (and the no-terminal summary) says instead of offering actions.
+pub fn watching(holder: Option<&Holder>) -> String {
+    let who = holder.map_or_else(|| "another ipfs-kit".to_string(), Holder::describe);
+    format!("watching: supervised by {who}, which starts and stops the daemons")
+}
+
+/// Feeds the other supervisor's statuses to the collector every second; aborted on drop.
+pub struct Watcher(JoinHandle<()>);
+
+impl Watcher {
+    pub fn spawn(state_dir: PathBuf, updates: mpsc::Sender<Update>) -> Watcher {
+        Watcher(tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                every.tick().await;
+                let daemons = read_state(&state_dir).map(|st| st.daemons);
+                if updates
+                    .send(Update::Daemons(daemons.unwrap_or_default()))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
