@@ -632,7 +632,7 @@ impl Supervisor {
             Decision::GiveUp => {
                 m.state = DaemonState::Failed;
                 let msg = format!(
-                    "crashed {} times within {}; restart budget spent, not restarting (start it again with `ipfs-kit daemon start {}`)",
+                    "crashed {} times within {}; restart budget spent, not restarting (start it again with `s` on the dashboard's Daemons tab, or `ipfs-kit daemon start {}` when no supervisor runs)",
                     policy.budget + 1,
                     humantime::format_duration(policy.window),
                     m.spec.name
