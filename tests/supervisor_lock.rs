@@ -75,6 +75,15 @@ fn a_second_supervise_is_refused_with_the_first_pid_and_stops_nothing() {
         assert_eq!(out.status.code(), Some(75), "{args:?}: {err}");
         assert!(err.contains(&holder), "{args:?}: {err}");
     }
+    // Without a terminal, `ipfs-kit` looks at the supervised node and starts nothing.
+    let out = kit.run(&[]);
+    let err = stderr(&out);
+    assert!(err.contains(&holder), "{err}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("kubo"),
+        "a summary: {out:?}"
+    );
+
     std::thread::sleep(Duration::from_secs(1));
     let st = kit.status();
     assert!(ready(&st, "kubo") && ready(&st, "cluster"), "{st:#}");
