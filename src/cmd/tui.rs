@@ -7,7 +7,7 @@ use crate::embedded;
 use crate::locate::{Located, locate};
 use crate::supervisor::LaunchError;
 use crate::supervisor::lock::{Mode, StateLock};
-use crate::supervisor::watch::watching;
+use crate::supervisor::watch::{published_apis, watching};
 
 /// No arguments on a terminal: the dashboard over the configured or running node, else over
 /// the embedded one (created and started here the first time). The dashboard runs the
@@ -25,7 +25,13 @@ pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
         Err(LaunchError::Supervised { holder, .. }) => {
             services.watch_supervisor = true;
             services.no_supervisor = Some(watching(holder.as_ref()));
-            locate(cfg).await;
+            // The holder may run other repos than this environment names (IPFS_PATH):
+            // what it published is what it supervises.
+            if locate(cfg).await == Located::NotFound
+                && let Some((kubo, cluster)) = published_apis(&cfg.state_dir)
+            {
+                crate::locate::point_at(cfg, kubo, cluster);
+            }
             None
         }
         Err(e) => {

@@ -11,11 +11,25 @@ use tokio::task::JoinHandle;
 use super::lock::Holder;
 use super::read_state;
 use crate::collector::Update;
+use crate::config::Endpoint;
 
 /// What the Daemons tab (and the no-terminal summary) says instead of offering actions.
 pub fn watching(holder: Option<&Holder>) -> String {
     let who = holder.map_or_else(|| "another ipfs-kit".to_string(), Holder::describe);
     format!("watching: supervised by {who}, which starts and stops the daemons")
+}
+
+/// The Kubo and Cluster APIs the running supervisor published, if it did.
+pub fn published_apis(state_dir: &std::path::Path) -> Option<(Endpoint, Option<Endpoint>)> {
+    let st = read_state(state_dir)?;
+    let api = |name: &str| {
+        st.daemons
+            .iter()
+            .find(|d| d.name == name)
+            .and_then(|d| d.api.as_deref())
+            .and_then(|a| a.parse().ok())
+    };
+    Some((api("kubo")?, api("cluster")))
 }
 
 /// Feeds the other supervisor's statuses to the collector every second; aborted on drop.
