@@ -127,6 +127,15 @@ fn a_dashboard_beside_supervise_watches_and_says_who_supervises() {
     let st = kit.wait_status("both ready", SLOW, |st| {
         ready(st, "kubo") && ready(st, "cluster")
     });
+    // `daemon status` sees them ready a moment before the supervisor has published them.
+    let deadline = Instant::now() + SLOW;
+    while ipfs_kit::supervisor::read_state(&kit.state()).is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "supervise never published its state"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let (kubo, cluster) = (pid(&st, "kubo"), pid(&st, "cluster"));
 
     let root = kit.root();
@@ -177,4 +186,36 @@ fn a_dashboard_beside_supervise_watches_and_says_who_supervises() {
     let st = kit.status();
     assert!(ready(&st, "kubo") && ready(&st, "cluster"), "{st:#}");
     assert_eq!((pid(&st, "kubo"), pid(&st, "cluster")), (kubo, cluster));
+}
+
+/// A dashboard opened while the holder is still starting the node (nothing published, no
+/// `api` file yet) watches the addresses the repos are configured to serve.
+#[test]
+fn the_apis_of_a_node_still_starting_come_from_its_repos_config() {
+    use ipfs_kit::supervisor::cluster::ClusterDir;
+    use ipfs_kit::supervisor::kubo::KuboRepo;
+    use ipfs_kit::supervisor::watch::configured_apis;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state");
+    let tools = support::tools();
+    let repo = KuboRepo::new(&tools.ipfs, &state.join("node/kubo"));
+    repo.init(&["test"]).expect("ipfs init");
+    repo.set_config_json("Addresses.API", "\"/ip4/127.0.0.1/tcp/45123\"")
+        .expect("ipfs config");
+    let cluster = ClusterDir::new(&tools.cluster_service, &state.join("node/cluster"));
+    cluster.init().expect("cluster init");
+    cluster
+        .configure_loopback("/ip4/127.0.0.1/tcp/45123")
+        .expect("cluster config");
+    let env = support::TestEnv(vec![
+        ("HOME", dir.path().join("home").display().to_string()),
+        ("IPFS_KIT_STATE_DIR", state.display().to_string()),
+    ]);
+    let cfg = ipfs_kit::config::load(&Default::default(), &env).expect("config");
+    let (kubo, rest) = configured_apis(&cfg).expect("both repos are configured");
+    assert_eq!(kubo.to_string(), "http://127.0.0.1:45123");
+    assert_eq!(
+        rest.map(|r| r.to_string()),
+        Some(cluster.rest_api().expect("rest api").to_string())
+    );
 }

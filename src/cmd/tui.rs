@@ -7,7 +7,7 @@ use crate::embedded;
 use crate::locate::{Located, locate};
 use crate::supervisor::LaunchError;
 use crate::supervisor::lock::{Mode, StateLock};
-use crate::supervisor::watch::{published_apis, watching};
+use crate::supervisor::watch::{configured_apis, published_apis, watching};
 
 /// No arguments on a terminal: the dashboard over the configured or running node, else over
 /// the embedded one (created and started here the first time). The dashboard runs the
@@ -26,9 +26,11 @@ pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
             services.watch_supervisor = true;
             services.no_supervisor = Some(watching(holder.as_ref()));
             // The holder may run other repos than this environment names (IPFS_PATH):
-            // what it published is what it supervises.
+            // what it published is what it supervises. Before it has published (still
+            // starting), the repos' own config says where their APIs will be.
             if locate(cfg).await == Located::NotFound
-                && let Some((kubo, cluster)) = published_apis(&cfg.state_dir)
+                && let Some((kubo, cluster)) =
+                    published_apis(&cfg.state_dir).or_else(|| configured_apis(cfg))
             {
                 crate::locate::point_at(cfg, kubo, cluster);
             }

@@ -2,16 +2,19 @@
 //! dashboard) watches without supervising: it shows that supervisor's published statuses
 //! (`<state>/daemons/supervisor.json`) in the Snapshot and runs no daemon actions.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::cluster::ClusterDir;
+use super::kubo::KuboRepo;
 use super::lock::Holder;
 use super::read_state;
+use super::spec::{Kind, SupervisorConfig};
 use crate::collector::Update;
-use crate::config::Endpoint;
+use crate::config::{Config, Endpoint};
 
 /// What the Daemons tab (and the no-terminal summary) says instead of offering actions.
 pub fn watching(holder: Option<&Holder>) -> String {
@@ -30,6 +33,27 @@ pub fn published_apis(state_dir: &std::path::Path) -> Option<(Endpoint, Option<E
             .and_then(|a| a.parse().ok())
     };
     Some((api("kubo")?, api("cluster")))
+}
+
+/// The APIs the supervised repos are configured to serve (Kubo's `Addresses.API`, Cluster's
+/// REST API), for a holder that is still starting them and has published nothing yet.
+pub fn configured_apis(cfg: &Config) -> Option<(Endpoint, Option<Endpoint>)> {
+    let sc = SupervisorConfig::from_config(cfg);
+    let dir = |want: fn(&Kind) -> bool| sc.daemons.iter().find(|d| want(&d.kind)).map(|d| &d.dir);
+    // Only the files are read: the binaries' paths do not matter here.
+    let repo = KuboRepo::new(Path::new("ipfs"), dir(|k| matches!(k, Kind::Kubo))?);
+    let config = repo.read_config().ok()?;
+    let kubo = match config.pointer("/Addresses/API")? {
+        serde_json::Value::String(s) => s.parse().ok(),
+        serde_json::Value::Array(a) => a.iter().find_map(|v| v.as_str()?.parse().ok()),
+        _ => None,
+    }?;
+    let cluster = dir(|k| matches!(k, Kind::Cluster)).and_then(|d| {
+        ClusterDir::new(Path::new("ipfs-cluster-service"), d)
+            .rest_api()
+            .ok()
+    });
+    Some((kubo, cluster))
 }
 
 /// Feeds the other supervisor's statuses to the collector every second; aborted on drop.
