@@ -27,9 +27,17 @@ fn after_kill_9_of_cluster_then_kubo_kubo_is_restarted_before_cluster() {
         ready(st, "kubo") && ready(st, "cluster")
     });
     kill9(pid(&st, "cluster"));
-    kit.wait_status("cluster backing off", Duration::from_secs(20), |st| {
-        Kit::daemon(st, "cluster")["state"] == "backing-off"
-    });
+    let backing_off = |st: &serde_json::Value| Kit::daemon(st, "cluster")["state"] == "backing-off";
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !backing_off(&kit.status()) {
+        assert!(
+            Instant::now() < deadline,
+            "supervise {:?}:\n{}",
+            sup.0.try_wait(),
+            kit.log("supervise.log")
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
     std::thread::sleep(Duration::from_millis(500));
     kill9(pid(&st, "kubo"));
     let st = kit.wait_status("both back", SLOW, |st| {
@@ -86,7 +94,12 @@ fn sigterm_during_a_readiness_wait_is_obeyed_at_once() {
     let extra_log = kit.state().join("logs/never-ready.log");
     let deadline = Instant::now() + SLOW;
     while !extra_log.exists() {
-        assert!(Instant::now() < deadline, "{}", kit.log("supervise.log"));
+        assert!(
+            Instant::now() < deadline,
+            "supervise {:?}:\n{}",
+            sup.0.try_wait(),
+            kit.log("supervise.log")
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     std::thread::sleep(Duration::from_secs(1));
