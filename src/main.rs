@@ -15,6 +15,8 @@ use ipfs_kit::{logging, schema};
 const EX_USAGE: u8 = 64;
 const EX_UNAVAILABLE: u8 = 69;
 const EX_SOFTWARE: u8 = 70;
+/// Another ipfs-kit supervises the state dir; try again once it has gone.
+const EX_TEMPFAIL: u8 = 75;
 const EX_CONFIG: u8 = 78;
 
 fn main() -> ExitCode {
@@ -76,6 +78,11 @@ fn exit_code_for(e: &anyhow::Error) -> u8 {
         Some(LaunchError::ToolMissing(_))
     ) {
         EX_UNAVAILABLE
+    } else if matches!(
+        e.downcast_ref::<LaunchError>(),
+        Some(LaunchError::Supervised { .. })
+    ) {
+        EX_TEMPFAIL
     } else {
         EX_SOFTWARE
     }

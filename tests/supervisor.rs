@@ -9,137 +9,12 @@ mod support;
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output};
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use support::kit::{Kit, kill9, ready, stderr};
 use support::{daemons_under, tools};
-
-/// A private state/config home for one test; stops whatever is left when dropped.
-struct Kit {
-    dir: tempfile::TempDir,
-}
-
-impl Kit {
-    fn new() -> Kit {
-        Kit {
-            dir: tempfile::Builder::new()
-                .prefix("ipfs-kit-sup-")
-                .tempdir()
-                .expect("tempdir"),
-        }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn state(&self) -> PathBuf {
-        self.root().join("state/ipfs-kit")
-    }
-
-    fn kubo_repo(&self) -> PathBuf {
-        self.state().join("node/kubo")
-    }
-
-    fn config(&self, text: &str) {
-        let dir = self.root().join("config/ipfs-kit");
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        std::fs::write(dir.join("config.toml"), text).expect("write config");
-    }
-
-    fn cmd(&self) -> Command {
-        let bin_dir = tools()
-            .ipfs
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let mut c = Command::new(env!("CARGO_BIN_EXE_ipfs-kit"));
-        c.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.root().join("home"))
-            .env("XDG_CONFIG_HOME", self.root().join("config"))
-            .env("XDG_STATE_HOME", self.root().join("state"))
-            .env("IPFS_KIT_TOOLS_BIN", bin_dir);
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd().args(args).output().expect("run ipfs-kit")
-    }
-
-    fn status(&self) -> serde_json::Value {
-        let out = self.run(&["daemon", "status", "--json"]);
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "status is not JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stdout)
-            )
-        })
-    }
-
-    fn daemon<'a>(status: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
-        status
-            .as_array()
-            .and_then(|a| a.iter().find(|d| d["name"] == name))
-            .unwrap_or_else(|| panic!("no {name} in {status}"))
-    }
-
-    /// Polls `daemon status --json` until `pred` holds.
-    fn wait_status(
-        &self,
-        what: &str,
-        limit: Duration,
-        pred: impl Fn(&serde_json::Value) -> bool,
-    ) -> serde_json::Value {
-        let deadline = Instant::now() + limit;
-        loop {
-            let st = self.status();
-            if pred(&st) {
-                return st;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; status: {st:#}"
-            );
-            std::thread::sleep(Duration::from_millis(300));
-        }
-    }
-
-    fn ipfs(&self, args: &[&str]) -> String {
-        let out = Command::new(tools().ipfs)
-            .env("IPFS_PATH", self.kubo_repo())
-            .args(args)
-            .output()
-            .expect("run ipfs");
-        assert!(
-            out.status.success(),
-            "ipfs {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-}
-
-impl Drop for Kit {
-    fn drop(&mut self) {
-        let _ = self.run(&["daemon", "stop", "all"]);
-        for pid in daemons_under(self.root()) {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid as i32),
-                nix::sys::signal::Signal::SIGKILL,
-            );
-        }
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ready(st: &serde_json::Value, name: &str) -> bool {
-    Kit::daemon(st, name)["state"] == "ready"
-}
 
 #[test]
 fn start_from_nothing_status_stop_and_restart_keeps_pins() {
@@ -175,39 +50,11 @@ fn start_from_nothing_status_stop_and_restart_keeps_pins() {
     );
 }
 
-/// `supervise` as a child in its own process group, killed on drop.
-struct Supervise(Child);
-
-impl Drop for Supervise {
-    fn drop(&mut self) {
-        let pgid = nix::unistd::Pid::from_raw(self.0.id() as i32);
-        let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGTERM);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGKILL);
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
-fn supervise_restarts_a_killed_kubo_then_gives_up_past_the_budget() {
+fn supervise_restarts_a_killed_kubo_then_gives_up_stops_the_rest_and_exits_2() {
     let kit = Kit::new();
     kit.config("[supervisor]\nrestart_backoff = \"500ms\"\nrestart_budget = 2\n");
-    let log = std::fs::File::create(kit.root().join("supervise.log")).expect("log");
-    let child = kit
-        .cmd()
-        .args(["supervise", "--init"])
-        .stdout(log.try_clone().expect("log"))
-        .stderr(log)
-        .process_group(0)
-        .spawn()
-        .expect("spawn supervise");
-    let mut sup = Supervise(child);
+    let mut sup = kit.supervise(&["--init"], "supervise.log", &[]);
 
     let st = kit.wait_status("both ready", Duration::from_secs(120), |st| {
         ready(st, "kubo") && ready(st, "cluster")
@@ -219,11 +66,7 @@ fn supervise_restarts_a_killed_kubo_then_gives_up_past_the_budget() {
             .as_u64()
             .expect("pid");
         let killed = Instant::now();
-        nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(pid as i32),
-            nix::sys::signal::Signal::SIGKILL,
-        )
-        .expect("kill -9");
+        kill9(pid);
         let st = kit.wait_status("kubo back", Duration::from_secs(60), |st| {
             let k = Kit::daemon(st, "kubo");
             k["state"] == "ready" && k["restarts"].as_u64() == Some(round)
@@ -242,32 +85,30 @@ fn supervise_restarts_a_killed_kubo_then_gives_up_past_the_budget() {
     }
     assert_ne!(first_pid, 0);
 
+    // Past the budget: `supervise` stops the rest and exits 2, so that the service
+    // manager's Restart= takes over (a supervisor that stayed up would look healthy).
     let pid = Kit::daemon(&kit.status(), "kubo")["pid"]
         .as_u64()
         .expect("pid");
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(pid as i32),
-        nix::sys::signal::Signal::SIGKILL,
-    )
-    .expect("kill -9");
-    let st = kit.wait_status("kubo failed", Duration::from_secs(30), |st| {
-        Kit::daemon(st, "kubo")["state"] == "failed"
-    });
-    let msg = Kit::daemon(&st, "kubo")["message"]
-        .as_str()
-        .unwrap_or("")
-        .to_string();
-    assert!(msg.contains("restart budget spent"), "{msg}");
-    let out = kit.run(&["daemon", "status", "kubo"]);
-    assert_eq!(out.status.code(), Some(2), "failed → exit 2");
-    kit.wait_status("cluster sees Kubo gone", Duration::from_secs(30), |st| {
-        Kit::daemon(st, "cluster")["state"] == "degraded"
-    });
-
-    let log = std::fs::read_to_string(kit.root().join("supervise.log")).unwrap_or_default();
+    kill9(pid);
+    let (code, took) = sup.wait_exit(Duration::from_secs(60));
+    let log = kit.log("supervise.log");
+    assert_eq!(code.code(), Some(2), "{log}");
+    eprintln!("supervise exited {code} {took:?} after the last kill -9");
+    assert!(
+        daemons_under(kit.root()).is_empty(),
+        "left: {:?}",
+        daemons_under(kit.root())
+    );
     assert!(log.contains("kubo crash"), "{log}");
     assert!(log.contains("kubo restart"), "{log}");
     assert!(log.contains("kubo give-up"), "{log}");
+    assert!(log.contains("restart budget spent"), "{log}");
+    assert!(log.contains("cluster stop"), "{log}");
+    assert!(
+        log.contains("kubo spent the restart budget; exiting 2"),
+        "{log}"
+    );
 
     // The operation history (read by another process) has the crashes and restarts.
     let out = kit.run(&["history", "--json", "--limit", "200"]);
@@ -306,27 +147,7 @@ fn supervise_restarts_a_killed_kubo_then_gives_up_past_the_budget() {
         text.contains("daemon.crash") && !text.contains("daemon.start "),
         "{text}"
     );
-
-    // SIGTERM: the supervisor stops what it runs and leaves nothing behind.
-    drop(sup.0.stdin.take());
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(sup.0.id() as i32),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .expect("term");
-    let deadline = Instant::now() + Duration::from_secs(40);
-    while sup.0.try_wait().ok().flatten().is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "supervise did not exit on SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(
-        daemons_under(kit.root()).is_empty(),
-        "left: {:?}",
-        daemons_under(kit.root())
-    );
+    assert_eq!(count("daemon.stop"), 0, "kubo was gone, not stopped");
 }
 
 #[test]

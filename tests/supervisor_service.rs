@@ -139,3 +139,63 @@ fn statuses_reach_the_snapshot_and_a_crash_alerts_then_recovers() {
         "daemons left running under {root}"
     );
 }
+
+/// Processes whose command line is exactly `args`.
+fn processes(args: &[&str]) -> Vec<u32> {
+    let want = (args.join("\0") + "\0").into_bytes();
+    std::fs::read_dir("/proc")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+                .filter(|p| {
+                    std::fs::read(format!("/proc/{p}/cmdline")).ok().as_ref() == Some(&want)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn quitting_ends_a_start_that_waits_for_readiness_at_once() {
+    use ipfs_kit::supervisor::spec::{DaemonSpec, GenericSpec, Kind};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state");
+    let mut cfg = SupervisorConfig::embedded(&state);
+    cfg.ready_timeout = Duration::from_secs(80);
+    cfg.daemons = vec![DaemonSpec {
+        name: "never-ready".into(),
+        kind: Kind::Generic(GenericSpec {
+            command: vec!["sleep".into(), "86397".into()],
+            ready_url: None,
+            ready_log: Some("this line is never written".into()),
+        }),
+        dir: dir.path().to_path_buf(),
+        log: state.join("logs/never-ready.log"),
+    }];
+    let rt = runtime();
+    rt.block_on(async {
+        let (updates, _rx) = tokio::sync::mpsc::channel(64);
+        let service =
+            SupervisorService::spawn(Supervisor::new(cfg, tools()), None, state.clone(), updates);
+        let requester = service.requester();
+        let start = tokio::spawn(async move { requester.run(Action::Start, "never-ready").await });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while processes(&["sleep", "86397"]).is_empty() {
+            assert!(Instant::now() < deadline, "the daemon never started");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let began = Instant::now();
+        service.shutdown(true).await;
+        let took = began.elapsed();
+        assert!(took < Duration::from_secs(10), "shutdown took {took:?}");
+        let outcome = start.await.expect("join");
+        assert!(
+            outcome.as_ref().is_err_and(|e| e.contains("shutting down")),
+            "{outcome:?}"
+        );
+    });
+    assert!(
+        processes(&["sleep", "86397"]).is_empty(),
+        "the half-started daemon was stopped"
+    );
+}

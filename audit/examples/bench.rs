@@ -2,6 +2,9 @@
 //! mixed), and a correlation query. Run: `cargo run --release -p ipfs-kit-audit --example
 //! bench [N ...]`. The JSONL files are written to the system temp dir once and reused.
 
+// A developer tool (bench figures, a look at real files), not part of the binary.
+#![allow(clippy::disallowed_macros)]
+
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::time::Instant;

@@ -1,4 +1,7 @@
 //! Smoke run over real files: `cargo run -p ipfs-kit-audit --example summary -- FILE...`.
+// A developer tool (bench figures, a look at real files), not part of the binary.
+#![allow(clippy::disallowed_macros)]
+
 use ipfs_kit_audit::{Loader, anomalies, correlate, patterns, stats};
 fn main() {
     let mut l = Loader::new();

@@ -6,6 +6,9 @@
 //! down for a silent hour, the user's day for a user gone wild, the action's failure rate for
 //! a spike) overlaps it.
 
+// Diagnostics for whoever reads the test log, not the binary's output.
+#![allow(clippy::disallowed_macros)]
+
 use ipfs_kit_audit::anomalies::{self, Anomaly, AnomalyConfig, AnomalyKind};
 use ipfs_kit_audit::generator::{GenConfig, Injected, InjectedKind, Mix, generate};
 use ipfs_kit_audit::index::Loader;

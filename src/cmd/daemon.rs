@@ -3,16 +3,18 @@
 use std::io::Write;
 use std::time::Duration;
 
-use chrono::Utc;
-
 use super::{UsageError, open_history, record_failure, report, supervisor};
 use crate::config::Config;
 use crate::model::{DaemonState, DaemonStatus};
+use crate::supervisor::lock::{Mode, StateLock};
 use crate::supervisor::read_state;
 use crate::term;
 
 /// `daemon start`: starts (or adopts) and leaves them running after this command exits.
+/// `start`, `stop` and `restart` hold the state dir's lock while they run, and refuse (exit
+/// 75) while a supervisor holds it: that one owns the daemons.
 pub async fn start(cfg: &Config, which: &str, init: bool, json: bool) -> anyhow::Result<u8> {
+    let _lock = StateLock::acquire(&cfg.state_dir, Mode::Command)?;
     let mut sup = supervisor(cfg)?;
     check_which(&sup.status(), which)?;
     let ops = open_history(cfg);
@@ -34,6 +36,7 @@ pub async fn start(cfg: &Config, which: &str, init: bool, json: bool) -> anyhow:
 }
 
 pub async fn stop(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
+    let _lock = StateLock::acquire(&cfg.state_dir, Mode::Command)?;
     let mut sup = supervisor(cfg)?;
     check_which(&sup.status(), which)?;
     let ops = open_history(cfg);
@@ -47,6 +50,7 @@ pub async fn stop(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
 }
 
 pub async fn restart(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
+    let _lock = StateLock::acquire(&cfg.state_dir, Mode::Command)?;
     let mut sup = supervisor(cfg)?;
     check_which(&sup.status(), which)?;
     let ops = open_history(cfg);
@@ -71,19 +75,10 @@ pub async fn restart(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8
 /// Exit 0 when every daemon asked about is ready, 1 when any is not, 2 when any failed.
 pub async fn status(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
     let statuses = match read_state(&cfg.state_dir) {
-        // The file is rewritten on changes, not every second: uptimes are counted here.
+        // read_state counts uptimes (the file is rewritten on changes, not every second).
         Some(st) => {
             check_which(&st.daemons, which)?;
             st.daemons
-                .into_iter()
-                .map(|mut d| {
-                    d.uptime_secs = d
-                        .started_at
-                        .filter(|_| d.state.is_running())
-                        .map(|t| (Utc::now() - t).num_seconds().max(0).unsigned_abs());
-                    d
-                })
-                .collect()
         }
         None => {
             let mut sup = supervisor(cfg)?;

@@ -13,6 +13,9 @@ use crate::embedded;
 use crate::format::{bytes, rate, short_id};
 use crate::locate::{Located, locate};
 use crate::model::{Snapshot, SourceState, SourceStatus};
+use crate::supervisor::LaunchError;
+use crate::supervisor::lock::{Mode, StateLock};
+use crate::supervisor::watch::watching;
 use crate::term;
 
 /// `--once` / `snapshot`: one collection pass, printed; the exit code is the health status.
@@ -44,6 +47,18 @@ pub async fn embedded_default(cfg: &mut Config, deadline: Duration) -> anyhow::R
         return Ok(snap.health.status.exit_code() as u8);
     }
 
+    // Another ipfs-kit supervises the node (and may be restarting it): look, never start.
+    let lock = match StateLock::acquire(&cfg.state_dir, Mode::Command) {
+        Ok(lock) => lock,
+        Err(LaunchError::Supervised { holder, .. }) => {
+            crate::say!("ipfs-kit: {}", watching(holder.as_ref()));
+            let snap = collect_once(cfg, deadline).await;
+            let mut out = std::io::stdout().lock();
+            write_summary(&snap, &mut out).context("cannot write to stdout")?;
+            return Ok(snap.health.status.exit_code() as u8);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let node = embedded::start_for(cfg).await?;
     let snap = collect_once(cfg, deadline).await;
     {
@@ -51,6 +66,7 @@ pub async fn embedded_default(cfg: &mut Config, deadline: Duration) -> anyhow::R
         write_summary(&snap, &mut out).context("cannot write to stdout")?;
     }
     embedded::stop_reporting(node).await;
+    drop(lock);
     Ok(snap.health.status.exit_code() as u8)
 }
 

@@ -5,17 +5,64 @@ use crate::cli::Cli;
 use crate::config::Config;
 use crate::embedded;
 use crate::locate::{Located, locate};
+use crate::supervisor::LaunchError;
+use crate::supervisor::lock::{Mode, StateLock};
+use crate::supervisor::watch::{configured_apis, published_apis, watching};
 
 /// No arguments on a terminal: the dashboard over the configured or running node, else over
 /// the embedded one (created and started here the first time). The dashboard runs the
 /// supervisor either way: it watches and restarts what it started or adopted, and its
 /// Daemons tab starts and stops them. They outlive the dashboard unless `--stop-on-exit`.
+/// When another process supervises the state dir, the dashboard only watches.
 pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
-    use crate::supervisor::{manager::Supervisor, spec::SupervisorConfig, tools::Tools};
     let mut services = crate::tui::Services {
         ops: open_history(cfg),
         ..Default::default()
     };
+    // One supervisor per state dir, held until the dashboard has ended its supervisor.
+    let lock = match StateLock::acquire(&cfg.state_dir, Mode::Dashboard) {
+        Ok(lock) => Some(lock),
+        Err(LaunchError::Supervised { holder, .. }) => {
+            services.watch_supervisor = true;
+            services.no_supervisor = Some(watching(holder.as_ref()));
+            // The holder may run other repos than this environment names (IPFS_PATH):
+            // what it published is what it supervises. Before it has published (still
+            // starting), the repos' own config says where their APIs will be.
+            if locate(cfg).await == Located::NotFound
+                && let Some((kubo, cluster)) =
+                    published_apis(&cfg.state_dir).or_else(|| configured_apis(cfg))
+            {
+                crate::locate::point_at(cfg, kubo, cluster);
+            }
+            None
+        }
+        Err(e) => {
+            services.no_supervisor = Some(e.to_string());
+            locate(cfg).await;
+            None
+        }
+    };
+    if lock.is_some() {
+        supervise_here(cfg, &mut services).await;
+    }
+    // The dashboard owns the terminal: write failures go to its status line meanwhile, and
+    // entries still unwritten when it ends are said on stderr after it.
+    let ops = services.ops.clone();
+    if let Some(o) = &ops {
+        o.report_on_stderr(false);
+    }
+    let exit = crate::tui::run(cfg, &cli.tui_options(), services).await;
+    if let Some(o) = &ops {
+        o.report_on_stderr(true);
+    }
+    drop(lock);
+    Ok(exit?.code())
+}
+
+/// The dashboard's own supervisor: over the embedded node (started when nothing answers) or
+/// over what it finds running.
+async fn supervise_here(cfg: &mut Config, services: &mut crate::tui::Services) {
+    use crate::supervisor::{manager::Supervisor, spec::SupervisorConfig, tools::Tools};
     // One `id` call (not a collection pass) decides, so the first frame is not kept waiting.
     if locate(cfg).await == Located::NotFound {
         match embedded::start_for(cfg).await {
@@ -41,15 +88,4 @@ pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
             Err(e) => services.no_supervisor = Some(e.to_string()),
         }
     }
-    // The dashboard owns the terminal: write failures go to its status line meanwhile, and
-    // entries still unwritten when it ends are said on stderr after it.
-    let ops = services.ops.clone();
-    if let Some(o) = &ops {
-        o.report_on_stderr(false);
-    }
-    let exit = crate::tui::run(cfg, &cli.tui_options(), services).await;
-    if let Some(o) = &ops {
-        o.report_on_stderr(true);
-    }
-    Ok(exit?.code())
 }

@@ -38,7 +38,7 @@ impl fmt::Display for ReadWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}:{}: skipped: {}",
+            "skipped {}:{}: {}",
             self.file.display(),
             self.line,
             self.message

@@ -10,6 +10,7 @@ use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 
 use super::LaunchError;
+use super::cancel::Cancel;
 use super::cluster::ClusterDir;
 use super::kubo::KuboRepo;
 use super::pidfile::{self, PidRecord};
@@ -139,6 +140,7 @@ pub struct Supervisor {
     daemons: Vec<Managed>,
     http: reqwest::Client,
     last_health_check: Option<Instant>,
+    cancel: Cancel,
 }
 
 impl Supervisor {
@@ -154,7 +156,14 @@ impl Supervisor {
             daemons,
             http,
             last_health_check: None,
+            cancel: Cancel::default(),
         }
+    }
+
+    /// Cancelling it ends any start or readiness wait at once (`LaunchError::Cancelled`) and
+    /// stops what it had half started; stops still run. For shutting down.
+    pub fn cancel_handle(&self) -> Cancel {
+        self.cancel.clone()
     }
 
     pub fn config(&self) -> &SupervisorConfig {
@@ -254,6 +263,9 @@ impl Supervisor {
     async fn start_one(&mut self, idx: usize, init: bool) -> Result<Vec<Event>, LaunchError> {
         let began = Instant::now();
         let mut events = Vec::new();
+        if self.cancel.is_cancelled() {
+            return Err(LaunchError::Cancelled);
+        }
         if self.daemons[idx].state.is_running() && self.is_alive(idx) {
             return Ok(events);
         }
@@ -306,25 +318,33 @@ impl Supervisor {
                 return Err(e);
             }
         };
-        let ready = match &spec.kind {
-            Kind::Kubo => self
-                .kubo_repo(&spec)
-                .wait_ready(&mut proc, self.cfg.ready_timeout)
-                .await
-                .map(Some),
-            Kind::Cluster => self
-                .cluster_dir(&spec)
-                .wait_ready(&mut proc, self.cfg.ready_timeout)
-                .await
-                .map(Some),
-            Kind::Generic(g) => wait_generic(&self.http, &mut proc, g, self.cfg.ready_timeout)
-                .await
-                .map(|_| None),
+        let limit = self.cfg.ready_timeout;
+        let ready = async {
+            match &spec.kind {
+                Kind::Kubo => self
+                    .kubo_repo(&spec)
+                    .wait_ready(&mut proc, limit)
+                    .await
+                    .map(Some),
+                Kind::Cluster => self
+                    .cluster_dir(&spec)
+                    .wait_ready(&mut proc, limit)
+                    .await
+                    .map(Some),
+                Kind::Generic(g) => wait_generic(&self.http, &mut proc, g, limit)
+                    .await
+                    .map(|_| None),
+            }
+        };
+        // A shutdown must not wait out a readiness wait (up to 90 s).
+        let ready = tokio::select! {
+            r = ready => r,
+            () = self.cancel.cancelled() => Err(LaunchError::Cancelled),
         };
         let api = match ready {
             Ok(api) => api,
             Err(e) => {
-                proc.stop(self.cfg.stop_timeout);
+                proc.stop_async(self.cfg.stop_timeout).await;
                 let m = &mut self.daemons[idx];
                 m.state = DaemonState::Stopped;
                 m.message = Some(e.to_string());
@@ -503,6 +523,9 @@ impl Supervisor {
             self.last_health_check = Some(now);
         }
         for idx in 0..self.daemons.len() {
+            if self.cancel.is_cancelled() {
+                break;
+            }
             match self.daemons[idx].state {
                 DaemonState::Ready | DaemonState::Degraded => {
                     if !self.is_alive(idx) {
@@ -512,6 +535,11 @@ impl Supervisor {
                     }
                 }
                 DaemonState::BackingOff if self.daemons[idx].retry_at.is_some_and(|t| now >= t) => {
+                    if let Some(kubo) = self.waits_for_kubo(idx) {
+                        self.daemons[idx].message =
+                            Some(format!("restarting once {kubo} is ready again"));
+                        continue;
+                    }
                     self.daemons[idx].retry_at = None;
                     // Every attempt counts, a failed one too: five failed restarts are five
                     // restarts, not zero.
@@ -525,6 +553,8 @@ impl Supervisor {
                             }
                             events.extend(started);
                         }
+                        // Shutting down: not a failed restart, and nothing more to do.
+                        Err(LaunchError::Cancelled) => break,
                         Err(e) => {
                             let m = &mut self.daemons[idx];
                             m.last_exit = Some(format!("restart #{attempt} failed: {e}"));
@@ -543,6 +573,28 @@ impl Supervisor {
             }
         }
         events
+    }
+
+    /// For a Cluster: the name of the managed Kubo it must wait for, while that Kubo is
+    /// crashed or coming back. A Cluster restarted before its Kubo waits out its readiness
+    /// for nothing. (A Kubo stopped on purpose is not waited for.)
+    fn waits_for_kubo(&self, idx: usize) -> Option<String> {
+        if !matches!(self.daemons[idx].spec.kind, Kind::Cluster) {
+            return None;
+        }
+        self.daemons
+            .iter()
+            .find(|d| matches!(d.spec.kind, Kind::Kubo))
+            .filter(|k| {
+                matches!(
+                    k.state,
+                    DaemonState::Crashed
+                        | DaemonState::BackingOff
+                        | DaemonState::Starting
+                        | DaemonState::Failed
+                )
+            })
+            .map(|k| k.spec.name.clone())
     }
 
     fn on_crash(&mut self, idx: usize, now: Instant) -> Vec<Event> {
@@ -580,7 +632,7 @@ impl Supervisor {
             Decision::GiveUp => {
                 m.state = DaemonState::Failed;
                 let msg = format!(
-                    "crashed {} times within {}; restart budget spent, not restarting (start it again with `ipfs-kit daemon start {}`)",
+                    "crashed {} times within {}; restart budget spent, not restarting (start it again with `s` on the dashboard's Daemons tab, or `ipfs-kit daemon start {}` when no supervisor runs)",
                     policy.budget + 1,
                     humantime::format_duration(policy.window),
                     m.spec.name

@@ -3,9 +3,13 @@
 //! default node and the integration-test harness both use this; the full supervisor (restart
 //! policy, adoption, port-conflict reports) grows here.
 
+pub mod cancel;
 pub mod cluster;
+pub mod foreground;
 pub mod kubo;
+pub mod lock;
 pub mod manager;
+pub mod notify;
 pub mod pidfile;
 pub mod policy;
 pub mod ports;
@@ -16,6 +20,7 @@ pub mod repo_init;
 pub mod service;
 pub mod spec;
 pub mod tools;
+pub mod watch;
 
 pub use process::START_MARKER;
 pub use published::{SupervisorState, read_state, state_file, write_state};
@@ -70,6 +75,15 @@ pub enum LaunchError {
     },
     #[error("no daemon named {0:?}; known: kubo, cluster, all, or a [[supervisor.extra]] name")]
     UnknownDaemon(String),
+    /// Another process holds the state dir's supervisor lock.
+    #[error("{}", crate::supervisor::lock::refusal(.holder.as_ref(), .lock))]
+    Supervised {
+        holder: Option<lock::Holder>,
+        lock: PathBuf,
+    },
+    /// A start given up because the supervisor is shutting down.
+    #[error("not started: ipfs-kit is shutting down")]
+    Cancelled,
 }
 
 impl LaunchError {

@@ -74,6 +74,9 @@ impl DaemonProcess {
         let log_err = log
             .try_clone()
             .map_err(|e| LaunchError::io(format!("cannot open log {}", log_path.display()), e))?;
+        for var in super::notify::NOTIFY_VARS {
+            cmd.env_remove(var);
+        }
         cmd.stdin(Stdio::null())
             .stdout(Stdio::from(log))
             .stderr(Stdio::from(log_err))

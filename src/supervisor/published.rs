@@ -37,9 +37,16 @@ pub fn write_state(state_dir: &Path, daemons: Vec<DaemonStatus>) {
     }
 }
 
-/// The published state of a live supervisor, if one runs.
+/// The published state of a live supervisor, if one runs, with uptimes counted now (the
+/// file is rewritten on changes, not every second).
 pub fn read_state(state_dir: &Path) -> Option<SupervisorState> {
     let text = std::fs::read_to_string(state_file(state_dir)).ok()?;
-    let st: SupervisorState = serde_json::from_str(&text).ok()?;
+    let mut st: SupervisorState = serde_json::from_str(&text).ok()?;
+    for d in &mut st.daemons {
+        d.uptime_secs = d
+            .started_at
+            .filter(|_| d.state.is_running())
+            .map(|t| (Utc::now() - t).num_seconds().max(0).unsigned_abs());
+    }
     (st.pid != std::process::id() && pidfile::is_alive(st.pid)).then_some(st)
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use super::cancel::Cancel;
 use super::manager::{Event, Supervisor};
 use super::{record_event, write_state};
 use crate::collector::Update;
@@ -46,6 +47,7 @@ enum Msg {
 pub struct SupervisorService {
     tx: mpsc::Sender<Msg>,
     task: JoinHandle<()>,
+    cancel: Cancel,
 }
 
 impl SupervisorService {
@@ -57,6 +59,7 @@ impl SupervisorService {
         updates: mpsc::Sender<Update>,
     ) -> Self {
         let (tx, mut rx) = mpsc::channel::<Msg>(16);
+        let cancel = sup.cancel_handle();
         let task = tokio::spawn(async move {
             // supervisor.json is rewritten when something other than uptimes changed (other
             // ipfs-kit processes compute uptimes from `started_at`).
@@ -141,7 +144,7 @@ impl SupervisorService {
                 }
             }
         });
-        SupervisorService { tx, task }
+        SupervisorService { tx, task, cancel }
     }
 
     /// Runs an action and waits for its outcome.
@@ -166,6 +169,8 @@ impl SupervisorService {
     /// lets them run on; adopted daemons always run on. Returns the daemons it had started
     /// (name, pid), stopped or left running.
     pub async fn shutdown(self, stop_started: bool) -> Vec<(String, Option<u32>)> {
+        // A restart in progress (its readiness wait is up to 90 s) ends now.
+        self.cancel.cancel();
         let (done, rx) = oneshot::channel();
         let mut started = Vec::new();
         if self

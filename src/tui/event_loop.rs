@@ -28,6 +28,7 @@ use super::update::{Msg, update};
 use crate::collector::Collector;
 use crate::config::Config;
 use crate::supervisor::service::SupervisorService;
+use crate::supervisor::watch::Watcher;
 
 /// How long a new snapshot waits for the other sources' snapshots of the same tick, so one
 /// frame shows them all. Keys and resizes are drawn at once.
@@ -106,6 +107,9 @@ async fn drive(
     tracing::debug!("first frame drawn");
 
     let collector = Collector::spawn_with(cfg, services.ops.clone());
+    let _watcher = services
+        .watch_supervisor
+        .then(|| Watcher::spawn(cfg.state_dir.clone(), collector.updates()));
     *service = services.supervisor.map(|sup| {
         SupervisorService::spawn(
             sup,

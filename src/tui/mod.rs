@@ -99,6 +99,8 @@ pub struct Services {
     pub supervisor: Option<crate::supervisor::manager::Supervisor>,
     /// Why there is no supervisor, for the Daemons tab.
     pub no_supervisor: Option<String>,
+    /// Another process supervises the state dir: show the statuses it publishes.
+    pub watch_supervisor: bool,
     /// The operation history, shared with the collector and the supervisor.
     pub ops: Option<crate::ophistory::OpHistory>,
 }

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod kit;
 pub mod tmux;
 
 use std::path::Path;
