@@ -5,47 +5,30 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use support::{NO_HOST_DISK_ALERT, daemons_under, run_json, tools};
+use support::kit::Kit;
+use support::{NO_HOST_DISK_ALERT, run_json};
 
-/// A private home, config and state dir; stops what it started when dropped.
-struct Home {
-    dir: tempfile::TempDir,
-}
+/// The kit's home, with the host disk alert off (exit codes must not depend on this disk)
+/// and extra variables for each run.
+struct Home(Kit);
 
 impl Home {
     fn new() -> Home {
-        let dir = tempfile::Builder::new()
-            .prefix("ipfs-kit-disc-")
-            .tempdir()
-            .expect("tempdir");
-        let home = Home { dir };
-        let conf = home.root().join("config/ipfs-kit");
-        std::fs::create_dir_all(&conf).expect("mkdir");
-        std::fs::write(conf.join("config.toml"), NO_HOST_DISK_ALERT).expect("config");
-        home
+        let kit = Kit::new();
+        kit.config(NO_HOST_DISK_ALERT);
+        Home(kit)
     }
 
-    fn root(&self) -> &Path {
-        self.dir.path()
+    fn root(&self) -> &std::path::Path {
+        self.0.root()
     }
 
     fn cmd(&self, extra_env: &[(&str, PathBuf)]) -> Command {
-        let bin_dir = tools()
-            .ipfs
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let mut c = Command::new(env!("CARGO_BIN_EXE_ipfs-kit"));
-        c.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.root().join("home"))
-            .env("XDG_CONFIG_HOME", self.root().join("config"))
-            .env("XDG_STATE_HOME", self.root().join("state"))
-            .env("IPFS_TELEMETRY", "off")
-            .env("IPFS_KIT_TOOLS_BIN", bin_dir);
+        let mut c = self.0.cmd();
+        c.env("IPFS_TELEMETRY", "off");
         for (k, v) in extra_env {
             c.env(k, v);
         }
@@ -57,15 +40,6 @@ impl Home {
             .args(args)
             .output()
             .expect("run ipfs-kit")
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = self.run(&[], &["daemon", "stop", "all"]);
-        for pid in daemons_under(self.root()) {
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-        }
     }
 }
 

@@ -56,9 +56,7 @@ fn supervise_restarts_a_killed_kubo_then_gives_up_stops_the_rest_and_exits_2() {
     kit.config("[supervisor]\nrestart_backoff = \"500ms\"\nrestart_budget = 2\n");
     let mut sup = kit.supervise(&["--init"], "supervise.log", &[]);
 
-    let st = kit.wait_status("both ready", Duration::from_secs(120), |st| {
-        ready(st, "kubo") && ready(st, "cluster")
-    });
+    let st = kit.wait_supervised("supervise.log");
     let first_pid = Kit::daemon(&st, "kubo")["pid"].as_u64().expect("pid");
 
     for round in 1..=2u64 {

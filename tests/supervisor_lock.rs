@@ -43,9 +43,7 @@ fn wait_log(kit: &Kit, log: &str, needles: &[&str]) -> String {
 fn a_second_supervise_is_refused_with_the_first_pid_and_stops_nothing() {
     let kit = Kit::new();
     let mut first = kit.supervise(&["--init"], "first.log", &[]);
-    let st = kit.wait_status("both ready", SLOW, |st| {
-        ready(st, "kubo") && ready(st, "cluster")
-    });
+    let st = kit.wait_supervised("first.log");
     let (kubo, cluster) = (pid(&st, "kubo"), pid(&st, "cluster"));
     let holder = format!("supervised by pid {} (`ipfs-kit supervise`)", first.pid());
 

@@ -26,9 +26,7 @@ fn after_kill_9_of_cluster_then_kubo_kubo_is_restarted_before_cluster() {
     // The Cluster's retry comes due first: it must still wait for its Kubo.
     kit.config("[supervisor]\nrestart_backoff = \"3s\"\nready_timeout = \"40s\"\n");
     let mut sup = kit.supervise(&["--init"], "supervise.log", &[]);
-    let st = kit.wait_status("both ready", SLOW, |st| {
-        ready(st, "kubo") && ready(st, "cluster")
-    });
+    let st = kit.wait_supervised("supervise.log");
     kill9(pid(&st, "cluster"));
     let backing_off = |st: &serde_json::Value| Kit::daemon(st, "cluster")["state"] == "backing-off";
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -171,6 +171,28 @@ impl Kit {
         Supervise(cmd.spawn().expect("spawn supervise"))
     }
 
+    /// Waits until a `supervise` child has finished its first start (its report of Cluster's
+    /// start or adoption is in `log`) and both daemons are ready. `daemon status` alone may
+    /// find both running while `supervise` is still inside that start, where a crash fails
+    /// the start (exit 1) instead of being restarted.
+    pub fn wait_supervised(&self, log: &str) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !["cluster start", "cluster adopt"]
+            .iter()
+            .any(|m| self.log(log).contains(m))
+        {
+            assert!(
+                Instant::now() < deadline,
+                "supervise did not finish its start:\n{}",
+                self.log(log)
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        self.wait_status("both ready", Duration::from_secs(120), |st| {
+            ready(st, "kubo") && ready(st, "cluster")
+        })
+    }
+
     /// What a `supervise` child wrote to `<root>/<log>`.
     pub fn log(&self, log: &str) -> String {
         std::fs::read_to_string(self.root().join(log)).unwrap_or_default()
