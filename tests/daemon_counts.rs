@@ -6,68 +6,28 @@ mod support;
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output};
+use std::path::Path;
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use support::{daemons_under, tools};
+use support::kit::Kit;
+use support::tools;
 
-/// A private state/config home; kills whatever is left under it when dropped.
-struct Kit {
-    dir: tempfile::TempDir,
+/// The shared kit, plus Kubo's own entry in `daemon status` and processes of the test's own
+/// (killed with their group when dropped, before the kit stops what is left).
+struct Counts {
+    kit: Kit,
     children: Vec<Child>,
 }
 
-impl Kit {
-    fn new(config: &str) -> Kit {
-        let dir = tempfile::Builder::new()
-            .prefix("ipfs-kit-counts-")
-            .tempdir()
-            .expect("tempdir");
-        let conf = dir.path().join("config/ipfs-kit");
-        std::fs::create_dir_all(&conf).expect("mkdir");
-        std::fs::write(conf.join("config.toml"), config).expect("write config");
-        Kit {
-            dir,
+impl Counts {
+    fn new(config: &str) -> Counts {
+        let kit = Kit::new();
+        kit.config(config);
+        Counts {
+            kit,
             children: Vec::new(),
         }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn kubo_repo(&self) -> PathBuf {
-        self.root().join("state/ipfs-kit/node/kubo")
-    }
-
-    fn cmd(&self) -> Command {
-        let bin_dir = tools().ipfs.parent().map(Path::to_path_buf);
-        let mut c = Command::new(env!("CARGO_BIN_EXE_ipfs-kit"));
-        c.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.root().join("home"))
-            .env("XDG_CONFIG_HOME", self.root().join("config"))
-            .env("XDG_STATE_HOME", self.root().join("state"))
-            .env("IPFS_KIT_TOOLS_BIN", bin_dir.unwrap_or_default());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd().args(args).output().expect("run ipfs-kit")
-    }
-
-    fn kubo_status(&self) -> serde_json::Value {
-        let out = self.run(&["daemon", "status", "--json"]);
-        let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "status is not JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stdout)
-            )
-        });
-        all.as_array()
-            .and_then(|a| a.iter().find(|d| d["name"] == "kubo").cloned())
-            .unwrap_or_else(|| panic!("no kubo in {all}"))
     }
 
     fn wait_kubo(
@@ -76,23 +36,15 @@ impl Kit {
         limit: Duration,
         pred: impl Fn(&serde_json::Value) -> bool,
     ) -> serde_json::Value {
-        let deadline = Instant::now() + limit;
-        loop {
-            let k = self.kubo_status();
-            if pred(&k) {
-                return k;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}: {k:#}"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        let st = self
+            .kit
+            .wait_status(what, limit, |st| pred(Kit::daemon(st, "kubo")));
+        Kit::daemon(&st, "kubo").clone()
     }
 
     /// The port of Kubo's API from the repo's `api` file (`/ip4/127.0.0.1/tcp/PORT`).
     fn api_port(&self) -> u16 {
-        let text = std::fs::read_to_string(self.kubo_repo().join("api")).expect("api file");
+        let text = std::fs::read_to_string(self.kit.kubo_repo().join("api")).expect("api file");
         text.trim()
             .rsplit('/')
             .next()
@@ -101,7 +53,7 @@ impl Kit {
     }
 }
 
-impl Drop for Kit {
+impl Drop for Counts {
     fn drop(&mut self) {
         for c in &mut self.children {
             let _ = nix::sys::signal::killpg(
@@ -110,23 +62,17 @@ impl Drop for Kit {
             );
             let _ = c.wait();
         }
-        let _ = self.run(&["daemon", "stop", "all"]);
-        for pid in daemons_under(self.root()) {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid as i32),
-                nix::sys::signal::Signal::SIGKILL,
-            );
-        }
     }
 }
 
 #[test]
 fn failed_restarts_are_counted() {
-    let mut kit = Kit::new(
+    let mut kit = Counts::new(
         "[supervisor]\nrestart_backoff = \"200ms\"\nrestart_backoff_max = \"400ms\"\nrestart_budget = 3\n",
     );
-    let log = std::fs::File::create(kit.root().join("supervise.log")).expect("log");
+    let log = std::fs::File::create(kit.kit.root().join("supervise.log")).expect("log");
     let child = kit
+        .kit
         .cmd()
         .args(["supervise", "--init"])
         .stdout(log.try_clone().expect("log"))
@@ -137,7 +83,10 @@ fn failed_restarts_are_counted() {
     kit.children.push(child);
     // Until `supervise` publishes its own view (it started Kubo: not adopted), which it does
     // once Cluster is up too; a `daemon status` before that finds Kubo on its own.
-    let published = kit.root().join("state/ipfs-kit/daemons/supervisor.json");
+    let published = kit
+        .kit
+        .root()
+        .join("state/ipfs-kit/daemons/supervisor.json");
     let k = kit.wait_kubo("supervise ready", Duration::from_secs(120), |k| {
         published.exists() && k["state"] == "ready" && k["adopted"] == false
     });
@@ -161,7 +110,7 @@ fn failed_restarts_are_counted() {
     let k = kit.wait_kubo("kubo failed", Duration::from_secs(60), |k| {
         k["state"] == "failed" || k["api"].is_null()
     });
-    let log = std::fs::read_to_string(kit.root().join("supervise.log")).unwrap_or_default();
+    let log = std::fs::read_to_string(kit.kit.root().join("supervise.log")).unwrap_or_default();
     assert_eq!(k["state"], "failed", "{k:#}\nsupervise's log:\n{log}");
     assert_eq!(
         k["restarts"].as_u64(),
@@ -170,25 +119,30 @@ fn failed_restarts_are_counted() {
     );
     let last = k["last_exit"].as_str().unwrap_or_default();
     assert!(last.starts_with("restart #3 failed:"), "{last}");
-    let text = String::from_utf8_lossy(&kit.run(&["daemon", "status", "kubo"]).stdout).into_owned();
+    let text =
+        String::from_utf8_lossy(&kit.kit.run(&["daemon", "status", "kubo"]).stdout).into_owned();
     assert!(text.contains("restarts 3"), "{text}");
     drop(squatter);
 }
 
 #[test]
 fn a_kubo_started_by_hand_under_another_path_spelling_has_a_pid_and_an_uptime() {
-    let mut kit = Kit::new("");
-    let out = kit.run(&["daemon", "start", "kubo", "--init"]);
+    let mut kit = Counts::new("");
+    let out = kit.kit.run(&["daemon", "start", "kubo", "--init"]);
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(kit.run(&["daemon", "stop", "kubo"]).status.code(), Some(0));
+    assert_eq!(
+        kit.kit.run(&["daemon", "stop", "kubo"]).status.code(),
+        Some(0)
+    );
 
     // The same repo through a relative IPFS_PATH: not the spelling ipfs-kit looks for.
     let node = kit
+        .kit
         .kubo_repo()
         .parent()
         .map(Path::to_path_buf)
@@ -210,7 +164,8 @@ fn a_kubo_started_by_hand_under_another_path_spelling_has_a_pid_and_an_uptime() 
     });
     assert_eq!(k["pid"].as_u64(), Some(u64::from(pid)), "{k:#}");
     assert!(k["uptime_secs"].as_u64().is_some(), "uptime known: {k:#}");
-    let text = String::from_utf8_lossy(&kit.run(&["daemon", "status", "kubo"]).stdout).into_owned();
+    let text =
+        String::from_utf8_lossy(&kit.kit.run(&["daemon", "status", "kubo"]).stdout).into_owned();
     assert!(
         text.contains(&format!("pid {pid}")) && !text.contains("up -"),
         "{text}"
