@@ -260,11 +260,14 @@ impl HostSampler {
             .collect()
     }
 
-    /// Each daemon's listening ports: read again on full scans, and for a daemon not seen
-    /// before (its ports are set when it starts).
+    /// Each daemon's listening ports, read once per process (a daemon binds its ports as it
+    /// starts; one seen before it had bound any is read again on the next full scan).
+    /// Reading /proc/net/tcp walks the kernel's whole socket hash table (10–20 ms on a large
+    /// host, even with few sockets): re-reading it on every full scan cost the dashboard a
+    /// fifth of its CPU.
     fn fill_listen_ports(&mut self, procs: &mut [ProcessStats], full: bool) {
         if full {
-            self.listen_ports.clear();
+            self.listen_ports.retain(|_, ports| !ports.is_empty());
         }
         if procs
             .iter()
