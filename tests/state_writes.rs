@@ -13,9 +13,10 @@ mod support;
 use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use support::kit::Supervise;
 use support::{Harness, NO_HOST_DISK_ALERT, run_json, tools};
 
 /// A tmpfs mounted at `path` for the test's life; unmounted on drop (lazily if still busy).
@@ -299,25 +300,6 @@ fn a_read_only_state_dir_is_said_and_reported_and_history_resumes_when_writable(
     let (code, json, stderr) = run_json(once_json(&h));
     assert_eq!(json["state_writes"]["failing"], false, "{json}");
     assert_eq!(code, 0, "{stderr}");
-}
-
-/// `supervise` as a child in its own process group; SIGTERM then SIGKILL on drop.
-struct Supervise(Child);
-
-impl Drop for Supervise {
-    fn drop(&mut self) {
-        let pgid = nix::unistd::Pid::from_raw(self.0.id() as i32);
-        let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGTERM);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGKILL);
-        let _ = self.0.wait();
-    }
 }
 
 fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool, log: &Path) {

@@ -35,7 +35,7 @@ pub fn builtin_rules() -> Vec<Rule> {
 }
 
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 #[cfg(test)]
 mod tests_config;
 #[cfg(test)]

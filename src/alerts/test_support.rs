@@ -90,3 +90,25 @@ pub fn pin_status(pairs: &[(&str, u64)]) -> Snapshot {
     }
     s
 }
+
+/// An alert of `rule` on `metric`, firing now at `severity`.
+pub fn firing(rule: &str, metric: &str, severity: crate::alerts::Severity) -> crate::alerts::Alert {
+    let now = Utc::now();
+    crate::alerts::Alert {
+        id: format!("{rule}-1"),
+        rule: rule.into(),
+        metric: metric.into(),
+        severity,
+        state: crate::alerts::AlertState::Firing,
+        message: format!("{rule} fired"),
+        value: Some(1.0),
+        threshold: 0.0,
+        peak: 1.0,
+        started_at: now,
+        fired_at: Some(now),
+        resolved_at: None,
+        acknowledged: false,
+        acknowledged_at: None,
+        duration_secs: 0,
+    }
+}

@@ -149,28 +149,8 @@ pub fn local_port(endpoint: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::alerts::test_support::firing;
     use crate::model::Health;
-
-    fn firing(rule: &str, metric: &str, severity: Severity) -> Alert {
-        let now = chrono::Utc::now();
-        Alert {
-            id: format!("{rule}-1"),
-            rule: rule.into(),
-            metric: metric.into(),
-            severity,
-            state: crate::alerts::AlertState::Firing,
-            message: format!("{rule} fired"),
-            value: Some(1.0),
-            threshold: 0.0,
-            peak: 1.0,
-            started_at: now,
-            fired_at: Some(now),
-            resolved_at: None,
-            acknowledged: false,
-            acknowledged_at: None,
-            duration_secs: 0,
-        }
-    }
 
     fn snap() -> Snapshot {
         let mut s = Snapshot::empty("http://k".into(), "http://c".into(), true);

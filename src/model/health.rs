@@ -292,29 +292,8 @@ fn finish(mut h: SourceHealth, latency_ms: Option<u64>) -> SourceHealth {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alerts::AlertState;
+    use crate::alerts::test_support::firing;
     use crate::model::{ClusterStats, KuboStats};
-
-    fn firing(rule: &str, metric: &str, severity: Severity) -> Alert {
-        let now = chrono::Utc::now();
-        Alert {
-            id: format!("{rule}-1"),
-            rule: rule.into(),
-            metric: metric.into(),
-            severity,
-            state: AlertState::Firing,
-            message: format!("{rule} fired"),
-            value: Some(1.0),
-            threshold: 0.0,
-            peak: 1.0,
-            started_at: now,
-            fired_at: Some(now),
-            resolved_at: None,
-            acknowledged: false,
-            acknowledged_at: None,
-            duration_secs: 0,
-        }
-    }
 
     fn snap(kubo: SourceState, cluster: SourceState) -> Snapshot {
         let mut s = Snapshot::empty("k".into(), "c".into(), true);
