@@ -221,6 +221,11 @@ fn dashboard_actions_on_the_embedded_node() {
     });
     assert!(s.contains("Alert history"), "{s}");
     t.keys(&["Escape"]);
+    // ESC and a key that follow it in one read are Alt+key to a terminal: wait for the
+    // filter to go before the next key.
+    t.wait_for("the filter cleared", SOON, |s| {
+        !s.contains("filter \"Cluster is not\"")
+    });
 
     // Start it again.
     t.keys(&["6"]);
