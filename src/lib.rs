@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod analytics;
+pub mod atomic_file;
 pub mod cli;
 pub mod cmd;
 pub mod collector;
