@@ -61,7 +61,7 @@ pub fn default_sources(state_dir: &Path) -> Vec<Source> {
                 Some((n, e.path()))
             })
             .collect();
-        rotated.sort_by(|a, b| b.0.cmp(&a.0));
+        rotated.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
         out.extend(rotated.into_iter().map(|(_, p)| Source::File(p)));
         let current = state_dir.join(format!("{stem}.jsonl"));
         if current.exists() {
