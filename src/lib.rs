@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod analytics;
 pub mod atomic_file;
+pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod collector;

@@ -87,6 +87,8 @@ pub struct Config {
     pub op_history: crate::ophistory::HistorySection,
     /// `[audit]`: the compliance policy and off-hours of the audit analytics.
     pub audit: crate::analytics::AuditSection,
+    /// `[cache]`: the memory and disk tiers of the cache.
+    pub cache: crate::cache::CacheSection,
     pub backends: std::collections::BTreeMap<String, ipfs_kit_wizards::BackendConfig>,
     pub vfs: std::collections::BTreeMap<String, ipfs_kit_wizards::VfsConfig>,
     /// How often backends are probed and VFS mounts stat'ed; None = off.
@@ -316,6 +318,7 @@ fn resolve(
         })?,
         op_history: file.history,
         audit: file.audit,
+        cache: file.cache,
         backends: file.backends,
         vfs: file.vfs,
         backends_interval: Some(Duration::from_secs(60)),
