@@ -1,5 +1,7 @@
 //! A writer killed with SIGKILL in the middle of writing leaves a cache store that opens,
 //! serves every entry it committed, and takes new writes.
+// The child reports progress to its parent on stdout (a pipe, not a terminal).
+#![allow(clippy::disallowed_macros)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

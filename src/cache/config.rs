@@ -19,7 +19,7 @@ pub struct CacheSection {
     pub disk: bool,
     /// Bytes of keys + values the disk tier holds at most.
     pub disk_max_bytes: u64,
-    /// The disk tier's file (default `$XDG_CACHE_HOME/ipfs-kit/cache.redb`).
+    /// The disk tier's file (the config loader fills in `$XDG_CACHE_HOME/ipfs-kit/cache.redb`).
     pub path: Option<PathBuf>,
     /// How long an entry lives unless its writer says otherwise.
     #[serde(with = "humantime_serde")]
@@ -40,15 +40,10 @@ impl Default for CacheSection {
 }
 
 impl CacheSection {
-    /// The disk tier's file: the configured one, else under the user's cache dir.
+    /// The disk tier's file (a section built by hand, without the loader: the temp dir).
     pub fn disk_path(&self) -> PathBuf {
-        if let Some(p) = &self.path {
-            return p.clone();
-        }
-        use etcetera::BaseStrategy;
-        let base = etcetera::choose_base_strategy()
-            .map(|s| s.cache_dir())
-            .unwrap_or_else(|_| std::env::temp_dir());
-        base.join("ipfs-kit").join("cache.redb")
+        self.path
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("ipfs-kit-cache.redb"))
     }
 }

@@ -9,12 +9,14 @@
 //! cache.invalidate("kubo.*");
 //! ```
 
+mod call;
 mod config;
 mod disk;
 pub mod glob;
 mod memory;
 mod stats;
 
+pub use call::CachedCall;
 pub use config::CacheSection;
 pub use memory::{Entry, Policy};
 pub use stats::CacheStats;
