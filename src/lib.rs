@@ -17,6 +17,7 @@ pub mod locate;
 pub mod logging;
 pub mod model;
 pub mod ophistory;
+pub mod perf;
 pub mod pins;
 pub mod probes;
 pub mod schema;

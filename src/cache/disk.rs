@@ -313,6 +313,29 @@ impl DiskTier {
         })
     }
 
+    /// Live entries with keys in `[from, to)`, in key order (one range scan).
+    pub fn scan_range(&self, from: &str, to: &str) -> Vec<(String, Entry)> {
+        self.flush();
+        let now = super::now_ms();
+        let scan = || -> Result<Vec<(String, Entry)>, redb::Error> {
+            let tx = self.db.begin_read()?;
+            let t = tx.open_table(ENTRIES)?;
+            let mut out = Vec::new();
+            for row in t.range(from..to)? {
+                let (k, v) = row?;
+                if let Some(e) = decode(v.value()).filter(|e| e.expires_at > now) {
+                    out.push((k.value().to_string(), e));
+                }
+            }
+            Ok(out)
+        };
+        scan().unwrap_or_else(|e| {
+            self.counters.disk_errors.inc();
+            tracing::warn!(path = %self.path.display(), error = %e, "cache scan failed");
+            Vec::new()
+        })
+    }
+
     /// (entries, bytes) as committed.
     pub fn size(&self) -> (u64, u64) {
         self.flush();

@@ -178,6 +178,36 @@ impl Cache {
         }
     }
 
+    /// Whether entries outlive the process (a disk tier is open).
+    pub fn has_disk(&self) -> bool {
+        self.disk.is_some()
+    }
+
+    /// Live entries with keys in `[from, to)`, in key order: a range scan of the disk tier
+    /// (which has every entry), else of the memory tier. Not counted as requests.
+    pub fn scan_range(&self, from: &str, to: &str) -> Vec<(String, Arc<[u8]>)> {
+        if let Some(d) = &self.disk {
+            return d
+                .scan_range(from, to)
+                .into_iter()
+                .map(|(k, e)| (k, e.data))
+                .collect();
+        }
+        let mut keys: Vec<String> = self
+            .memory
+            .keys()
+            .into_iter()
+            .filter(|k| k.as_str() >= from && k.as_str() < to)
+            .collect();
+        keys.sort();
+        keys.into_iter()
+            .filter_map(|k| {
+                let e = self.memory.get(&k)?;
+                Some((k, e.data))
+            })
+            .collect()
+    }
+
     /// Commits the disk tier's queued writes (the owner calls this each second).
     pub fn flush(&self) {
         if let Some(d) = &self.disk {
