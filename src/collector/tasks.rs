@@ -102,7 +102,7 @@ impl Collector {
                 if state.take_wake() {
                     wake.notify_waiters();
                 }
-                let snap = state.snapshot();
+                let snap = crate::perf::timed("collector.publish", || state.snapshot(), |_| true);
                 if rings_saved.elapsed() >= save_rings_every {
                     rings_saved = std::time::Instant::now();
                     rings_cache.set_json(&rings_key, &state.saved_history(), rings_ttl);
@@ -232,6 +232,11 @@ impl Collector {
                 },
             ));
         }
+
+        // The performance monitor's minutes go to the store for `ipfs-kit performance`.
+        tasks.push(tokio::spawn(crate::perf::store::persist_loop(Arc::clone(
+            &cache,
+        ))));
 
         // Commits the disk tier's queued writes off the runtime's thread (each is an fsync).
         let flushing = Arc::clone(&cache);

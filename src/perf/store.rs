@@ -13,6 +13,17 @@ use crate::cache::Cache;
 
 pub const KEEP: Duration = Duration::from_secs(25 * 3600);
 
+/// Key prefix of a running process's cache statistics (`report_cache_stats`).
+pub const PROCESS_STATS: &str = "perf-cache-stats:";
+
+/// What a running ipfs-kit reports of its cache every half minute (kept two minutes, so a
+/// process that ended drops out): `performance cache-stats` in another process reads it.
+pub fn report_cache_stats(cache: &Cache) {
+    let key = format!("{PROCESS_STATS}{}", std::process::id());
+    cache.set_json(&key, &cache.stats(), Duration::from_secs(120));
+    cache.flush();
+}
+
 pub fn key(minute: i64, op: &str) -> String {
     format!("perf:{minute:012}:{op}")
 }
@@ -66,10 +77,19 @@ pub fn persist(monitor: &Monitor, cache: &Cache) {
 pub async fn persist_loop(cache: Arc<Cache>) {
     let mut every = tokio::time::interval(Duration::from_secs(5));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut n = 0u64;
     loop {
         every.tick().await;
         let c = Arc::clone(&cache);
-        let _ = tokio::task::spawn_blocking(move || persist(super::global(), &c)).await;
+        let report = n.is_multiple_of(6);
+        n += 1;
+        let _ = tokio::task::spawn_blocking(move || {
+            persist(super::global(), &c);
+            if report {
+                report_cache_stats(&c);
+            }
+        })
+        .await;
     }
 }
 

@@ -51,7 +51,8 @@ impl ClusterSource {
     ) -> Self {
         let key = |call: &str| format!("cluster:{}:{call}", cfg.api.endpoint);
         ClusterSource {
-            api: HttpApi::with_client(client, &cfg.api.endpoint, cfg.api.auth.clone(), timeout),
+            api: HttpApi::with_client(client, &cfg.api.endpoint, cfg.api.auth.clone(), timeout)
+                .named("cluster"),
             pin_status: CachedCall::new(cache, key("pin_status"), cfg.pin_status_every),
             peers: CachedCall::new(cache, key("peers"), PEERS_AND_FREESPACE_EVERY),
             freespace: CachedCall::new(cache, key("freespace"), PEERS_AND_FREESPACE_EVERY),

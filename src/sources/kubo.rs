@@ -55,7 +55,8 @@ impl KuboSource {
     ) -> Self {
         let key = |call: &str| format!("kubo:{}:{call}", cfg.api.endpoint);
         KuboSource {
-            api: HttpApi::with_client(client, &cfg.api.endpoint, cfg.api.auth.clone(), timeout),
+            api: HttpApi::with_client(client, &cfg.api.endpoint, cfg.api.auth.clone(), timeout)
+                .named("kubo"),
             version: CachedCall::new(cache, key("version"), Duration::from_secs(600)),
             full_repo: CachedCall::new(cache, key("repo_stat"), cfg.full_repo_stat_every),
             pins: CachedCall::new(cache, key("recursive_pins"), cfg.pins_every),
