@@ -18,11 +18,10 @@ use crate::cache::{Cache, CacheStats, Tier};
 use crate::cmd::UsageError;
 use crate::config::Config;
 use crate::perf::baseline::{self, Baseline};
-use crate::perf::window::{self, OpMetrics, Timeframe};
 use crate::perf::store::PROCESS_STATS;
+use crate::perf::window::{self, OpMetrics, Timeframe};
 use crate::perf::{self, store};
 use crate::term;
-
 
 fn print_json(v: &impl Serialize) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
