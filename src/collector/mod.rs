@@ -27,6 +27,11 @@ pub enum Update {
     Daemons(Vec<crate::model::DaemonStatus>),
     /// Timer: write history entries and alert events that wait for the disk.
     RetryWrites,
+    /// The performance monitor's view (bottlenecks are added from the snapshot's host).
+    Perf(
+        Box<crate::model::PerfView>,
+        Vec<crate::perf::baseline::Baseline>,
+    ),
 }
 
 impl Update {

@@ -213,6 +213,10 @@ impl CollectorState {
         let h = Arc::make_mut(&mut self.history);
         match update {
             Update::Acknowledge(_) | Update::RetryWrites => {}
+            Update::Perf(view, baselines) => {
+                let judged = crate::perf::view::judge(*view, &self.snap, &baselines);
+                self.snap.performance = Some(Arc::new(judged));
+            }
             Update::Vfs(v) => self.snap.vfs = v,
             Update::Daemons(d) => {
                 use crate::model::DaemonState;

@@ -233,10 +233,14 @@ impl Collector {
             ));
         }
 
-        // The performance monitor's minutes go to the store for `ipfs-kit performance`.
-        tasks.push(tokio::spawn(crate::perf::store::persist_loop(Arc::clone(
-            &cache,
-        ))));
+        // The performance monitor: its minutes go to the store (for `ipfs-kit performance`),
+        // its view to the snapshot (the Performance tab), the process's cache figures to the
+        // store every half minute (for `performance cache-stats` elsewhere).
+        tasks.push(spawn_perf(
+            Arc::clone(&cache),
+            control.clone(),
+            cfg.state_dir.clone(),
+        ));
 
         // Commits the disk tier's queued writes off the runtime's thread (each is an fsync).
         let flushing = Arc::clone(&cache);
@@ -289,6 +293,45 @@ impl Drop for Collector {
             t.abort();
         }
     }
+}
+
+fn spawn_perf(
+    cache: Arc<Cache>,
+    tx: mpsc::Sender<Update>,
+    state_dir: std::path::PathBuf,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let builder = Arc::new(std::sync::Mutex::new(
+            crate::perf::view::ViewBuilder::default(),
+        ));
+        let mut every = tokio::time::interval(PERF_VIEW_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        for n in 0u64.. {
+            every.tick().await;
+            let (c, b, dir) = (Arc::clone(&cache), Arc::clone(&builder), state_dir.clone());
+            let built = tokio::task::spawn_blocking(move || {
+                let mut b = b.lock().unwrap_or_else(|p| p.into_inner());
+                let (mut view, baselines) =
+                    b.step(crate::perf::global(), &c, crate::perf::unix_minute());
+                view.last_bulk = crate::perf::last_bulk_run(&dir);
+                if n.is_multiple_of(6) {
+                    crate::perf::store::report_cache_stats(&c);
+                }
+                (view, baselines)
+            })
+            .await;
+            let Ok((view, baselines)) = built else {
+                continue;
+            };
+            if tx
+                .send(Update::Perf(Box::new(view), baselines))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+    })
 }
 
 /// When a source that polls every `interval` polls next, `delay` (its interval, or longer
@@ -463,6 +506,8 @@ pub(super) fn sources_client(
 const SNAPSHOT_FILE_EVERY: Duration = Duration::from_secs(2);
 /// How often the charts' rings go to the cache (what a restart restores).
 const SAVE_RINGS_EVERY: Duration = Duration::from_secs(15);
+/// How often the performance view is rebuilt (and the monitor's minutes persisted).
+const PERF_VIEW_EVERY: Duration = Duration::from_secs(5);
 /// How often the disk tier's queued writes are committed (one fsync each).
 const FLUSH_CACHE_EVERY: Duration = Duration::from_secs(2);
 

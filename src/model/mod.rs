@@ -7,6 +7,7 @@ mod daemon;
 mod health;
 mod host;
 mod kubo;
+mod perf;
 pub mod series;
 mod source;
 mod state_writes;
@@ -24,6 +25,7 @@ pub use daemon::{DaemonState, DaemonStatus, PortInfo};
 pub use health::{Health, HealthLevel, Status, alert_source};
 pub use host::{DiskStats, HostStats, ProcessStats};
 pub use kubo::{BandwidthStats, BitswapStats, KuboStats, ProvideStats, RepoStats};
+pub use perf::{OpPerf, PerfView};
 pub use series::{History, Ring, SavedHistory, Series};
 pub use source::{SourceState, SourceStatus};
 pub use state_writes::StateWrites;
@@ -53,6 +55,10 @@ pub struct Snapshot {
     /// ipfs-kit's own writes to its state dir (operation and alert history): failures,
     /// entries waiting in memory, entries dropped.
     pub state_writes: StateWrites,
+    /// ipfs-kit's performance monitor (the dashboard and `supervise` run one; absent in
+    /// one-shot runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub performance: Option<Arc<PerfView>>,
     /// Recent alert events (fired, escalated, resolved, acknowledged), newest first, from
     /// `alerts.jsonl`; for the dashboard's alert history, not part of the JSON document.
     #[serde(skip)]
@@ -83,6 +89,7 @@ impl Snapshot {
             alerts: Vec::new(),
             health: Health::default(),
             state_writes: StateWrites::default(),
+            performance: None,
             alert_log: Arc::new(Vec::new()),
             history: Arc::new(History::default()),
         };

@@ -9,7 +9,9 @@
 //! nothing is allocated after an operation's first sample.
 
 pub mod baseline;
+pub mod bottlenecks;
 pub mod store;
+pub mod view;
 pub mod window;
 
 use std::collections::HashMap;
@@ -145,6 +147,13 @@ impl Default for Monitor {
     fn default() -> Self {
         Monitor::new()
     }
+}
+
+/// The last bulk pin run's summary (`<state>/bulk-last.json`, written by `pin add|rm
+/// --from`), if one ran.
+pub fn last_bulk_run(state_dir: &std::path::Path) -> Option<serde_json::Value> {
+    let text = std::fs::read(state_dir.join("bulk-last.json")).ok()?;
+    serde_json::from_slice(&text).ok()
 }
 
 /// The process's monitor.

@@ -3,7 +3,6 @@
 //! kept 25 hours. Written each minute by the running ipfs-kit (`persist_loop`).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use hdrhistogram::serialization::{Deserializer, Serializer, V2Serializer};
@@ -51,46 +50,25 @@ pub fn decode(v: &[u8]) -> Option<Minute> {
     Some(Minute { hist, ok, failed })
 }
 
-/// Writes the monitor's finished minutes; what cannot be written is kept for next time.
+/// Rolls the monitor and writes its finished minutes.
 pub fn persist(monitor: &Monitor, cache: &Cache) {
     monitor.roll(super::unix_minute());
-    let done = monitor.take_done();
+    write(&monitor.take_done(), cache);
+}
+
+/// Writes finished minutes (taken from a monitor) into the store.
+pub fn write(done: &[(i64, std::collections::HashMap<String, Minute>)], cache: &Cache) {
     if done.is_empty() {
         return;
     }
-    for (minute, ops) in &done {
+    for (minute, ops) in done {
         for (op, m) in ops {
             if let Some(bytes) = encode(m) {
                 cache.set(&key(*minute, op), bytes, KEEP);
             }
         }
     }
-    if !cache.has_disk() {
-        // Memory only: nothing another process could read; keep nothing back either.
-        return;
-    }
     cache.flush();
-}
-
-/// The running process's part: rolls and writes the process's monitor each minute (and a
-/// last time when the task is stopped by its owner calling `persist` itself).
-pub async fn persist_loop(cache: Arc<Cache>) {
-    let mut every = tokio::time::interval(Duration::from_secs(5));
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut n = 0u64;
-    loop {
-        every.tick().await;
-        let c = Arc::clone(&cache);
-        let report = n.is_multiple_of(6);
-        n += 1;
-        let _ = tokio::task::spawn_blocking(move || {
-            persist(super::global(), &c);
-            if report {
-                report_cache_stats(&c);
-            }
-        })
-        .await;
-    }
 }
 
 /// Every operation's samples in minutes `[from, to)`: the store's, plus `unsaved` (the

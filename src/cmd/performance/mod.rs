@@ -3,7 +3,7 @@
 //! and a profiler of real calls. Tables on stdout; `--json` is one document.
 
 mod args;
-mod bottlenecks;
+mod resources;
 
 pub use args::PerfAction;
 
@@ -18,6 +18,7 @@ use crate::cache::{Cache, CacheStats, Tier};
 use crate::cmd::UsageError;
 use crate::config::Config;
 use crate::perf::baseline::{self, Baseline};
+use crate::perf::bottlenecks;
 use crate::perf::store::PROCESS_STATS;
 use crate::perf::window::{self, OpMetrics, Timeframe};
 use crate::perf::{self, store};
@@ -239,7 +240,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
             );
         }
         PerfAction::Resources { out } => {
-            let r = bottlenecks::resources(cfg).await;
+            let r = resources::gather(cfg).await;
             if out.json {
                 return print_json(&r);
             }
@@ -251,7 +252,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
             slow_factor,
             out,
         } => {
-            let r = bottlenecks::resources(cfg).await;
+            let r = resources::gather(cfg).await;
             let ops = window_ops(&cache, Timeframe::Hour);
             let found = bottlenecks::find(
                 &r,
@@ -269,7 +270,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
             bottlenecks::print(&mut w, &found)?;
         }
         PerfAction::Summary { out } => {
-            let r = bottlenecks::resources(cfg).await;
+            let r = resources::gather(cfg).await;
             let ops = window_ops(&cache, Timeframe::Hour);
             let table = window::table(Timeframe::Hour, &ops);
             let found = bottlenecks::find(

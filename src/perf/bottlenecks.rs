@@ -1,4 +1,4 @@
-//! What limits the node now, each with a severity and a recommendation naming the setting to
+//! What limits the node now (pure: the caller gathers `Resources`), each with a severity and a recommendation naming the setting to
 //! change: host CPU, memory, I/O wait (from /proc/stat over the sampling time), slow
 //! endpoints (p95 over the last hour), regressions against saved baselines.
 
@@ -6,12 +6,11 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::config::Config;
 use crate::perf::baseline::{self, Baseline};
 use crate::perf::window::OpMetrics;
 use crate::term;
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Resources {
     pub cpu_percent: Option<f64>,
     pub memory_used_percent: Option<f64>,
@@ -24,58 +23,6 @@ pub struct Resources {
     pub disks: Vec<(String, f64)>,
     pub kubo: String,
     pub cluster: String,
-}
-
-/// (iowait, total) jiffies of all CPUs, from the first line of /proc/stat.
-fn cpu_jiffies() -> Option<(u64, u64)> {
-    let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    let line = stat.lines().next()?.strip_prefix("cpu ")?;
-    let v: Vec<u64> = line
-        .split_whitespace()
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    Some((*v.get(4)?, v.iter().take(8).sum()))
-}
-
-pub async fn resources(cfg: &Config) -> Resources {
-    let before = cpu_jiffies();
-    let mut located = cfg.clone();
-    crate::locate::locate(&mut located).await;
-    let snap = crate::collector::collect_once(&located, std::time::Duration::from_secs(3)).await;
-    let after = cpu_jiffies();
-    let iowait_percent = match (before, after) {
-        (Some((w0, t0)), Some((w1, t1))) if t1 > t0 => {
-            Some(100.0 * (w1 - w0) as f64 / (t1 - t0) as f64)
-        }
-        _ => None,
-    };
-    let h = snap.host.data.as_ref();
-    Resources {
-        cpu_percent: h.map(|h| f64::from(h.cpu_percent)),
-        memory_used_percent: h
-            .filter(|h| h.memory_total_bytes > 0)
-            .map(|h| 100.0 * h.memory_used_bytes as f64 / h.memory_total_bytes as f64),
-        memory_used_bytes: h.map(|h| h.memory_used_bytes),
-        memory_total_bytes: h.map(|h| h.memory_total_bytes),
-        iowait_percent,
-        load_average: h.map(|h| h.load_average),
-        disks: h
-            .map(|h| {
-                h.disks
-                    .iter()
-                    .filter(|d| d.total_bytes > 0)
-                    .map(|d| {
-                        (
-                            d.mount_point.clone(),
-                            100.0 * d.used_bytes as f64 / d.total_bytes as f64,
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        kubo: format!("{:?}", snap.kubo.state).to_lowercase(),
-        cluster: format!("{:?}", snap.cluster.state).to_lowercase(),
-    }
 }
 
 pub fn print_resources(w: &mut dyn Write, r: &Resources) -> anyhow::Result<()> {
@@ -101,7 +48,7 @@ pub fn print_resources(w: &mut dyn Write, r: &Resources) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Low,
@@ -109,7 +56,7 @@ pub enum Severity {
     High,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Bottleneck {
     pub kind: &'static str,
     pub subject: String,
