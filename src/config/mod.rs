@@ -94,6 +94,8 @@ pub struct Config {
     pub snapshot_file: Option<PathBuf>,
     /// Default log filter ([monitoring.outputs] log_level); IPFS_KIT_LOG wins.
     pub log_level: String,
+    /// `[audit] policy`, resolved against the config file's directory.
+    pub audit_policy: Option<PathBuf>,
 }
 
 /// Values given on the command line; each wins over file and environment.
@@ -261,6 +263,12 @@ fn resolve(
     )?;
     let enabled = file.cluster.enabled.unwrap_or(true);
 
+    let audit_policy = file.audit.policy.as_ref().map(|p| {
+        match path.as_deref().and_then(Path::parent) {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p.clone(),
+        }
+    });
     let state_dir = ov
         .state_dir
         .clone()
@@ -313,6 +321,7 @@ fn resolve(
         vfs_interval: Some(Duration::from_secs(30)),
         snapshot_file: None,
         log_level: "info".into(),
+        audit_policy,
     }
     .with_monitoring(file.monitoring.as_ref(), ov.interval.is_some()))
 }

@@ -48,7 +48,7 @@ pub struct Setup {
 
 /// The handle: asking never blocks. Dropping it ends the thread.
 pub struct Worker {
-    tx: mpsc::Sender<AuditQuery>,
+    tx: mpsc::Sender<Option<AuditQuery>>,
 }
 
 impl Worker {
@@ -63,8 +63,9 @@ impl Worker {
         Worker { tx }
     }
 
-    /// Asks for `q` (a newer request replaces one not yet started).
-    pub fn ask(&self, q: AuditQuery) {
+    /// Asks for `q` (a newer request replaces one not yet started); `None` pauses the
+    /// worker (the tab is not shown: no file watching, no recomputing) until the next ask.
+    pub fn ask(&self, q: Option<AuditQuery>) {
         let _ = self.tx.send(q);
     }
 }
@@ -84,7 +85,7 @@ pub fn policy(path: Option<&PathBuf>) -> PolicyChoice {
     }
 }
 
-fn run(setup: Setup, rx: mpsc::Receiver<AuditQuery>, out: impl Fn(Report)) {
+fn run(setup: Setup, rx: mpsc::Receiver<Option<AuditQuery>>, out: impl Fn(Report)) {
     let paths = || {
         setup
             .sources
@@ -99,7 +100,7 @@ fn run(setup: Setup, rx: mpsc::Receiver<AuditQuery>, out: impl Fn(Report)) {
         let mut asked = false;
         match rx.recv_timeout(POLL) {
             Ok(q) => {
-                query = Some(q);
+                query = q;
                 asked = true;
             }
             Err(RecvTimeoutError::Timeout) => {}
@@ -107,10 +108,10 @@ fn run(setup: Setup, rx: mpsc::Receiver<AuditQuery>, out: impl Fn(Report)) {
         }
         // Only the newest request matters.
         while let Ok(q) = rx.try_recv() {
-            query = Some(q);
+            query = q;
             asked = true;
         }
-        // Nothing is loaded until the Audit tab asks.
+        // Nothing is loaded until the Audit tab asks, nor watched while it is not shown.
         let Some(q) = query.clone() else { continue };
         let files = paths();
         let sig = input::signature(&files);
@@ -196,7 +197,7 @@ mod tests {
             },
         );
         let t = Instant::now();
-        w.ask(AuditQuery::default());
+        w.ask(Some(AuditQuery::default()));
         assert!(t.elapsed() < Duration::from_millis(50));
         let done = |rx: &mpsc::Receiver<Report>| loop {
             match rx.recv_timeout(Duration::from_secs(20)).expect("a report") {
