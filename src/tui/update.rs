@@ -628,11 +628,12 @@ fn switch_tab(m: &mut Model, t: Tab) -> Vec<Command> {
     if let Some(sel) = selected {
         m.analysis.query.selected = sel;
     }
+    let mut cmds = Vec::new();
     if left_audit && m.analysis.asked.take().is_some() {
         m.analysis.busy = false;
-        return vec![Command::Analyse(None)];
+        cmds.push(Command::Analyse(None));
     }
-    match t {
+    cmds.extend(match t {
         Tab::Audit => ask_analysis(m),
         Tab::Daemons => load_log(m),
         Tab::Pins if !m.pins.loading => {
@@ -640,7 +641,8 @@ fn switch_tab(m: &mut Model, t: Tab) -> Vec<Command> {
             vec![Command::LoadPins]
         }
         _ => Vec::new(),
-    }
+    });
+    cmds
 }
 
 /// Up and down: move the cursor of a focused list that has one (the focus at its edges),
