@@ -73,7 +73,11 @@ fn counts(screen: &str, scope: &str) -> Option<(usize, usize, usize)> {
     }
     let words: Vec<&str> = rest.split_whitespace().collect();
     let num = |s: &str| s.trim_matches(',').parse::<usize>().ok();
-    Some((num(words.first()?)?, num(words.get(2)?)?, num(words.get(4)?)?))
+    Some((
+        num(words.first()?)?,
+        num(words.get(2)?)?,
+        num(words.get(4)?)?,
+    ))
 }
 
 fn literal(t: &Tmux, s: &str) {
@@ -109,10 +113,18 @@ fn audit_tab_on_real_history_from_real_actions() {
             .arg(&f)
             .output()
             .expect("ipfs add");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let cid = String::from_utf8_lossy(&out.stdout).trim().to_string();
         let out = kit(root).args(["pin", "add", &cid]).output().expect("pin");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     for _ in 0..4 {
         let out = kit(root)
@@ -125,7 +137,9 @@ fn audit_tab_on_real_history_from_real_actions() {
     t.keys(&["6"]);
     t.wait_for("the Daemons tab", SOON, |s| s.contains("[6 Daemons]"));
     t.keys(&["R"]);
-    t.wait_for("the restart confirmation", SOON, |s| s.contains("Restart kubo?"));
+    t.wait_for("the restart confirmation", SOON, |s| {
+        s.contains("Restart kubo?")
+    });
     t.keys(&["y"]);
     let deadline = Instant::now() + SLOW;
     // The supervisor records a restart as its stop and its start.
@@ -135,8 +149,7 @@ fn audit_tab_on_real_history_from_real_actions() {
             .filter(|l| l.contains("\"status\":\"ok\""))
             .count()
     };
-    while !(history_lines(root).contains("\"daemon.stop\"") && starts(&history_lines(root)) >= 2)
-    {
+    while !(history_lines(root).contains("\"daemon.stop\"") && starts(&history_lines(root)) >= 2) {
         assert!(
             Instant::now() < deadline,
             "no kubo restart in history:\n{}\nscreen:\n{}",
@@ -146,7 +159,11 @@ fn audit_tab_on_real_history_from_real_actions() {
         std::thread::sleep(Duration::from_millis(300));
     }
     // A rotated file from "earlier": a real line of this run, dated three days back.
-    let first = history_lines(root).lines().next().unwrap_or_default().to_string();
+    let first = history_lines(root)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let v: serde_json::Value = serde_json::from_str(&first).expect("history line");
     let mut old = v.clone();
     old["timestamp"] = (chrono::Utc::now() - chrono::Duration::days(3))
@@ -161,20 +178,27 @@ fn audit_tab_on_real_history_from_real_actions() {
     let (scope, loaded, _) = counts(&s, "all history").expect("counts");
     assert_eq!(scope, loaded, "{s}");
     assert!(s.contains("Activity by hour and weekday ("), "{s}");
-    assert!(s.contains("Compliance: ipfs-kit operations") && s.contains("/100"), "{s}");
+    assert!(
+        s.contains("Compliance: ipfs-kit operations") && s.contains("/100"),
+        "{s}"
+    );
     assert!(s.contains("operation_failing_rep"), "{s}");
 
     // A field filter: exactly the four failed pins.
     literal(&t, "/action=pin.add status=failed");
     t.keys(&["Enter"]);
     let scope = "all history, filter \"action=pin.add status=failed\"";
-    let s = t.wait_for("the filtered analysis", SOON, |s| counts(s, scope).is_some());
+    let s = t.wait_for("the filtered analysis", SOON, |s| {
+        counts(s, scope).is_some()
+    });
     let (n, _, failed) = counts(&s, scope).expect("counts");
     assert_eq!((n, failed), (4, 4), "{s}");
     assert!(s.contains("Activity by hour and weekday (4 events)"), "{s}");
     // Cleared, and the last hour: everything but the rotated line from three days ago.
     t.keys(&["Escape"]);
-    t.wait_for("the filter cleared", SOON, |s| counts(s, "all history").is_some());
+    t.wait_for("the filter cleared", SOON, |s| {
+        counts(s, "all history").is_some()
+    });
     for _ in 0..4 {
         literal(&t, "[");
     }
@@ -189,7 +213,9 @@ fn audit_tab_on_real_history_from_real_actions() {
     t.wait_for("the Operations tab", SOON, |s| s.contains("[5 Operations]"));
     literal(&t, "/daemon.stop");
     t.keys(&["Enter"]);
-    t.wait_for("the filtered operations", SOON, |s| s.contains("1 matching"));
+    t.wait_for("the filtered operations", SOON, |s| {
+        s.contains("1 matching")
+    });
     t.keys(&["0"]);
     let s = t.wait_for("the selected operation", SOON, |s| {
         s.contains("Operation daemon.stop kubo:") && s.contains("related")
@@ -233,17 +259,26 @@ fn audit_tab_keys_answer_while_a_large_history_is_analysed() {
     t.line(&format!("{}; echo EXIT=$?", env!("CARGO_BIN_EXE_ipfs-kit")));
     t.wait_for("the dashboard", SOON, |s| s.contains("1 Overview"));
     t.keys(&["0"]);
-    t.wait_for("analysing", SOON, |s| s.contains("Audit of all history: analysing…"));
+    t.wait_for("analysing", SOON, |s| {
+        s.contains("Audit of all history: analysing…")
+    });
     // While it analyses: the range key is answered at once, the tab bar shows it.
     let asked = Instant::now();
     literal(&t, "[");
-    let s = t.wait_for("the range key answered", SOON, |s| s.contains("range last 30d"));
+    let s = t.wait_for("the range key answered", SOON, |s| {
+        s.contains("range last 30d")
+    });
     let answered = asked.elapsed();
-    assert!(s.contains("analysing…"), "the analysis was already done:\n{s}");
+    assert!(
+        s.contains("analysing…"),
+        "the analysis was already done:\n{s}"
+    );
     assert!(answered < Duration::from_secs(2), "{answered:?}");
     // The help opens too, and closes.
     t.keys(&["?"]);
-    t.wait_for("the help", SOON, |s| s.contains("Audit tab: a shorter / longer"));
+    t.wait_for("the help", SOON, |s| {
+        s.contains("Audit tab: a shorter / longer")
+    });
     t.keys(&["Escape"]);
     let s = t.wait_for("the 30-day analysis", SLOW, |s| {
         counts(s, "last 30d").is_some()

@@ -144,9 +144,9 @@ impl Filter {
             Term::Field { field, op, value } => {
                 let v = field_value(ix, r, field);
                 let hit = match op {
-                    Op::Contains => v.is_some_and(|v| {
-                        v.to_lowercase().contains(&value.to_lowercase())
-                    }),
+                    Op::Contains => {
+                        v.is_some_and(|v| v.to_lowercase().contains(&value.to_lowercase()))
+                    }
                     Op::Is | Op::IsNot => v.is_some_and(|v| v.eq_ignore_ascii_case(value)),
                 };
                 hit == (*op != Op::IsNot)

@@ -20,23 +20,14 @@ pub struct FileConfig {
     pub supervisor: SupervisorSection,
     pub alerts: crate::alerts::AlertsSection,
     pub history: crate::ophistory::HistorySection,
+    pub audit: crate::analytics::AuditSection,
+    pub cache: crate::cache::CacheSection,
     /// Storage backends probed on an interval (written by `ipfs-kit wizard backend`).
     pub backends: std::collections::BTreeMap<String, ipfs_kit_wizards::BackendConfig>,
     /// VFS mounts (written by `ipfs-kit wizard vfs`).
     pub vfs: std::collections::BTreeMap<String, ipfs_kit_wizards::VfsConfig>,
     /// Intervals, thresholds and outputs (written by `ipfs-kit wizard monitoring`).
     pub monitoring: Option<ipfs_kit_wizards::MonitoringConfig>,
-    pub audit: AuditSection,
-}
-
-/// Audit analytics of the operation history.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct AuditSection {
-    /// The compliance policy the dashboard's Audit tab scores against (TOML, as
-    /// assets/audit-policy.example.toml); a relative path is taken from the config file's
-    /// directory. Unset: the sample policy built into ipfs-kit.
-    pub policy: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]

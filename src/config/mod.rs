@@ -85,6 +85,10 @@ pub struct Config {
     /// The alert rules in effect (built-ins overridden by the file and [monitoring.thresholds]).
     pub alert_rules: Vec<crate::alerts::Rule>,
     pub op_history: crate::ophistory::HistorySection,
+    /// `[audit]`: the compliance policy and off-hours of the audit analytics.
+    pub audit: crate::analytics::AuditSection,
+    /// `[cache]`: the memory and disk tiers of the cache.
+    pub cache: crate::cache::CacheSection,
     pub backends: std::collections::BTreeMap<String, ipfs_kit_wizards::BackendConfig>,
     pub vfs: std::collections::BTreeMap<String, ipfs_kit_wizards::VfsConfig>,
     /// How often backends are probed and VFS mounts stat'ed; None = off.
@@ -94,8 +98,6 @@ pub struct Config {
     pub snapshot_file: Option<PathBuf>,
     /// Default log filter ([monitoring.outputs] log_level); IPFS_KIT_LOG wins.
     pub log_level: String,
-    /// `[audit] policy`, resolved against the config file's directory.
-    pub audit_policy: Option<PathBuf>,
 }
 
 /// Values given on the command line; each wins over file and environment.
@@ -263,18 +265,18 @@ fn resolve(
     )?;
     let enabled = file.cluster.enabled.unwrap_or(true);
 
-    let audit_policy = file.audit.policy.as_ref().map(|p| {
-        match path.as_deref().and_then(Path::parent) {
-            Some(dir) if p.is_relative() => dir.join(p),
-            _ => p.clone(),
-        }
-    });
     let state_dir = ov
         .state_dir
         .clone()
         .or_else(|| env.var("IPFS_KIT_STATE_DIR").map(PathBuf::from))
         .or(file.paths.state_dir.clone())
         .unwrap_or_else(|| default_state_dir(env));
+    if let Some(message) = file.audit.check() {
+        return Err(ConfigError::Invalid {
+            origin: "[audit]".into(),
+            message,
+        });
+    }
 
     Ok(Config {
         kubo: KuboConfig {
@@ -315,13 +317,14 @@ fn resolve(
                 .join("; "),
         })?,
         op_history: file.history,
+        audit: file.audit,
+        cache: file.cache,
         backends: file.backends,
         vfs: file.vfs,
         backends_interval: Some(Duration::from_secs(60)),
         vfs_interval: Some(Duration::from_secs(30)),
         snapshot_file: None,
         log_level: "info".into(),
-        audit_policy,
     }
     .with_monitoring(file.monitoring.as_ref(), ov.interval.is_some()))
 }

@@ -250,7 +250,8 @@ impl Effects {
             let setup = Setup {
                 state_dir: self.cfg.state_dir.clone(),
                 sources: None,
-                policy: self.cfg.audit_policy.clone(),
+                policy: self.cfg.audit.policy.clone(),
+                off_hours: (self.cfg.audit.off_hours_start, self.cfg.audit.off_hours_end),
                 local: local_offset(),
             };
             self.analysis = Some(Worker::spawn(setup, move |r| {

@@ -417,26 +417,50 @@ const PINS: &[Row] = &[
 use super::model::AuditPart as Au;
 
 const AUDIT_COMPACT: &[Row] = &[
-    (len(10), &[(Panel::Audit(Au::Week), 3), (Panel::Audit(Au::Compliance), 2)]),
     (
-        fill(1),
-        &[(Panel::Audit(Au::Patterns), 1), (Panel::Audit(Au::Anomalies), 1)],
+        len(10),
+        &[
+            (Panel::Audit(Au::Week), 3),
+            (Panel::Audit(Au::Compliance), 2),
+        ],
     ),
     (
         fill(1),
-        &[(Panel::Audit(Au::Dates), 1), (Panel::Audit(Au::Operation), 1)],
+        &[
+            (Panel::Audit(Au::Patterns), 1),
+            (Panel::Audit(Au::Anomalies), 1),
+        ],
+    ),
+    (
+        fill(1),
+        &[
+            (Panel::Audit(Au::Dates), 1),
+            (Panel::Audit(Au::Operation), 1),
+        ],
     ),
 ];
 
 const AUDIT_NORMAL: &[Row] = &[
-    (len(10), &[(Panel::Audit(Au::Week), 3), (Panel::Audit(Au::Compliance), 2)]),
+    (
+        len(10),
+        &[
+            (Panel::Audit(Au::Week), 3),
+            (Panel::Audit(Au::Compliance), 2),
+        ],
+    ),
     (
         fill(1),
-        &[(Panel::Audit(Au::Patterns), 1), (Panel::Audit(Au::Anomalies), 1)],
+        &[
+            (Panel::Audit(Au::Patterns), 1),
+            (Panel::Audit(Au::Anomalies), 1),
+        ],
     ),
     (
         fill(2),
-        &[(Panel::Audit(Au::Dates), 2), (Panel::Audit(Au::Operation), 3)],
+        &[
+            (Panel::Audit(Au::Dates), 2),
+            (Panel::Audit(Au::Operation), 3),
+        ],
     ),
 ];
 

@@ -652,7 +652,10 @@ impl Model {
     /// an action of this session not yet in the file.
     pub fn selected_op(&self) -> Option<crate::tui::analysis::SelectedOp> {
         let i = self.cursor.get(&ListKind::History).copied().unwrap_or(0);
-        crate::tui::convert::history_ids(self).get(i).cloned().flatten()
+        crate::tui::convert::history_ids(self)
+            .get(i)
+            .cloned()
+            .flatten()
     }
 
     /// Cluster answered its last poll.

@@ -71,7 +71,14 @@ fn index() -> Index {
 
 /// The view the worker would send for `q`.
 fn view(q: &AuditQuery) -> Arc<AuditView> {
-    let mut v = compute(&index(), q, now(), Local::UTC, &worker::policy(None));
+    let mut v = compute(
+        &index(),
+        q,
+        now(),
+        Local::UTC,
+        (22, 6),
+        &worker::policy(None),
+    );
     v.sources = 1;
     v.took_ms = 12;
     Arc::new(v)
@@ -176,7 +183,9 @@ fn filter_is_typed_then_applied_with_enter_and_cleared_with_esc() {
     // The status line names the range and the filter while the new result is awaited.
     let s = text(&crate::buffer(&m));
     assert!(
-        s.contains("Audit of all history, filter \"status=failed\": analysing… (showing the result"),
+        s.contains(
+            "Audit of all history, filter \"status=failed\": analysing… (showing the result"
+        ),
         "{s}"
     );
     // `/` again starts from the filter in force; Esc clears it and asks again.
@@ -243,11 +252,7 @@ fn selected_operation_shows_related_events_timeline_and_causes() {
     // The three other failed pins of the same CID are related to it.
     let related: Vec<&str> = sel.correlated.iter().map(|e| e.label.as_str()).collect();
     assert!(
-        related
-            .iter()
-            .filter(|l| l.contains(BAD_CID))
-            .count()
-            >= 3,
+        related.iter().filter(|l| l.contains(BAD_CID)).count() >= 3,
         "{related:?}"
     );
     assert_eq!(sel.timeline.len(), 1);
@@ -289,7 +294,12 @@ fn a_filter_narrows_every_panel() {
         filter: "colour=red".into(),
         ..AuditQuery::default()
     });
-    assert!(bad.filter_error.as_deref().unwrap_or("").contains("unknown field"));
+    assert!(
+        bad.filter_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("unknown field")
+    );
     // The last hour holds only the failures at the end.
     let hour = view(&AuditQuery {
         range: AuditRange::Hour,
@@ -307,7 +317,10 @@ fn outside_text_is_sanitised() {
     m.analysis.view = Some(Arc::new(v));
     let s = text(&crate::buffer(&m));
     assert!(!s.contains('\u{1b}') && !s.contains('\u{202e}') && !s.contains('\u{7}'));
-    assert!(s.contains("Audit policy not used: p.toml:3:7: bad ?value"), "{s}");
+    assert!(
+        s.contains("Audit policy not used: p.toml:3:7: bad ?value"),
+        "{s}"
+    );
 }
 
 #[test]

@@ -68,7 +68,10 @@ fn tab_and_shift_tab_cycle() {
     // Back past the Audit tab (its analysis asked for, then paused) into the Pins tab.
     let asked = key_mods(&mut m, KeyCode::BackTab, KeyModifiers::SHIFT);
     assert_eq!(m.tab, Tab::Audit);
-    assert!(matches!(&asked[..], [Command::Analyse(Some(_))]), "{asked:?}");
+    assert!(
+        matches!(&asked[..], [Command::Analyse(Some(_))]),
+        "{asked:?}"
+    );
     assert_eq!(
         key_mods(&mut m, KeyCode::BackTab, KeyModifiers::SHIFT),
         vec![Command::Analyse(None), Command::LoadPins]

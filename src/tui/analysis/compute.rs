@@ -31,6 +31,7 @@ pub fn compute(
     q: &AuditQuery,
     now: DateTime<Utc>,
     local: Local,
+    off_hours: (u8, u8),
     policy: &PolicyChoice,
 ) -> AuditView {
     let now_ms = now.timestamp_millis();
@@ -72,6 +73,8 @@ pub fn compute(
 
     let pcfg = patterns::PatternConfig {
         local,
+        off_start: u32::from(off_hours.0),
+        off_end: u32::from(off_hours.1),
         ..Default::default()
     };
     let mut found = patterns::detect(scope, scope_range.clone(), &pcfg);
@@ -182,11 +185,10 @@ fn selected(ix: &Index, op: &SelectedOp) -> SelectedView {
         cause_explanation: String::new(),
         causes: Vec::new(),
     };
-    let by_op = ix
-        .f
-        .operations
-        .get(&op.operation_id)
-        .and_then(|o| ix.by_operation.get(o).last().map(|&i| i as usize));
+    let by_op =
+        ix.f.operations
+            .get(&op.operation_id)
+            .and_then(|o| ix.by_operation.get(o).last().map(|&i| i as usize));
     let Some(i) = ix.find_id(&op.event_id).or(by_op) else {
         return out;
     };

@@ -1,41 +1,25 @@
-//! The history files the Audit tab analyses and how they are read: `history.jsonl`, its
-//! rotated `history.N.jsonl[.gz]`, and `alerts.jsonl` (rotated the same way), under the
-//! state dir. Kept behind `sources` and `load` so the shared loader of `src/analytics` can
-//! replace it without touching the worker.
+//! The history files the Audit tab analyses and how they are read: the shared loader of
+//! `src/analytics/input.rs` (`history.jsonl`, its rotated `history.N.jsonl[.gz]`, and
+//! `alerts.jsonl` rotated the same way, under the state dir), plus a cheap signature to tell
+//! when to read them again.
 
-use std::fs::{self, File};
-use std::io::{BufRead, BufReader};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use ipfs_kit_audit::{Index, LoadReport, Loader};
 
+use crate::analytics::input::{self, Source};
+
 /// The default sources under `state_dir`, oldest file first per stem.
 pub fn sources(state_dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for stem in ["history", "alerts"] {
-        let mut rotated: Vec<(usize, PathBuf)> = fs::read_dir(state_dir)
-            .into_iter()
-            .flatten()
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                let name = e.file_name();
-                let rest = name.to_str()?.strip_prefix(stem)?.strip_prefix('.')?;
-                let n = rest
-                    .strip_suffix(".jsonl.gz")
-                    .or_else(|| rest.strip_suffix(".jsonl"))?;
-                Some((n.parse::<usize>().ok().filter(|n| *n >= 1)?, e.path()))
-            })
-            .collect();
-        // history.3 is older than history.1.
-        rotated.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
-        out.extend(rotated.into_iter().map(|(_, p)| p));
-        let current = state_dir.join(format!("{stem}.jsonl"));
-        if current.exists() {
-            out.push(current);
-        }
-    }
-    out
+    input::default_sources(state_dir)
+        .into_iter()
+        .filter_map(|s| match s {
+            Source::File(p) => Some(p),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What changes when a source changes: each file's path, size and modification time.
@@ -56,33 +40,24 @@ pub fn signature(paths: &[PathBuf]) -> Signature {
         .collect()
 }
 
-/// Reads every source (gzip when the name ends `.gz`) into one Index. A file that cannot be
-/// read is named in the returned problems, the others are still loaded; bad lines are
-/// counted in the report with their file:line.
+/// Reads every source (gzip by its magic bytes) into one Index. A file that cannot be read
+/// is named in the returned problems (and nothing is analysed until it can be); bad lines
+/// are counted in the report with their file:line.
 pub fn load(paths: &[PathBuf]) -> (Index, LoadReport, Vec<String>) {
-    let mut l = Loader::new();
-    let mut problems = Vec::new();
-    for p in paths {
-        let name = p.display().to_string();
-        let read = File::open(p).and_then(|f| {
-            let r: Box<dyn BufRead> = if name.ends_with(".gz") {
-                Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(f)))
-            } else {
-                Box::new(BufReader::new(f))
-            };
-            l.read(&name, r)
-        });
-        if let Err(e) = read {
-            problems.push(format!("cannot read {name}: {e}"));
+    let sources: Vec<Source> = paths.iter().cloned().map(Source::File).collect();
+    match input::load(&sources, &[]) {
+        Ok((ix, report)) => (ix, report, Vec::new()),
+        Err(e) => {
+            let (ix, report) = Loader::new().finish();
+            (ix, report, vec![format!("cannot load the history: {e:#}")])
         }
     }
-    let (ix, report) = l.finish();
-    (ix, report, problems)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::File;
     use std::io::Write;
 
     #[test]
@@ -118,10 +93,11 @@ mod tests {
             ["history.2.jsonl", "history.1.jsonl.gz", "history.jsonl"]
         );
         let mut paths = sources(dir.path());
-        paths.push(dir.path().join("gone.jsonl"));
         let (ix, report, problems) = load(&paths);
-        assert_eq!((ix.len(), report.bad_lines), (3, 0));
+        assert_eq!((ix.len(), report.bad_lines), (3, 0), "{problems:?}");
         assert_eq!(ix.event_id(0), "a");
+        paths.push(dir.path().join("gone.jsonl"));
+        let (_, _, problems) = load(&paths);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("gone.jsonl"), "{problems:?}");
     }

@@ -43,6 +43,8 @@ pub struct Setup {
     pub sources: Option<Vec<PathBuf>>,
     /// The policy file from the config; `None` = the embedded sample.
     pub policy: Option<PathBuf>,
+    /// `[audit] off_hours_start/end`, local hours.
+    pub off_hours: (u8, u8),
     pub local: Local,
 }
 
@@ -134,9 +136,13 @@ fn run(setup: Setup, rx: mpsc::Receiver<Option<AuditQuery>>, out: impl Fn(Report
         }
         if stale {
             let (ix, report, mut problems) = input::load(&files);
-            problems.extend(report.bad.iter().take(3).map(|b| {
-                format!("skipped {}:{}: {}", b.source, b.line, b.message)
-            }));
+            problems.extend(
+                report
+                    .bad
+                    .iter()
+                    .take(3)
+                    .map(|b| format!("skipped {}:{}: {}", b.source, b.line, b.message)),
+            );
             loaded = Some((sig, ix, report.bad_lines, problems, files.len()));
         }
         let Some((_, ix, bad, problems, n_sources)) = &loaded else {
@@ -145,7 +151,7 @@ fn run(setup: Setup, rx: mpsc::Receiver<Option<AuditQuery>>, out: impl Fn(Report
         let Some((_, pol)) = &policy_choice else {
             continue;
         };
-        let mut view = compute(ix, &q, Utc::now(), setup.local, pol);
+        let mut view = compute(ix, &q, Utc::now(), setup.local, setup.off_hours, pol);
         view.bad_lines = *bad;
         view.problems = problems.clone();
         view.sources = *n_sources;
@@ -190,6 +196,7 @@ mod tests {
                 state_dir: dir.path().to_path_buf(),
                 sources: None,
                 policy: None,
+                off_hours: (22, 6),
                 local: Local::UTC,
             },
             move |r| {

@@ -137,7 +137,11 @@ pub fn dates_view(m: &Model, rows: usize) -> HeatmapView {
     }
 }
 
-fn table(title: String, columns: Vec<(&'static str, Constraint)>, rows: Vec<TableRow>) -> TableView {
+fn table(
+    title: String,
+    columns: Vec<(&'static str, Constraint)>,
+    rows: Vec<TableRow>,
+) -> TableView {
     TableView {
         title,
         columns,
