@@ -323,7 +323,7 @@ pub fn availability(m: &Model, action: Action) -> Result<(), String> {
             if m.overlay == Overlay::None
                 && !m.expanded
                 && m.filter.is_empty()
-                && !(m.tab == Tab::Audit && !m.analysis.query.filter.is_empty()) =>
+                && !audit_filter(m) =>
         {
             Err("nothing to close".into())
         }

@@ -284,7 +284,7 @@ fn counts_patterns_and_compliance_from_the_fixed_history() {
 #[test]
 fn a_filter_narrows_every_panel() {
     let q = AuditQuery {
-        filter: format!("action=pin.add status=failed"),
+        filter: "action=pin.add status=failed".into(),
         ..AuditQuery::default()
     };
     let v = view(&q);

@@ -137,7 +137,7 @@ pub fn compute(
                     description: r.description.clone(),
                 })
                 .collect();
-            failing.sort_by(|a, b| rank(&b.severity).cmp(&rank(&a.severity)));
+            failing.sort_by_key(|r| std::cmp::Reverse(rank(&r.severity)));
             v.compliance = Some(ComplianceView {
                 policy: c.policy,
                 score: c.score,

@@ -77,14 +77,15 @@ fn compliance(m: &Model, area: Rect, buf: &mut Buffer) {
         ),
         t.muted(),
     );
-    let mut y = inner.y + 2;
     if c.failing.is_empty() {
-        line(buf, y, "every applicable rule passes", t.level(level));
+        line(
+            buf,
+            inner.y + 2,
+            "every applicable rule passes",
+            t.level(level),
+        );
     }
-    for r in &c.failing {
-        if y >= inner.bottom() {
-            break;
-        }
+    for (y, r) in (inner.y + 2..inner.bottom()).zip(&c.failing) {
         let glyph = ipfs_kit_widgets::Level::Critical.glyph(t.ascii);
         let text = format!(
             "{glyph} {} ({}, {} violation{})",
@@ -94,6 +95,5 @@ fn compliance(m: &Model, area: Rect, buf: &mut Buffer) {
             if r.violations == 1 { "" } else { "s" }
         );
         line(buf, y, &text, t.level(ipfs_kit_widgets::Level::Critical));
-        y += 1;
     }
 }
