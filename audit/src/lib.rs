@@ -16,6 +16,7 @@ pub mod anomalies;
 pub mod compliance;
 pub mod correlate;
 pub mod events;
+pub mod filter;
 pub mod generator;
 pub mod index;
 pub mod intern;

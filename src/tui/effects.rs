@@ -34,6 +34,14 @@ pub struct Effects {
     last_log: Option<(String, u64, Option<SystemTime>)>,
     /// The newest history line sent to the model.
     last_audit: Option<String>,
+    /// The Audit tab's analysis thread, once the tab was opened.
+    analysis: Option<crate::tui::analysis::Worker>,
+}
+
+/// This host's UTC offset now, for the heat maps' hours and days.
+fn local_offset() -> ipfs_kit_audit::time::Local {
+    let secs = chrono::Local::now().offset().local_minus_utc();
+    ipfs_kit_audit::time::Local::new(secs / 60)
 }
 
 /// A command the event loop itself must carry out (it owns the terminal).
@@ -55,6 +63,7 @@ impl Effects {
             ops,
             last_log: None,
             last_audit: None,
+            analysis: None,
         }
     }
 
@@ -227,8 +236,31 @@ impl Effects {
                 self.started(op);
                 return Some(Handover::Wizard { op, kind });
             }
+            Command::Analyse(q) => self.analyse(q),
         }
         None
+    }
+
+    /// Hands a query to the analysis worker, started on the first one (a dashboard that
+    /// never opens the Audit tab never reads the history files for it).
+    fn analyse(&mut self, q: Option<crate::tui::analysis::AuditQuery>) {
+        use crate::tui::analysis::{Setup, Worker};
+        if self.analysis.is_none() && q.is_some() {
+            let tx = self.tx.clone();
+            let setup = Setup {
+                state_dir: self.cfg.state_dir.clone(),
+                sources: None,
+                policy: self.cfg.audit.policy.clone(),
+                off_hours: (self.cfg.audit.off_hours_start, self.cfg.audit.off_hours_end),
+                local: local_offset(),
+            };
+            self.analysis = Some(Worker::spawn(setup, move |r| {
+                let _ = tx.send(Msg::Analysis(r));
+            }));
+        }
+        if let Some(w) = &self.analysis {
+            w.ask(q);
+        }
     }
 
     /// Forgets which log was sent, so the next request reads it again (after a redraw from

@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::analysis::AuditRange;
 use super::model::{Model, Overlay, Tab, ZOOMS};
 use crate::model::DaemonState;
 
@@ -34,6 +35,9 @@ pub enum Action {
     PinAdd,
     Unpin,
     Wizard,
+    /// The Audit tab's time range: one step shorter / longer.
+    RangeShorter,
+    RangeLonger,
     ScrollUp,
     ScrollDown,
     Close,
@@ -48,7 +52,7 @@ pub enum Key {
     /// Ctrl and a letter.
     Ctrl(char),
     Code(KeyCode),
-    /// Any of `1`-`9`.
+    /// Any of `0`-`9`.
     Digit,
 }
 
@@ -59,7 +63,7 @@ impl Key {
         match (self, ev.code) {
             (Key::Ctrl(c), KeyCode::Char(k)) if ctrl && k.eq_ignore_ascii_case(&c) => Some(None),
             (Key::Char(c), KeyCode::Char(k)) if !ctrl && !alt && k == c => Some(None),
-            (Key::Digit, KeyCode::Char(k)) if !ctrl && !alt && ('1'..='9').contains(&k) => {
+            (Key::Digit, KeyCode::Char(k)) if !ctrl && !alt && k.is_ascii_digit() => {
                 Some(k.to_digit(10))
             }
             (Key::Code(c), code) if !ctrl && !alt && code == c => Some(None),
@@ -104,9 +108,9 @@ pub const KEYMAP: &[Binding] = &[
     },
     Binding {
         keys: &[(Key::Digit, A::GoTab(0))],
-        label: "1-9",
+        label: "1-8, 0",
         footer: None,
-        help: "go to a tab by its number",
+        help: "go to a tab by its number (0: Audit)",
     },
     Binding {
         keys: &[
@@ -142,7 +146,16 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[(Key::Char('/'), A::Filter)],
         label: "/",
         footer: Some(("/", "filter")),
-        help: "filter the lists (alerts, operations, peers, disks...)",
+        help: "filter the lists; on Audit by field: user=bob status=failed details.cid=... text",
+    },
+    Binding {
+        keys: &[
+            (Key::Char('['), A::RangeShorter),
+            (Key::Char(']'), A::RangeLonger),
+        ],
+        label: "[ / ]",
+        footer: Some(("[]", "range")),
+        help: "Audit tab: a shorter / longer time range (1h, 24h, 7d, 30d, all)",
     },
     Binding {
         keys: &[(Key::Char('f'), A::Freeze)],
@@ -297,7 +310,21 @@ pub fn availability(m: &Model, action: Action) -> Result<(), String> {
         A::ScrollUp | A::ScrollDown if super::layout::focused(m).list().is_none() => {
             Err("the focused widget is not a list".into())
         }
-        A::Close if m.overlay == Overlay::None && !m.expanded && m.filter.is_empty() => {
+        A::RangeShorter | A::RangeLonger if m.tab != Tab::Audit => {
+            Err("only on the Audit tab (0)".into())
+        }
+        A::RangeShorter if m.analysis.query.range == AuditRange::ALL[0] => {
+            Err("already at the shortest range (last 1h)".into())
+        }
+        A::RangeLonger if m.analysis.query.range == AuditRange::All => {
+            Err("already analysing all history".into())
+        }
+        A::Close
+            if m.overlay == Overlay::None
+                && !m.expanded
+                && m.filter.is_empty()
+                && !audit_filter(m) =>
+        {
             Err("nothing to close".into())
         }
         _ => Ok(()),
@@ -354,11 +381,13 @@ pub fn footer(m: &Model) -> Vec<(&'static str, &'static str)> {
         | A::DaemonRestart
         | A::Follow
         | A::Acknowledge
-        | A::Unpin => 3,
+        | A::Unpin
+        | A::RangeShorter
+        | A::RangeLonger => 3,
         _ => 4,
     };
     let mut out: Vec<(u8, (&'static str, &'static str))> = Vec::new();
-    if m.expanded || !m.filter.is_empty() {
+    if m.expanded || !m.filter.is_empty() || audit_filter(m) {
         out.push((
             2,
             ("Esc", if m.expanded { "shrink" } else { "clear filter" }),
@@ -372,6 +401,10 @@ pub fn footer(m: &Model) -> Vec<(&'static str, &'static str)> {
     );
     out.sort_by_key(|(r, _)| *r);
     out.into_iter().map(|(_, f)| f).collect()
+}
+
+fn audit_filter(m: &Model) -> bool {
+    m.tab == Tab::Audit && !m.analysis.query.filter.is_empty()
 }
 
 /// Help lines: keys, description, and why it is disabled now (if it is).
@@ -407,7 +440,7 @@ mod tests {
     fn keys_resolve() {
         let none = KeyModifiers::NONE;
         assert_eq!(action_for(&key(C::Char('7'), none)), Some(A::GoTab(7)));
-        assert_eq!(action_for(&key(C::Char('0'), none)), None);
+        assert_eq!(action_for(&key(C::Char('0'), none)), Some(A::GoTab(0)));
         assert_eq!(
             action_for(&key(C::Char('+'), KeyModifiers::SHIFT)),
             Some(A::ZoomIn)

@@ -414,6 +414,56 @@ const PINS: &[Row] = &[
     (fill(1), &[(List(ListKind::Pins), 1)]),
 ];
 
+use super::model::AuditPart as Au;
+
+const AUDIT_COMPACT: &[Row] = &[
+    (
+        len(10),
+        &[
+            (Panel::Audit(Au::Week), 3),
+            (Panel::Audit(Au::Compliance), 2),
+        ],
+    ),
+    (
+        fill(1),
+        &[
+            (Panel::Audit(Au::Patterns), 1),
+            (Panel::Audit(Au::Anomalies), 1),
+        ],
+    ),
+    (
+        fill(1),
+        &[
+            (Panel::Audit(Au::Dates), 1),
+            (Panel::Audit(Au::Operation), 1),
+        ],
+    ),
+];
+
+const AUDIT_NORMAL: &[Row] = &[
+    (
+        len(10),
+        &[
+            (Panel::Audit(Au::Week), 3),
+            (Panel::Audit(Au::Compliance), 2),
+        ],
+    ),
+    (
+        fill(1),
+        &[
+            (Panel::Audit(Au::Patterns), 1),
+            (Panel::Audit(Au::Anomalies), 1),
+        ],
+    ),
+    (
+        fill(2),
+        &[
+            (Panel::Audit(Au::Dates), 2),
+            (Panel::Audit(Au::Operation), 3),
+        ],
+    ),
+];
+
 fn rows_for(tab: Tab, tier: Tier) -> &'static [Row] {
     match (tab, tier) {
         (Tab::Overview, Tier::Compact) => OVERVIEW_COMPACT,
@@ -430,6 +480,8 @@ fn rows_for(tab: Tab, tier: Tier) -> &'static [Row] {
         (Tab::Alerts, Tier::Compact) => ALERTS_COMPACT,
         (Tab::Alerts, _) => ALERTS_NORMAL,
         (Tab::Pins, _) => PINS,
+        (Tab::Audit, Tier::Compact) => AUDIT_COMPACT,
+        (Tab::Audit, _) => AUDIT_NORMAL,
     }
 }
 
@@ -548,12 +600,11 @@ pub fn tab_spans(tabs: Rect, current: Tab) -> Vec<(Tab, String, u16, u16)> {
     let labels = |style: u8| -> Vec<String> {
         Tab::ALL
             .iter()
-            .enumerate()
-            .map(|(i, t)| match style {
-                0 => format!(" {} {} ", i + 1, t.title()),
-                1 => format!(" {} {} ", i + 1, t.short_title()),
-                _ if *t == current => format!(" {} {} ", i + 1, t.short_title()),
-                _ => format!(" {} ", i + 1),
+            .map(|t| match style {
+                0 => format!(" {} {} ", t.key(), t.title()),
+                1 => format!(" {} {} ", t.key(), t.short_title()),
+                _ if *t == current => format!(" {} {} ", t.key(), t.short_title()),
+                _ => format!(" {} ", t.key()),
             })
             .collect()
     };

@@ -6,6 +6,7 @@
 //! - `convert`: Snapshot -> widget views; `render`: the Model drawn into a Buffer, pure.
 //! - `event_loop`: the one tokio loop; `terminal`: setup and restore; `theme`: colours.
 
+pub mod analysis;
 pub mod convert;
 pub mod effects;
 pub mod event_loop;

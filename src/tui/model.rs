@@ -21,10 +21,12 @@ pub enum Tab {
     Daemons,
     Alerts,
     Pins,
+    /// Key `0`: tab 9 is kept for the Performance tab.
+    Audit,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Overview,
         Tab::Node,
         Tab::Cluster,
@@ -33,6 +35,7 @@ impl Tab {
         Tab::Daemons,
         Tab::Alerts,
         Tab::Pins,
+        Tab::Audit,
     ];
 
     pub fn index(self) -> usize {
@@ -49,6 +52,7 @@ impl Tab {
             Tab::Daemons => "Daemons",
             Tab::Alerts => "Alerts",
             Tab::Pins => "Pins",
+            Tab::Audit => "Audit",
         }
     }
 
@@ -63,14 +67,33 @@ impl Tab {
             Tab::Daemons => "Daem",
             Tab::Alerts => "Alrt",
             Tab::Pins => "Pins",
+            Tab::Audit => "Audt",
         }
     }
 
-    /// Tab `n` counting from 1, as the number keys do.
+    /// The key that opens it: `1`-`8` in order, `0` for Audit.
+    pub fn key(self) -> char {
+        match self {
+            Tab::Audit => '0',
+            t => char::from_digit(t.index() as u32 + 1, 10).unwrap_or('?'),
+        }
+    }
+
+    /// The tab a number key opens (`0` is Audit; `9` is not yet a tab).
     pub fn from_number(n: u32) -> Option<Tab> {
-        Tab::ALL
-            .get(usize::try_from(n).ok()?.checked_sub(1)?)
-            .copied()
+        let c = char::from_digit(n, 10)?;
+        Tab::ALL.iter().copied().find(|t| t.key() == c)
+    }
+
+    /// The number keys that open a tab, for messages: `1-8, 0`.
+    pub fn keys_label() -> String {
+        let digits: Vec<char> = Tab::ALL.iter().map(|t| t.key()).collect();
+        let run: Vec<char> = digits.iter().copied().take_while(|c| *c != '0').collect();
+        match (run.first(), run.last()) {
+            (Some(a), Some(b)) if digits.contains(&'0') => format!("{a}-{b}, 0"),
+            (Some(a), Some(b)) => format!("{a}-{b}"),
+            _ => "0".into(),
+        }
     }
 
     pub fn next(self) -> Tab {
@@ -204,6 +227,23 @@ pub enum Panel {
     /// Kubo bandwidth by hour of day.
     Heatmap,
     List(ListKind),
+    /// One part of the Audit tab.
+    Audit(AuditPart),
+}
+
+/// The Audit tab's panels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuditPart {
+    /// Events by hour of day × day of week.
+    Week,
+    /// Events by hour × date (the newest days).
+    Dates,
+    Patterns,
+    Anomalies,
+    /// The compliance gauge and the failing rules.
+    Compliance,
+    /// The operation selected on the Operations tab: correlated events, timeline, causes.
+    Operation,
 }
 
 impl Panel {
@@ -456,6 +496,21 @@ pub const ZOOMS: [Duration; 9] = [
     Duration::from_secs(24 * 3600),
 ];
 
+/// The Audit tab's state: what was asked of the analysis worker and what came back.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// The query the tab wants answered (filter, range, selected operation).
+    pub query: crate::tui::analysis::AuditQuery,
+    /// The last query sent to the worker (`None`: paused, the tab is not shown).
+    pub asked: Option<crate::tui::analysis::AuditQuery>,
+    /// The newest result; older than `query` while `busy`.
+    pub view: Option<Arc<crate::tui::analysis::AuditView>>,
+    /// The worker is loading or computing.
+    pub busy: bool,
+    /// The filter being typed (applied with Enter).
+    pub input: String,
+}
+
 /// The dashboard's whole state.
 #[derive(Clone, Debug)]
 pub struct Model {
@@ -496,6 +551,7 @@ pub struct Model {
     /// First line of the help shown (it scrolls on small screens).
     pub help_scroll: usize,
     pub activity: Activity,
+    pub analysis: Analysis,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     /// A one-line note in the footer until the next key (why a key did nothing).
@@ -532,6 +588,7 @@ impl Model {
             input: String::new(),
             help_scroll: 0,
             activity,
+            analysis: Analysis::default(),
             size,
             flash: None,
             quit: false,
@@ -583,6 +640,22 @@ impl Model {
         let rows = crate::tui::lists::pin_rows(self);
         let i = self.cursor.get(&ListKind::Pins).copied().unwrap_or(0);
         rows.get(i).copied()
+    }
+
+    /// Whether `kind` has a cursor row here: the selectable lists, and the operation history
+    /// on the Operations tab (its selection is what the Audit tab analyses).
+    pub fn has_cursor(&self, kind: ListKind) -> bool {
+        kind.selectable() || (kind == ListKind::History && self.tab == Tab::Operations)
+    }
+
+    /// The operation under the Operations cursor, by the ids of its history line; `None` for
+    /// an action of this session not yet in the file.
+    pub fn selected_op(&self) -> Option<crate::tui::analysis::SelectedOp> {
+        let i = self.cursor.get(&ListKind::History).copied().unwrap_or(0);
+        crate::tui::convert::history_ids(self)
+            .get(i)
+            .cloned()
+            .flatten()
     }
 
     /// Cluster answered its last poll.

@@ -25,6 +25,10 @@ pub fn for_tab(m: &Model, tab: Tab) -> Vec<Notice> {
             out.extend(daemons_notice(m));
             (false, false, false)
         }
+        Tab::Audit => {
+            out.extend(super::convert::audit_notices(m));
+            (false, false, false)
+        }
     };
     if kubo && let Some(n) = kubo_notice(m, &s.kubo) {
         out.push(n);

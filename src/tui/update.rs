@@ -17,6 +17,7 @@ use super::model::{
     PinList, Tab, WizardChoice,
 };
 use crate::model::Snapshot;
+use crate::tui::analysis::{AuditQuery, Report};
 
 /// Everything that can happen to the dashboard.
 #[derive(Clone, Debug)]
@@ -45,6 +46,8 @@ pub enum Msg {
     Log(LogTail),
     /// The newest entries of the operation history file.
     Audit(Vec<crate::ophistory::OpEntry>),
+    /// The analysis worker started or finished a run for the Audit tab.
+    Analysis(crate::tui::analysis::Report),
 }
 
 impl Msg {
@@ -107,6 +110,8 @@ pub enum Command {
         op: u64,
         kind: WizardChoice,
     },
+    /// Ask the analysis worker for the Audit tab's view; `None` pauses it (tab left).
+    Analyse(Option<AuditQuery>),
 }
 
 /// Applies one message. Sets `m.dirty` when the screen must be redrawn.
@@ -190,16 +195,50 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Command> {
         Msg::Audit(entries) => {
             if m.audit.as_ref() != Some(&entries) {
                 m.audit = Some(entries);
+                clamp_cursors(m);
                 m.dirty = true;
             }
+            Vec::new()
+        }
+        Msg::Analysis(Report::Busy(q)) => {
+            m.analysis.busy = q == m.analysis.query;
+            m.dirty |= m.tab == Tab::Audit;
+            Vec::new()
+        }
+        Msg::Analysis(Report::Done(v)) => {
+            m.analysis.busy = v.query != m.analysis.query;
+            m.analysis.view = Some(v);
+            m.dirty |= m.tab == Tab::Audit;
             Vec::new()
         }
     }
 }
 
+/// Asks the worker for the Audit tab's current query, unless that was the last thing asked.
+fn ask_analysis(m: &mut Model) -> Vec<Command> {
+    if m.tab != Tab::Audit || m.analysis.asked.as_ref() == Some(&m.analysis.query) {
+        return Vec::new();
+    }
+    m.analysis.asked = Some(m.analysis.query.clone());
+    m.analysis.busy = true;
+    m.dirty = true;
+    vec![Command::Analyse(Some(m.analysis.query.clone()))]
+}
+
+/// Applies the Audit filter typed so far.
+fn apply_audit_filter(m: &mut Model) -> Vec<Command> {
+    m.analysis.query.filter = m.analysis.input.trim().to_string();
+    ask_analysis(m)
+}
+
 /// Keeps every cursor on a row after the lists changed.
 fn clamp_cursors(m: &mut Model) {
-    for kind in [ListKind::Daemons, ListKind::ActiveAlerts, ListKind::Pins] {
+    for kind in [
+        ListKind::Daemons,
+        ListKind::ActiveAlerts,
+        ListKind::Pins,
+        ListKind::History,
+    ] {
         let len = convert::list_len(m, kind);
         if let Some(c) = m.cursor.get_mut(&kind) {
             *c = (*c).min(len.saturating_sub(1));
@@ -360,6 +399,33 @@ fn key(m: &mut Model, k: KeyEvent) -> Vec<Command> {
                 _ => Vec::new(),
             }
         }
+        Overlay::Filter if m.tab == Tab::Audit => {
+            // The Audit filter is a query (`user=alice status=failed`): applied on Enter,
+            // as each run reads the whole history.
+            m.dirty = true;
+            match k.code {
+                KeyCode::Enter => {
+                    close_overlay(m);
+                    return apply_audit_filter(m);
+                }
+                KeyCode::Esc => {
+                    m.analysis.input.clear();
+                    close_overlay(m);
+                    return apply_audit_filter(m);
+                }
+                KeyCode::Backspace => {
+                    m.analysis.input.pop();
+                }
+                KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    m.analysis.input.clear();
+                }
+                KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    m.analysis.input.push(c);
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
         Overlay::Filter => {
             match k.code {
                 KeyCode::Enter => close_overlay(m),
@@ -439,8 +505,8 @@ pub fn act(m: &mut Model, a: Action) -> Vec<Command> {
             Some(t) => return switch_tab(m, t),
             None => {
                 m.flash = Some(format!(
-                    "there is no tab {n} (tabs are 1-{})",
-                    Tab::ALL.len()
+                    "there is no tab {n} (tabs are {})",
+                    Tab::keys_label()
                 ))
             }
         },
@@ -453,7 +519,17 @@ pub fn act(m: &mut Model, a: Action) -> Vec<Command> {
             m.help_scroll = 0;
             m.overlay = Overlay::Help;
         }
-        Action::Filter => m.overlay = Overlay::Filter,
+        Action::Filter => {
+            if m.tab == Tab::Audit {
+                m.analysis.input = m.analysis.query.filter.clone();
+            }
+            m.overlay = Overlay::Filter;
+        }
+        Action::RangeShorter | Action::RangeLonger => {
+            let by = if a == Action::RangeShorter { -1 } else { 1 };
+            m.analysis.query.range = m.analysis.query.range.step(by);
+            return ask_analysis(m);
+        }
         Action::Freeze => {
             m.frozen = !m.frozen;
             let action = if m.frozen { "freeze" } else { "resume" };
@@ -512,6 +588,9 @@ pub fn act(m: &mut Model, a: Action) -> Vec<Command> {
         Action::Close => {
             if m.expanded {
                 m.expanded = false;
+            } else if m.tab == Tab::Audit && !m.analysis.query.filter.is_empty() {
+                m.analysis.input.clear();
+                return apply_audit_filter(m);
             } else {
                 m.filter.clear();
                 m.scroll.clear();
@@ -537,18 +616,33 @@ fn describe(a: Action) -> &'static str {
         .map_or("that key", |b| b.help)
 }
 
-/// Opens a tab; the Daemons tab reads the selected log, the Pins tab loads the pins.
+/// Opens a tab; the Daemons tab reads the selected log, the Pins tab loads the pins, the
+/// Audit tab asks for the analysis of the operation selected on the Operations tab (and
+/// leaving it pauses the worker).
 fn switch_tab(m: &mut Model, t: Tab) -> Vec<Command> {
+    let left_audit = m.tab == Tab::Audit && t != Tab::Audit;
+    // The selection is read while the Operations tab is still current (it has the cursor).
+    let selected = (m.tab == Tab::Operations).then(|| m.selected_op());
     m.tab = t;
     m.expanded = false;
-    match t {
+    if let Some(sel) = selected {
+        m.analysis.query.selected = sel;
+    }
+    let mut cmds = Vec::new();
+    if left_audit && m.analysis.asked.take().is_some() {
+        m.analysis.busy = false;
+        cmds.push(Command::Analyse(None));
+    }
+    cmds.extend(match t {
+        Tab::Audit => ask_analysis(m),
         Tab::Daemons => load_log(m),
         Tab::Pins if !m.pins.loading => {
             m.pins.loading = true;
             vec![Command::LoadPins]
         }
         _ => Vec::new(),
-    }
+    });
+    cmds
 }
 
 /// Up and down: move the cursor of a focused list that has one (the focus at its edges),
@@ -565,7 +659,7 @@ fn up_down(m: &mut Model, by: isize) -> Vec<Command> {
             }
             Vec::new()
         }
-        Panel::List(kind) if kind.selectable() => {
+        Panel::List(kind) if m.has_cursor(kind) => {
             let len = convert::list_len(m, kind);
             let cur = m.cursor.get(&kind).copied().unwrap_or(0);
             if (by < 0 && cur == 0) || (by > 0 && cur + 1 >= len) {

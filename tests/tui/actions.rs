@@ -55,15 +55,17 @@ fn daemons() -> Model {
 // --- Tabs ---------------------------------------------------------------------------------
 
 #[test]
-fn eight_tabs_in_key_order() {
-    assert_eq!(Tab::ALL.len(), 8);
+fn nine_tabs_in_key_order() {
+    assert_eq!(Tab::ALL.len(), 9);
     assert_eq!(Tab::from_number(6), Some(Tab::Daemons));
     assert_eq!(Tab::from_number(7), Some(Tab::Alerts));
     assert_eq!(Tab::from_number(8), Some(Tab::Pins));
+    // 9 is kept for the Performance tab; 0 is Audit, last in the cycle.
     assert_eq!(Tab::from_number(9), None);
-    assert_eq!(Tab::from_number(0), None);
-    assert_eq!(Tab::Pins.next(), Tab::Overview);
-    assert_eq!(Tab::Overview.prev(), Tab::Pins);
+    assert_eq!(Tab::from_number(0), Some(Tab::Audit));
+    assert_eq!(Tab::Pins.next(), Tab::Audit);
+    assert_eq!(Tab::Audit.next(), Tab::Overview);
+    assert_eq!(Tab::Overview.prev(), Tab::Audit);
     assert_eq!(Tab::Operations.next(), Tab::Daemons);
     for (i, t) in Tab::ALL.into_iter().enumerate() {
         assert_eq!(t.index(), i);
@@ -80,7 +82,8 @@ fn eight_tabs_in_key_order() {
             "Operations",
             "Daemons",
             "Alerts",
-            "Pins"
+            "Pins",
+            "Audit"
         ]
     );
 }
@@ -113,12 +116,12 @@ fn tab_bar_falls_back_to_short_titles_then_numbers() {
     for width in [30u16, 40, 60, 70, 80, 90, 100, 120, 200] {
         for current in Tab::ALL {
             let spans = layout::tab_spans(Rect::new(3, 1, width, 1), current);
-            assert_eq!(spans.len(), 8);
+            assert_eq!(spans.len(), 9);
             assert_eq!(spans[0].2, 3);
             for (i, (t, label, x0, x1)) in spans.iter().enumerate() {
                 assert_eq!(*t, Tab::ALL[i]);
                 assert_eq!(usize::from(x1 - x0), label.len());
-                assert!(label.contains(&(i + 1).to_string()), "{label:?}");
+                assert!(label.contains(Tab::ALL[i].key()), "{label:?}");
                 if let Some(next) = spans.get(i + 1) {
                     assert_eq!(next.2, x1 + 1);
                 }

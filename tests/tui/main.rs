@@ -2,6 +2,7 @@
 //! ratatui's TestBackend (insta snapshots of the text, Buffer assertions for colours).
 
 mod actions;
+mod audit;
 mod consistency;
 mod fixtures;
 mod hostile;

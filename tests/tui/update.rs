@@ -32,11 +32,12 @@ fn every_keymap_entry_is_covered_here() {
         labels,
         [
             "Tab / Shift-Tab",
-            "1-9",
+            "1-8, 0",
             "arrows / h j k l",
             "Enter / e",
             "?",
             "/",
+            "[ / ]",
             "f",
             "+",
             "-",
@@ -64,12 +65,19 @@ fn tab_and_shift_tab_cycle() {
     assert_eq!(m.tab, Tab::Node);
     assert!(m.dirty);
     key_mods(&mut m, KeyCode::BackTab, KeyModifiers::SHIFT);
-    // Into the Pins tab: its list is loaded.
+    // Back past the Audit tab (its analysis asked for, then paused) into the Pins tab.
+    let asked = key_mods(&mut m, KeyCode::BackTab, KeyModifiers::SHIFT);
+    assert_eq!(m.tab, Tab::Audit);
+    assert!(
+        matches!(&asked[..], [Command::Analyse(Some(_))]),
+        "{asked:?}"
+    );
     assert_eq!(
         key_mods(&mut m, KeyCode::BackTab, KeyModifiers::SHIFT),
-        vec![Command::LoadPins]
+        vec![Command::Analyse(None), Command::LoadPins]
     );
     assert_eq!(m.tab, Tab::Pins);
+    key(&mut m, KeyCode::Tab);
     key(&mut m, KeyCode::Tab);
     assert_eq!(m.tab, Tab::Overview);
 }

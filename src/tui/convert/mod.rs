@@ -7,6 +7,7 @@
 //! the dispatch from a panel's kind to its module.
 
 mod alerts;
+mod audit;
 mod charts;
 mod cluster;
 mod daemons;
@@ -25,10 +26,14 @@ use ipfs_kit_widgets::{
 };
 use ratatui::layout::Constraint;
 
+pub use audit::{
+    anomalies_table, audit_notices, compliance, compliance_missing, dates_view, operation_table,
+    patterns_table, week_view,
+};
 pub use charts::{counter_view, resample, spark_view};
 pub use daemons::daemon_level;
 pub use node::{bandwidth_view, heatmap_view};
-pub use operations::history_view;
+pub use operations::{history_ids, history_view};
 pub use overview::{alert_rows, alert_view, health_view};
 
 use super::model::{BarsKind, ListKind, MetricKind, Model, Src};

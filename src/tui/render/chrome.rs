@@ -10,7 +10,7 @@ use ratatui::{
 use crate::tui::convert::{self, source_badge, window_label};
 use crate::tui::keymap;
 use crate::tui::layout;
-use crate::tui::model::{Model, Overlay};
+use crate::tui::model::{Model, Overlay, Tab};
 
 type Part = (String, Style);
 
@@ -140,7 +140,14 @@ pub fn tabs(m: &Model, area: Rect, buf: &mut Buffer) {
             right = format!("charts restored from {} ago  {right}", window_label(ago));
         }
     }
-    if !m.filter.is_empty() && m.overlay != Overlay::Filter {
+    if m.tab == Tab::Audit {
+        // The Audit tab's own scope: its range and its field filter.
+        let q = &m.analysis.query;
+        right = format!("range {} ", q.range.label());
+        if !q.filter.is_empty() && m.overlay != Overlay::Filter {
+            right = format!("filter \"{}\"  {right}", q.filter);
+        }
+    } else if !m.filter.is_empty() && m.overlay != Overlay::Filter {
         right = format!("filter \"{}\"  {right}", m.filter);
     }
     if m.expanded {
@@ -170,14 +177,16 @@ pub fn footer(m: &Model, area: Rect, buf: &mut Buffer) {
     let keys: Vec<(&str, String)> = match &m.overlay {
         Overlay::Filter => {
             let cursor = if t.ascii { "_" } else { "▏" };
-            parts.push((
-                " filter: ".into(),
-                Style::new().add_modifier(Modifier::BOLD),
-            ));
-            parts.push((format!("{}{cursor}", m.filter), Style::new()));
+            let (label, text, enter) = if m.tab == Tab::Audit {
+                (" audit filter: ", &m.analysis.input, "apply")
+            } else {
+                (" filter: ", &m.filter, "keep")
+            };
+            parts.push((label.into(), Style::new().add_modifier(Modifier::BOLD)));
+            parts.push((format!("{text}{cursor}"), Style::new()));
             parts.push(("  ".into(), Style::new()));
             vec![
-                ("Enter", "keep".into()),
+                ("Enter", enter.into()),
                 ("Esc", "clear".into()),
                 ("Backspace", "delete".into()),
             ]

@@ -1,5 +1,6 @@
 //! Drawing: a pure function of the Model into a ratatui Buffer.
 
+mod audit;
 mod chrome;
 mod log;
 mod overlay;

@@ -63,6 +63,7 @@ pub fn draw(m: &Model, p: Panel, area: Rect, buf: &mut Buffer, focused: bool) {
         Panel::List(ListKind::History) => cv::history_view(m).themed(t).render(area, buf),
         Panel::List(ListKind::DaemonLog) => super::log::draw(m, area, buf),
         Panel::List(kind) => cv::table_view(m, kind).themed(t).render(area, buf),
+        Panel::Audit(part) => super::audit::draw(m, part, area, buf),
     }
     if focused {
         highlight(area, buf, t);
