@@ -106,6 +106,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Walk the history's chain of CIDs (moves under `audit-analytics verify` at merge).
+    #[command(hide = true)]
+    AuditVerify(crate::cmd::audit_verify::VerifyArgs),
+    /// Read an archived history file back through Kubo (until `--file ipfs://CID`).
+    #[command(hide = true)]
+    AuditCat {
+        url: String,
+        /// Print what the audit reader makes of it instead of its lines.
+        #[arg(long)]
+        count: bool,
+    },
     /// Run the daemons in the foreground and restart them when they crash (for systemd).
     Supervise {
         /// Create missing repos/configs under the state dir.

@@ -120,6 +120,10 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             limit,
             json,
         }) => cmd::history::run(&cfg, *status, *since, *limit, *json),
+        Some(Command::AuditVerify(args)) => cmd::audit_verify::run(&mut cfg, args).await,
+        Some(Command::AuditCat { url, count }) => {
+            cmd::audit_verify::cat_command(&mut cfg, url, *count).await
+        }
         Some(Command::Supervise {
             init,
             leave_running,

@@ -172,7 +172,10 @@ pub enum LinkState {
 
 impl LinkState {
     pub fn is_break(&self) -> bool {
-        matches!(self, LinkState::Changed | LinkState::Lost | LinkState::BadHeader)
+        matches!(
+            self,
+            LinkState::Changed | LinkState::Lost | LinkState::BadHeader
+        )
     }
 }
 
@@ -200,6 +203,7 @@ pub struct Step {
 pub struct ChainReport {
     pub steps: Vec<Step>,
     /// Index in `steps` of the first file changed or lost.
+    #[serde(rename = "first_break_index")]
     pub first_break: Option<usize>,
     /// The walk reached a file without a chain line (the start of the trail).
     pub reached_start: bool,
@@ -240,7 +244,9 @@ impl Walk {
             kubo: None,
             lines: Some(f.lines),
             first_diff_line: None,
-            note: Some("current file (still written; checked from its successor on rotation)".into()),
+            note: Some(
+                "current file (still written; checked from its successor on rotation)".into(),
+            ),
         };
         w.follow(step, current);
         w
@@ -261,12 +267,7 @@ impl Walk {
     /// Judges the wanted link from the local file (`label`, bytes) if there is one, and a
     /// copy fetched by CID if the caller got one (needed when the local file is missing or
     /// differs). `kubo` is what Kubo knows of the recorded CID.
-    pub fn offer(
-        &mut self,
-        local: Option<(&str, &[u8])>,
-        fetched: Option<&[u8]>,
-        kubo: KuboState,
-    ) {
+    pub fn offer(&mut self, local: Option<(&str, &[u8])>, fetched: Option<&[u8]>, kubo: KuboState) {
         let Some(h) = self.wanted.take() else {
             return;
         };
@@ -347,6 +348,16 @@ impl Walk {
         self.report.steps.push(step);
     }
 
+    /// Adds a note to the step just judged (where the caller found its copy, say).
+    pub fn note_last(&mut self, note: &str) {
+        if let Some(s) = self.report.steps.last_mut() {
+            s.note = Some(match s.note.take() {
+                Some(n) => format!("{n}; {note}"),
+                None => note.to_string(),
+            });
+        }
+    }
+
     pub fn finish(self) -> ChainReport {
         self.report
     }
@@ -393,8 +404,13 @@ mod tests {
         assert_eq!(h.prev_first.as_deref(), Some("2026-01-01T00:00:00Z"));
         assert_eq!(h.prev_last.as_deref(), Some("2026-01-01T00:01:00Z"));
         assert_eq!(read_header(&oldest), Ok(None));
-        assert!(matches!(read_header(b"{\"chain\":{\"v\":1}}\n"), Err(HeaderError::Damaged(_))));
-        let v9 = String::from_utf8(encode_header(&h)).unwrap().replace("\"v\":1", "\"v\":9");
+        assert!(matches!(
+            read_header(b"{\"chain\":{\"v\":1}}\n"),
+            Err(HeaderError::Damaged(_))
+        ));
+        let v9 = String::from_utf8(encode_header(&h))
+            .unwrap()
+            .replace("\"v\":1", "\"v\":9");
         assert_eq!(read_header(v9.as_bytes()), Err(HeaderError::Version(9)));
         assert!(is_header_line(b"  {\"chain\":{}}"));
         assert!(!is_header_line(b"{\"timestamp\":1,\"chain\":2}"));
@@ -421,7 +437,11 @@ mod tests {
         let mut w = Walk::start("h.jsonl", &current);
         w.offer(Some(("h.1.jsonl", &middle)), None, KuboState::Pinned);
         assert!(!w.matches(edited.as_bytes()));
-        w.offer(Some(("h.2.jsonl", edited.as_bytes())), Some(&oldest), KuboState::Pinned);
+        w.offer(
+            Some(("h.2.jsonl", edited.as_bytes())),
+            Some(&oldest),
+            KuboState::Pinned,
+        );
         let r = w.finish();
         let i = r.first_break.unwrap();
         assert_eq!(r.steps[i].file.as_deref(), Some("h.2.jsonl"));
@@ -436,7 +456,11 @@ mod tests {
         let mut w = Walk::start("h.jsonl", &current);
         w.offer(None, Some(&middle), KuboState::Pinned);
         // A copy with other bytes than recorded is not accepted.
-        w.offer(None, Some(b"forged\n"), KuboState::NotChecked("down".into()));
+        w.offer(
+            None,
+            Some(b"forged\n"),
+            KuboState::NotChecked("down".into()),
+        );
         let r = w.finish();
         assert_eq!(r.steps[1].state, LinkState::Archived);
         assert_eq!(r.steps[2].state, LinkState::Lost);
@@ -459,7 +483,10 @@ mod tests {
         l.read("h.1.jsonl", &middle[..]).unwrap();
         l.read_lines("h.jsonl", std::str::from_utf8(&current).unwrap().lines());
         let (index, report) = l.finish();
-        assert_eq!((index.len(), report.bad_lines, report.chain_lines), (2, 0, 2));
+        assert_eq!(
+            (index.len(), report.bad_lines, report.chain_lines),
+            (2, 0, 2)
+        );
     }
 
     #[test]

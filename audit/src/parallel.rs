@@ -21,10 +21,16 @@ pub(crate) struct Raw {
 
 pub(crate) enum Item {
     Blank,
-    Bad { line: u32, message: String },
+    Bad {
+        line: u32,
+        message: String,
+    },
     /// A chain line (`chain.rs`): counted, not an event and not bad.
     ChainHeader,
-    Ok { line: u32, norm: FlatNorm },
+    Ok {
+        line: u32,
+        norm: FlatNorm,
+    },
 }
 
 pub(crate) struct FlatNorm {

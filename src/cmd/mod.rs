@@ -1,6 +1,7 @@
 //! One file per subcommand: parse → call into the library → print. `main.rs` only dispatches.
 //! What several subcommands share (the history, supervisor events on stderr) is here.
 
+pub mod audit_verify;
 pub mod daemon;
 pub mod history;
 pub mod once;

@@ -20,7 +20,7 @@ mod entry;
 mod error;
 mod guard;
 mod identity;
-pub(crate) mod jsonl;
+pub mod jsonl;
 mod probe;
 mod query;
 mod store;
