@@ -38,4 +38,6 @@ pub use store::OpHistory;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_chain;
+#[cfg(test)]
 mod tests_durable;
