@@ -12,6 +12,8 @@
 //! one) and says what Kubo knows of the CID; `Walk` decides whether the link holds, which
 //! bytes to follow, and where the chain broke first.
 
+use std::io::{self, Read};
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -92,28 +94,91 @@ pub fn facts(bytes: &[u8]) -> Facts {
 
 /// The chain line for the successor of `prev` (the file that just rotated).
 pub fn header_for(prev: &[u8], rotated_at: &str) -> Header {
-    let f = facts(prev);
-    let stamps = prev
-        .split(|b| *b == b'\n')
-        .filter(|l| !is_header_line(l))
-        .filter_map(timestamp_of);
-    let mut first = None;
-    let mut last = None;
-    for t in stamps {
-        if first.is_none() {
-            first = Some(t.clone());
-        }
-        last = Some(t);
-    }
-    Header {
+    // A slice never fails to read.
+    header_for_reader(prev, rotated_at).unwrap_or_else(|_| Header {
         v: VERSION,
-        prev_cid: f.cid,
-        prev_bytes: f.bytes,
-        prev_sha256: f.sha256,
-        prev_lines: f.lines,
-        prev_first: first,
+        prev_cid: String::new(),
+        prev_bytes: 0,
+        prev_sha256: String::new(),
+        prev_lines: 0,
+        prev_first: None,
+        prev_last: None,
+        rotated_at: rotated_at.to_string(),
+    })
+}
+
+/// As `header_for`, in one streaming pass (memory: a chunk and one line).
+pub fn header_for_reader<R: Read>(prev: R, rotated_at: &str) -> io::Result<Header> {
+    let mut seen = Observer {
+        inner: prev,
+        sha: Sha256::new(),
+        bytes: 0,
+        lines: 0,
+        line: Vec::new(),
+        first: None,
+        last: Vec::new(),
+    };
+    let cid = cid::cid_of_reader(&mut seen)?;
+    seen.end_line();
+    let last = timestamp_of(&seen.last);
+    Ok(Header {
+        v: VERSION,
+        prev_cid: cid.to_text(),
+        prev_bytes: seen.bytes,
+        prev_sha256: hex(&seen.sha.finalize()),
+        prev_lines: seen.lines,
+        prev_first: seen.first,
         prev_last: last,
         rotated_at: rotated_at.to_string(),
+    })
+}
+
+/// Longest line whose timestamp is read for `prev_first`/`prev_last`.
+const MAX_STAMP_LINE: usize = 64 * 1024;
+
+/// Passes the bytes on to the CID computation while hashing them whole and noting lines.
+struct Observer<R> {
+    inner: R,
+    sha: Sha256,
+    bytes: u64,
+    lines: u64,
+    line: Vec<u8>,
+    first: Option<String>,
+    last: Vec<u8>,
+}
+
+impl<R> Observer<R> {
+    fn end_line(&mut self) {
+        if !self.line.is_empty() && !is_header_line(&self.line) {
+            if self.first.is_none() {
+                self.first = timestamp_of(&self.line);
+            }
+            std::mem::swap(&mut self.last, &mut self.line);
+        }
+        self.line.clear();
+    }
+}
+
+impl<R: Read> Read for Observer<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let data = &buf[..n];
+        self.sha.update(data);
+        self.bytes += n as u64;
+        for part in data.split_inclusive(|b| *b == b'\n') {
+            let (text, ends) = match part.strip_suffix(b"\n") {
+                Some(t) => (t, true),
+                None => (part, false),
+            };
+            if self.line.len() + text.len() <= MAX_STAMP_LINE {
+                self.line.extend_from_slice(text);
+            }
+            if ends {
+                self.lines += 1;
+                self.end_line();
+            }
+        }
+        Ok(n)
     }
 }
 
@@ -487,6 +552,21 @@ mod tests {
             (index.len(), report.bad_lines, report.chain_lines),
             (2, 0, 2)
         );
+    }
+
+    #[test]
+    fn streaming_header_equals_the_slice_one() {
+        let (_, middle, _) = chain3();
+        let mut big = middle.clone();
+        for i in 0..3000 {
+            big.extend(entry(&format!("2026-01-05T00:00:{:02}Z", i % 60)).bytes());
+        }
+        let slow = header_for_reader(io::BufReader::with_capacity(7, &big[..]), "t").unwrap();
+        assert_eq!(slow, header_for(&big, "t"));
+        assert_eq!(slow.prev_first.as_deref(), Some("2026-01-02T00:00:01Z"));
+        assert_eq!(slow.prev_last.as_deref(), Some("2026-01-05T00:00:59Z"));
+        assert_eq!(slow.prev_cid, cid::cid_of(&big).to_text());
+        assert_eq!(slow.prev_lines, 3002);
     }
 
     #[test]

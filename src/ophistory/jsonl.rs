@@ -242,26 +242,31 @@ impl JsonlLog {
 /// The chain line for the file about to rotate, and its pending link for the uploader. A
 /// failure here costs the chain line or the upload, never the rotation (said in the log).
 fn chain_at_rotation(current: &Path, chain: &Chain) -> Option<Vec<u8>> {
-    let bytes = match fs::read(current) {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::warn!(
-                "history chain: cannot read {} to chain it: {e}",
-                current.display()
-            );
-            return None;
-        }
-    };
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let header = ipfs_kit_audit::chain::header_for(&bytes, &now);
+    // One streaming pass: the file may be as large as max_file_bytes allows.
+    let header =
+        match File::open(current).and_then(|f| ipfs_kit_audit::chain::header_for_reader(f, &now)) {
+            Ok(h) => h,
+            Err(e) => {
+                tracing::warn!(
+                    "history chain: cannot read {} to chain it: {e}",
+                    current.display()
+                );
+                return None;
+            }
+        };
     if let Some(dir) = &chain.pending_dir {
         let link = dir.join(format!("{}.jsonl", header.prev_cid));
-        let linked = fs::create_dir_all(dir).and_then(|()| match fs::hard_link(current, &link) {
+        let kept = fs::create_dir_all(dir).and_then(|()| match fs::hard_link(current, &link) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-            Err(_) => crate::archive::write_atomic(&link, &bytes),
+            // A filesystem without hard links: a copy (whole or not at all) does it.
+            Err(_) => {
+                let tmp = link.with_extension("tmp");
+                fs::copy(current, &tmp).and_then(|_| fs::rename(&tmp, &link))
+            }
             ok => ok,
         });
-        if let Err(e) = linked {
+        if let Err(e) = kept {
             tracing::warn!(
                 "history archive: cannot keep {} for upload at {}: {e}",
                 current.display(),
