@@ -106,16 +106,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Walk the history's chain of CIDs (moves under `audit-analytics verify` at merge).
-    #[command(hide = true)]
-    AuditVerify(crate::cmd::audit_verify::VerifyArgs),
-    /// Read an archived history file back through Kubo (until `--file ipfs://CID`).
-    #[command(hide = true)]
-    AuditCat {
-        url: String,
-        /// Print what the audit reader makes of it instead of its lines.
-        #[arg(long)]
-        count: bool,
+    /// Patterns, anomalies, correlation, compliance, statistics, trends and reports over the
+    /// operation history (this host's by default, or --file).
+    AuditAnalytics {
+        #[command(subcommand)]
+        action: crate::cmd::audit_analytics::AuditAction,
     },
     /// Run the daemons in the foreground and restart them when they crash (for systemd).
     Supervise {
@@ -234,7 +229,7 @@ fn status_arg() -> impl TypedValueParser<Value = OpStatus> {
     PossibleValuesParser::new(["ok", "failed", "running"]).try_map(|s| s.parse::<OpStatus>())
 }
 
-fn since_arg(s: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn since_arg(s: &str) -> Result<DateTime<Utc>, String> {
     crate::ophistory::parse_since(s, Utc::now())
 }
 

@@ -4,7 +4,9 @@
 //! benchmarks can use the same code.
 
 pub mod alerts;
+pub mod analytics;
 pub mod archive;
+pub mod atomic_file;
 pub mod cli;
 pub mod cmd;
 pub mod collector;

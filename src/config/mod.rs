@@ -85,6 +85,8 @@ pub struct Config {
     /// The alert rules in effect (built-ins overridden by the file and [monitoring.thresholds]).
     pub alert_rules: Vec<crate::alerts::Rule>,
     pub op_history: crate::ophistory::HistorySection,
+    /// `[audit]`: the compliance policy and off-hours of the audit analytics.
+    pub audit: crate::analytics::AuditSection,
     pub backends: std::collections::BTreeMap<String, ipfs_kit_wizards::BackendConfig>,
     pub vfs: std::collections::BTreeMap<String, ipfs_kit_wizards::VfsConfig>,
     /// How often backends are probed and VFS mounts stat'ed; None = off.
@@ -267,6 +269,12 @@ fn resolve(
         .or_else(|| env.var("IPFS_KIT_STATE_DIR").map(PathBuf::from))
         .or(file.paths.state_dir.clone())
         .unwrap_or_else(|| default_state_dir(env));
+    if let Some(message) = file.audit.check() {
+        return Err(ConfigError::Invalid {
+            origin: "[audit]".into(),
+            message,
+        });
+    }
 
     Ok(Config {
         kubo: KuboConfig {
@@ -307,6 +315,7 @@ fn resolve(
                 .join("; "),
         })?,
         op_history: file.history,
+        audit: file.audit,
         backends: file.backends,
         vfs: file.vfs,
         backends_interval: Some(Duration::from_secs(60)),
