@@ -1,8 +1,8 @@
 //! The tamper-evident trail against the real Kubo: the local CID is byte-exact with Kubo's
 //! `add`; real actions rotate a tiny history; `supervise` archives every rotated file (pinned);
-//! `audit-verify` passes, names an edited file (exit 65), follows the chain through Kubo past a
-//! deleted file; `audit-cat ipfs://CID` reads a file back; a Kubo that is down delays only
-//! the upload.
+//! `audit-analytics verify` passes, names an edited file (exit 65), follows the chain through
+//! Kubo past a deleted file; `--file ipfs://CID` reads a file back; a Kubo that is down delays
+//! only the upload.
 
 // Diagnostics for whoever reads the test log, not the binary's output.
 #![allow(clippy::disallowed_macros)]
@@ -67,6 +67,23 @@ fn local_cid_is_byte_exact_with_kubo() {
         assert_eq!(ours, kubo_cid(&h, &path), "size {size}");
         eprintln!("size {size}: {ours} in {took:?}");
     }
+}
+
+#[test]
+fn the_committed_verify_schema_is_current() {
+    let kit = Kit::new();
+    let out = kit.run(&["audit-analytics", "verify", "--schema"]);
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/audit-verify.schema.json"
+    ))
+    .expect("assets/audit-verify.schema.json");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        committed,
+        "assets/audit-verify.schema.json is stale: run `cargo run -- audit-analytics verify \
+         --schema > assets/audit-verify.schema.json`"
+    );
 }
 
 const CONFIG: &str = "[history]\nmax_file_bytes = 4096\nkeep_files = 3\n";
@@ -135,7 +152,7 @@ fn wait_uploaded(kit: &Kit, limit: Duration) {
 }
 
 fn verify(kit: &Kit) -> (Output, serde_json::Value) {
-    let out = kit.run(&["audit-verify", "--json"]);
+    let out = kit.run(&["audit-analytics", "verify", "--json"]);
     let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "verify --json is not JSON ({e}): {}\n{}",
@@ -208,15 +225,21 @@ fn chain_rotates_archives_verifies_and_names_an_edited_file() {
     let one = std::fs::read(history(&kit, 1)).expect("history.1");
     let one_cid = cid_of(&one).to_text();
     let entries = String::from_utf8_lossy(&one).lines().count() - 1;
-    let cat = kit.run(&["audit-cat", &format!("ipfs://{one_cid}"), "--count"]);
-    assert!(cat.status.success(), "audit-cat: {}", stderr(&cat));
-    assert_eq!(
-        String::from_utf8_lossy(&cat.stdout).trim(),
-        format!(
-            "{entries} events, 0 bad lines, 1 chain lines, {} bytes",
-            one.len()
-        )
+    let url = format!("ipfs://{one_cid}");
+    let stats = kit.run(&["audit-analytics", "stats", "--file", &url, "--json"]);
+    assert!(
+        stats.status.success(),
+        "stats --file {url}: {}",
+        stderr(&stats)
     );
+    let doc: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats JSON");
+    let load = &doc["input"]["load"];
+    assert_eq!(load["events"].as_u64(), Some(entries as u64), "{load:#}");
+    assert_eq!(
+        (load["bad_lines"].as_u64(), load["chain_lines"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(doc["input"]["sources"][0], url.as_str());
 
     // Edit one line of an archived local file: verify names that file and exits 65.
     let two = history(&kit, 2);
@@ -243,7 +266,7 @@ fn chain_rotates_archives_verifies_and_names_an_edited_file() {
     );
     assert_eq!(fb["first_diff_line"].as_u64(), line, "{fb:#}");
     assert_ne!(fb["actual_cid"], fb["recorded_cid"]);
-    let table = kit.run(&["audit-verify"]);
+    let table = kit.run(&["audit-analytics", "verify"]);
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(
         text.contains("chain BROKEN at") && text.contains("history.2.jsonl"),
@@ -270,7 +293,7 @@ fn kubo_down_delays_the_upload_not_the_rotation() {
     );
     assert!(history(&kit, 1).exists() && history(&kit, 2).exists());
     assert_eq!(pending(&kit).len(), 2, "both rotated files wait for upload");
-    let offline = kit.run(&["audit-verify", "--offline"]);
+    let offline = kit.run(&["audit-analytics", "verify", "--offline"]);
     assert_eq!(
         offline.status.code(),
         Some(0),

@@ -207,7 +207,7 @@ fn hex(b: &[u8]) -> String {
 }
 
 /// What Kubo knows of a CID.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "state", content = "reason")]
 pub enum KuboState {
     Pinned,
@@ -220,7 +220,7 @@ pub enum KuboState {
 }
 
 /// How one link of the chain fared.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkState {
     /// The local file has the recorded CID.
@@ -245,7 +245,7 @@ impl LinkState {
 }
 
 /// One file of the chain, newest first.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Step {
     /// 0 = the current file; 1 its predecessor, ...
     pub position: usize,
@@ -264,7 +264,7 @@ pub struct Step {
 }
 
 /// The whole walk.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ChainReport {
     pub steps: Vec<Step>,
     /// Index in `steps` of the first file changed or lost.

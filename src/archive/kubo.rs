@@ -166,9 +166,13 @@ fn boundary_for(bytes: &[u8]) -> String {
     }
 }
 
-/// Reads an archived file back by CID through the watched Kubo (`--file ipfs://CID`).
+/// Reads an archived file back by CID through the watched Kubo (`--file ipfs://CID`); the
+/// node is located first (`cfg` may be the unlocated config).
 pub async fn cat(cfg: &Config, cid: &str) -> anyhow::Result<Vec<u8>> {
     let cid = crate::pins::parse_cid(cid).map_err(anyhow::Error::msg)?;
+    let mut cfg = cfg.clone();
+    crate::locate::locate(&mut cfg).await;
+    let cfg = &cfg;
     let kubo = Kubo::new(cfg)?;
     kubo.cat(&cid).await.map_err(|e| {
         anyhow::anyhow!(

@@ -32,19 +32,40 @@ pub struct VerifyArgs {
     /// dashboard or `supervise` runs it).
     #[arg(long)]
     pub upload: bool,
+    /// Print the JSON Schema of the --json document (assets/audit-verify.schema.json).
+    #[arg(long)]
+    pub schema: bool,
 }
 
-#[derive(serde::Serialize)]
-struct Output<'a> {
+/// The --json document.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct VerifyDocument {
+    /// No file changed or lost, and no archived CID unpinned.
     intact: bool,
     state_dir: String,
+    /// The Kubo API asked; absent with --offline.
     kubo: Option<String>,
-    first_break: Option<&'a ipfs_kit_audit::chain::Step>,
+    /// The first file changed or lost (also `steps[first_break_index]`).
+    first_break: Option<ipfs_kit_audit::chain::Step>,
     #[serde(flatten)]
-    report: &'a ChainReport,
+    report: ChainReport,
 }
 
-pub async fn run(cfg: &mut Config, args: &VerifyArgs) -> anyhow::Result<u8> {
+/// The JSON Schema of the --json document.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(VerifyDocument);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+pub async fn run(cfg: &Config, args: &VerifyArgs) -> anyhow::Result<u8> {
+    if args.schema {
+        std::io::stdout().write_all(schema_json().as_bytes())?;
+        return Ok(0);
+    }
+    let mut cfg = cfg.clone();
+    let cfg = &mut cfg;
     if !args.offline {
         crate::locate::locate(cfg).await;
     }
@@ -83,12 +104,15 @@ pub async fn run(cfg: &mut Config, args: &VerifyArgs) -> anyhow::Result<u8> {
     let pending = pending_copies(&crate::archive::pending_dir(&dir));
     let report = walk(&dir, &current, kubo.as_ref(), &manifest, &pending).await;
     let intact = report.intact();
-    let out = Output {
+    let out = VerifyDocument {
         intact,
         state_dir: dir.display().to_string(),
         kubo: (!args.offline).then(|| cfg.kubo.api.endpoint.url().to_string()),
-        first_break: report.first_break.and_then(|i| report.steps.get(i)),
-        report: &report,
+        first_break: report
+            .first_break
+            .and_then(|i| report.steps.get(i))
+            .cloned(),
+        report,
     };
     let mut stdout = std::io::stdout().lock();
     if args.json {
@@ -198,7 +222,7 @@ fn kubo_text(k: &Option<KuboState>) -> String {
     }
 }
 
-fn print_table(out: &mut dyn Write, o: &Output<'_>) -> std::io::Result<()> {
+fn print_table(out: &mut dyn Write, o: &VerifyDocument) -> std::io::Result<()> {
     term::line(
         out,
         format_args!(
@@ -220,9 +244,9 @@ fn print_table(out: &mut dyn Write, o: &Output<'_>) -> std::io::Result<()> {
             ),
         )?;
     }
-    let r = o.report;
+    let r = &o.report;
     let files = r.steps.len();
-    if let Some(s) = o.first_break {
+    if let Some(s) = &o.first_break {
         term::line(
             out,
             format_args!(
@@ -275,35 +299,4 @@ fn print_table(out: &mut dyn Write, o: &Output<'_>) -> std::io::Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// Hidden `audit-cat ipfs://CID`: an archived file read back through Kubo — its lines, or
-/// with `--count` what the audit reader makes of them (until `--file ipfs://CID` is wired).
-pub async fn cat_command(cfg: &mut Config, url: &str, count: bool) -> anyhow::Result<u8> {
-    crate::locate::locate(cfg).await;
-    let Some(cid) = crate::archive::parse_ipfs_url(url) else {
-        anyhow::bail!("{url:?} is not an ipfs://CID address");
-    };
-    let bytes = crate::archive::cat(cfg, cid).await?;
-    let mut out = std::io::stdout().lock();
-    if count {
-        let mut l = ipfs_kit_audit::Loader::new();
-        l.read(url, &bytes[..])?;
-        let (index, report) = l.finish();
-        term::line(
-            &mut out,
-            format_args!(
-                "{} events, {} bad lines, {} chain lines, {} bytes",
-                index.len(),
-                report.bad_lines,
-                report.chain_lines,
-                bytes.len()
-            ),
-        )?;
-    } else {
-        for line in String::from_utf8_lossy(&bytes).lines() {
-            term::line(&mut out, format_args!("{line}"))?;
-        }
-    }
-    Ok(0)
 }
