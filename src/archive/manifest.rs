@@ -48,6 +48,6 @@ impl Manifest {
 
     pub fn save(&self, state_dir: &Path) -> std::io::Result<()> {
         let bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        super::write_atomic(&Self::path(state_dir), &bytes)
+        crate::atomic_file::write(&Self::path(state_dir), &bytes)
     }
 }

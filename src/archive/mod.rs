@@ -26,16 +26,6 @@ pub fn pending_dir(state_dir: &Path) -> PathBuf {
     archive_dir(state_dir).join("pending")
 }
 
-/// Writes `bytes` to `path` through a temp file in the same dir and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path))
-}
-
 /// The CID an `ipfs://CID` (or `/ipfs/CID`) address names.
 pub fn parse_ipfs_url(s: &str) -> Option<&str> {
     let cid = s
