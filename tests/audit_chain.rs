@@ -301,14 +301,41 @@ fn kubo_down_delays_the_upload_not_the_rotation() {
         String::from_utf8_lossy(&offline.stdout)
     );
 
-    let _sup = kit.supervise(&["--init"], "sup.log", &[]);
+    // supervise's uploader starts before its Kubo does: its first pass fails, a retry after
+    // the backoff uploads both.
+    let sup = kit.supervise(&["--init"], "sup.log", &[]);
     kit.wait_supervised("sup.log");
     wait_uploaded(&kit, Duration::from_secs(60));
     let (out, v) = verify(&kit);
     assert_eq!(out.status.code(), Some(0), "{v:#}");
-    let pinned = v["steps"]
+    assert!(count_state(&v, "pinned") >= 2, "{v:#}");
+    drop(sup);
+
+    // Rotated while nothing runs an uploader: verify reports the upload as pending (not a
+    // break), and `verify --upload` does it.
+    rotate(
+        &kit,
+        "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+        1,
+    );
+    let started = kit.run(&["daemon", "start", "all"]);
+    assert!(
+        started.status.success(),
+        "daemon start: {}",
+        stderr(&started)
+    );
+    let (out, v) = verify(&kit);
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    assert!(count_state(&v, "pending") >= 1, "{v:#}");
+    let out = kit.run(&["audit-analytics", "verify", "--upload", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(count_state(&v, "pending"), 0, "{v:#}");
+}
+
+fn count_state(v: &serde_json::Value, state: &str) -> usize {
+    v["steps"]
         .as_array()
-        .map(|s| s.iter().filter(|s| s["kubo"]["state"] == "pinned").count())
-        .unwrap_or(0);
-    assert!(pinned >= 2, "{v:#}");
+        .map(|s| s.iter().filter(|s| s["kubo"]["state"] == state).count())
+        .unwrap_or(0)
 }

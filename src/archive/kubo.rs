@@ -182,3 +182,15 @@ pub async fn cat(cfg: &Config, cid: &str) -> anyhow::Result<Vec<u8>> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_boundary_is_not_in_the_body() {
+        let first = super::boundary_for(b"plain");
+        let body = format!("x{first}y");
+        let second = super::boundary_for(body.as_bytes());
+        assert_ne!(first, second);
+        assert!(!body.contains(&second));
+    }
+}

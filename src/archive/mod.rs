@@ -34,3 +34,41 @@ pub fn parse_ipfs_url(s: &str) -> Option<&str> {
         .trim_end_matches('/');
     crate::pins::parse_cid(cid).ok().map(|_| cid)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipfs_urls() {
+        let cid = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+        assert_eq!(parse_ipfs_url(&format!("ipfs://{cid}/")), Some(cid));
+        assert_eq!(parse_ipfs_url(&format!("/ipfs/{cid}")), Some(cid));
+        assert_eq!(parse_ipfs_url("ipfs://not a cid"), None);
+        assert_eq!(parse_ipfs_url(cid), None);
+    }
+
+    #[test]
+    fn manifest_round_trip_and_a_damaged_one_is_named() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let empty = Manifest::load(dir.path()).expect("no manifest yet");
+        assert!(empty.archived.is_empty());
+        let mut m = empty;
+        m.archived.insert(
+            "bafk".into(),
+            Archived {
+                bytes: 3,
+                lines: 1,
+                archived_at: "2026-01-01T00:00:00Z".into(),
+                kubo_cid: "bafk".into(),
+                cluster: "pinned".into(),
+            },
+        );
+        m.save(dir.path()).expect("save");
+        let back = Manifest::load(dir.path()).expect("load");
+        assert_eq!(back.archived, m.archived);
+        std::fs::write(Manifest::path(dir.path()), "{").expect("damage");
+        let e = Manifest::load(dir.path()).expect_err("damaged");
+        assert!(e.contains("manifest.json"), "{e}");
+    }
+}
