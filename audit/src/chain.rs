@@ -233,6 +233,9 @@ pub enum LinkState {
     Lost,
     /// The file's own chain line is damaged, so its predecessor cannot be named.
     BadHeader,
+    /// Not kept locally, and Kubo could not be asked (down, or `--offline`): the walk ends
+    /// here without a verdict on it.
+    NotFollowed,
 }
 
 impl LinkState {
@@ -338,9 +341,13 @@ impl Walk {
         };
         let position = self.report.steps.len();
         let fetched = fetched.filter(|b| cid::cid_of(b).to_text() == h.prev_cid);
-        if matches!(kubo, KuboState::NotChecked(_)) {
-            self.report.not_checked += 1;
-        }
+        let unasked = match &kubo {
+            KuboState::NotChecked(why) => {
+                self.report.not_checked += 1;
+                Some(why.clone())
+            }
+            _ => None,
+        };
         let mut step = Step {
             position,
             file: local.map(|(l, _)| l.to_string()),
@@ -378,7 +385,15 @@ impl Walk {
                 Some(a)
             }
             (None, None) => {
-                step.note = Some("no local file and no copy from IPFS".into());
+                match unasked {
+                    Some(why) => {
+                        step.state = LinkState::NotFollowed;
+                        step.note = Some(format!(
+                            "not kept locally, and Kubo could not be asked ({why})"
+                        ));
+                    }
+                    None => step.note = Some("no local file and no copy from IPFS".into()),
+                }
                 None
             }
         };
@@ -521,16 +536,29 @@ mod tests {
         let mut w = Walk::start("h.jsonl", &current);
         w.offer(None, Some(&middle), KuboState::Pinned);
         // A copy with other bytes than recorded is not accepted.
-        w.offer(
-            None,
-            Some(b"forged\n"),
-            KuboState::NotChecked("down".into()),
-        );
+        w.offer(None, Some(b"forged\n"), KuboState::Pending);
         let r = w.finish();
         assert_eq!(r.steps[1].state, LinkState::Archived);
         assert_eq!(r.steps[2].state, LinkState::Lost);
-        assert_eq!((r.first_break, r.not_checked), (Some(2), 1));
+        assert_eq!((r.first_break, r.not_checked), (Some(2), 0));
+        assert!(!r.reached_start);
         let _ = oldest;
+    }
+
+    #[test]
+    fn a_file_beyond_local_retention_with_kubo_down_is_not_a_break() {
+        let (_, middle, current) = chain3();
+        let mut w = Walk::start("h.jsonl", &current);
+        w.offer(
+            Some(("h.1.jsonl", &middle)),
+            None,
+            KuboState::NotChecked("down".into()),
+        );
+        w.offer(None, None, KuboState::NotChecked("down".into()));
+        let r = w.finish();
+        assert_eq!(r.steps[2].state, LinkState::NotFollowed);
+        assert!(r.intact() && !r.reached_start, "{r:?}");
+        assert_eq!(r.not_checked, 2);
     }
 
     #[test]

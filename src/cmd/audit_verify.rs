@@ -133,6 +133,8 @@ async fn walk(
 ) -> ChainReport {
     let mut w = Walk::start(&file_path(dir, STEM, 0).display().to_string(), current);
     let mut pos = 1;
+    // Once Kubo fails to answer, the rest is "not checked" without a timeout each.
+    let mut kubo_down: Option<String> = None;
     while let Some(h) = w.wanted().cloned() {
         if pos > MAX_STEPS {
             break;
@@ -140,13 +142,17 @@ async fn walk(
         let cid = h.prev_cid.as_str();
         let path = file_path(dir, STEM, pos);
         let local = std::fs::read(&path).ok();
-        let state = match kubo {
-            None => KuboState::NotChecked("offline".into()),
-            Some(k) => match k.pin_check(cid).await {
+        let state = match (kubo, &kubo_down) {
+            (None, _) => KuboState::NotChecked("offline".into()),
+            (Some(_), Some(e)) => KuboState::NotChecked(e.clone()),
+            (Some(k), None) => match k.pin_check(cid).await {
                 PinCheck::Pinned => KuboState::Pinned,
                 PinCheck::NotPinned if manifest.archived.contains_key(cid) => KuboState::Unpinned,
                 PinCheck::NotPinned => KuboState::Pending,
-                PinCheck::Unreachable(e) => KuboState::NotChecked(e),
+                PinCheck::Unreachable(e) => {
+                    kubo_down = Some(e.clone());
+                    KuboState::NotChecked(e)
+                }
             },
         };
         let need_copy = local.as_deref().is_none_or(|b| !w.matches(b));
@@ -209,6 +215,7 @@ fn state_text(s: &ipfs_kit_audit::chain::Step) -> &'static str {
         LinkState::Changed => "CHANGED",
         LinkState::Lost => "LOST",
         LinkState::BadHeader => "BAD HEADER",
+        LinkState::NotFollowed => "not checked",
     }
 }
 
@@ -281,11 +288,16 @@ fn print_table(out: &mut dyn Write, o: &VerifyDocument) -> std::io::Result<()> {
         } else {
             "as far as it could be followed"
         };
+        let why = r.steps.iter().find_map(|s| match &s.kubo {
+            Some(KuboState::NotChecked(why)) => Some(why.as_str()),
+            _ => None,
+        });
         let unchecked = if r.not_checked > 0 {
             format!(
-                "; {} CID{} not checked against Kubo",
+                "; {} CID{} not checked against Kubo ({})",
                 r.not_checked,
-                if r.not_checked == 1 { "" } else { "s" }
+                if r.not_checked == 1 { "" } else { "s" },
+                why.unwrap_or("-")
             )
         } else {
             String::new()
