@@ -214,6 +214,27 @@ fn chain_rotates_archives_verifies_and_names_an_edited_file() {
         assert!(pins.contains(c), "{c} not pinned:\n{pins}");
         assert_eq!(s["kubo"]["state"], "pinned", "{s:#}");
     }
+    assert!(
+        steps
+            .iter()
+            .filter(|s| s["state"] == "archived")
+            .all(|s| s["copy_from"] == "kubo"),
+        "{v:#}"
+    );
+    // Cluster answered, so every upload was pinned through it too.
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(kit.state().join("history-archive/manifest.json")).expect("manifest"),
+    )
+    .expect("manifest JSON");
+    let archived = manifest["archived"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    assert!(archived.len() >= 4, "{manifest:#}");
+    for (cid, a) in &archived {
+        assert_eq!(a["cluster"], "pinned", "{cid}: {a:#}");
+        assert_eq!(a["kubo_cid"], cid.as_str(), "{cid}: {a:#}");
+    }
     // The history records each upload.
     let hist = kit.run(&["history", "--json", "--limit", "500"]);
     let archived = String::from_utf8_lossy(&hist.stdout)

@@ -263,6 +263,10 @@ pub struct Step {
     pub lines: Option<u64>,
     /// For a changed file with an authentic copy: the first line that differs (1-based).
     pub first_diff_line: Option<u64>,
+    /// Where the authentic copy that continued the walk came from, when one was needed
+    /// ("kubo", or the path of the copy kept for upload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_from: Option<String>,
     pub note: Option<String>,
 }
 
@@ -312,6 +316,7 @@ impl Walk {
             kubo: None,
             lines: Some(f.lines),
             first_diff_line: None,
+            copy_from: None,
             note: Some(
                 "current file (still written; checked from its successor on rotation)".into(),
             ),
@@ -357,6 +362,7 @@ impl Walk {
             kubo: Some(kubo),
             lines: None,
             first_diff_line: None,
+            copy_from: None,
             note: None,
         };
         let follow: Option<&[u8]> = match (local, fetched) {
@@ -428,13 +434,10 @@ impl Walk {
         self.report.steps.push(step);
     }
 
-    /// Adds a note to the step just judged (where the caller found its copy, say).
-    pub fn note_last(&mut self, note: &str) {
+    /// Says where the copy that continued the walk at the step just judged came from.
+    pub fn copy_from_last(&mut self, from: &str) {
         if let Some(s) = self.report.steps.last_mut() {
-            s.note = Some(match s.note.take() {
-                Some(n) => format!("{n}; {note}"),
-                None => note.to_string(),
-            });
+            s.copy_from = Some(from.to_string());
         }
     }
 

@@ -161,14 +161,14 @@ async fn walk(
         if need_copy {
             // The pending link made at rotation, else Kubo (quick unless it pins the CID).
             copy = pending.get(cid).and_then(|p| {
-                copy_from = Some(format!("copy read from {}", p.display()));
+                copy_from = Some(p.display().to_string());
                 std::fs::read(p).ok()
             });
             if copy.as_deref().is_none_or(|b| !w.matches(b))
                 && let Some(k) = kubo
                 && !matches!(state, KuboState::NotChecked(_))
             {
-                copy_from = Some("copy read from Kubo".to_string());
+                copy_from = Some("kubo".to_string());
                 copy = if state == KuboState::Pinned {
                     k.cat(cid).await.ok()
                 } else {
@@ -184,7 +184,7 @@ async fn walk(
             state,
         );
         if copy_ok && let Some(from) = &copy_from {
-            w.note_last(from);
+            w.copy_from_last(from);
         }
         pos += 1;
     }
@@ -211,11 +211,13 @@ fn state_text(s: &ipfs_kit_audit::chain::Step) -> &'static str {
     }
     match &s.state {
         LinkState::Intact => "intact",
-        LinkState::Archived => "archived",
+        LinkState::Archived if s.copy_from.as_deref() == Some("kubo") => "archived",
+        // The copy kept for upload, under history-archive/pending/.
+        LinkState::Archived => "local copy",
         LinkState::Changed => "CHANGED",
         LinkState::Lost => "LOST",
         LinkState::BadHeader => "BAD HEADER",
-        LinkState::NotFollowed => "not checked",
+        LinkState::NotFollowed => "unchecked",
     }
 }
 
