@@ -74,8 +74,9 @@ for N in $SIZES; do
   F="$DATA/history-$N.jsonl"
   [ -s "$F" ] || "$GEN" "$N" "$F" 42 2>/dev/null
   cat "$F" >/dev/null # warm the page cache for everyone alike
-  EV=$(sed -n '1000,2000p' "$F" | jq -r 'select(.event_id != null) | .event_id' | head -1)
-  OP=$(sed -n '1000,2000p' "$F" | jq -r 'select(.operation_id != null) | .operation_id' | head -1)
+  # (sed -n 1p reads to the end: no SIGPIPE upstream under pipefail)
+  EV=$(sed -n '1000,2000p;2000q' "$F" | jq -r 'select(.event_id != null) | .event_id' | sed -n 1p)
+  OP=$(sed -n '1000,2000p;2000q' "$F" | jq -r 'select(.operation_id != null) | .operation_id' | sed -n 1p)
   for args in "patterns" "anomalies" "stats --group-by action" "trends --period daily" \
               "compliance" "correlate --event-id $EV" "timeline --operation-id $OP" \
               "causation --event-id $EV" "impact --event-id $EV" \

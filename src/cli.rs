@@ -112,6 +112,11 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::cmd::audit_analytics::AuditAction,
     },
+    /// The cache, per-operation latency (p50/p95/p99), baselines, bottlenecks, a profiler.
+    Performance {
+        #[command(subcommand)]
+        action: crate::cmd::performance::PerfAction,
+    },
     /// Run the daemons in the foreground and restart them when they crash (for systemd).
     Supervise {
         /// Create missing repos/configs under the state dir.

@@ -134,6 +134,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             json,
         }) => cmd::history::run(&cfg, *status, *since, *limit, *json),
         Some(Command::AuditAnalytics { action }) => cmd::audit_analytics::run(&cfg, action).await,
+        Some(Command::Performance { action }) => cmd::performance::run(&cfg, action).await,
         Some(Command::Supervise {
             init,
             leave_running,

@@ -7,6 +7,7 @@ pub mod daemon;
 mod data_error;
 pub mod history;
 pub mod once;
+pub mod performance;
 pub mod pin;
 mod safe_prompter;
 pub mod supervise;
