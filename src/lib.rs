@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod analytics;
+pub mod archive;
 pub mod atomic_file;
 pub mod cache;
 pub mod cli;

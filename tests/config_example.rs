@@ -17,4 +17,18 @@ fn example_config_parses() {
         defaults.cluster.pin_status_every
     );
     assert_eq!(parsed.collector.history, defaults.collector.history);
+    assert_eq!(
+        (
+            parsed.history.max_file_bytes,
+            parsed.history.keep_files,
+            parsed.history.in_memory,
+            parsed.history.archive_to_ipfs
+        ),
+        (
+            defaults.history.max_file_bytes,
+            defaults.history.keep_files,
+            defaults.history.in_memory,
+            defaults.history.archive_to_ipfs
+        )
+    );
 }

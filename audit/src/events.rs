@@ -137,6 +137,9 @@ pub enum LineError {
     NoAction,
     #[error("not UTF-8")]
     Utf8,
+    /// The chain line at the top of a rotated history file (`chain.rs`): not an event.
+    #[error("chain line")]
+    ChainHeader,
 }
 
 /// Parses one line in whichever schema it is in.
@@ -146,6 +149,9 @@ pub fn parse_line(line: &str) -> Result<Event, LineError> {
 
 pub(crate) fn parse_norm(line: &[u8]) -> Result<Norm<'_>, LineError> {
     // Validating the line once is cheaper than serde_json checking every string of it.
+    if crate::chain::is_header_line(line) {
+        return Err(LineError::ChainHeader);
+    }
     let line = std::str::from_utf8(line).map_err(|_| LineError::Utf8)?;
     let raw: RawLine<'_> =
         serde_json::from_str(line).map_err(|e| LineError::Json(short_json_error(&e)))?;

@@ -119,6 +119,8 @@ pub struct LoadReport {
     pub lines: u64,
     pub blank_lines: u64,
     pub bad_lines: u64,
+    /// Chain lines at the top of rotated history files (`chain.rs`): skipped, not bad.
+    pub chain_lines: u64,
     /// The first `MAX_BAD_KEPT` bad lines (all are counted).
     pub bad: Vec<BadLine>,
     pub by_schema: SchemaCounts,
@@ -175,6 +177,7 @@ impl Loader {
                 self.report.lines += 1;
                 match item {
                     crate::parallel::Item::Blank => self.report.blank_lines += 1,
+                    crate::parallel::Item::ChainHeader => self.report.chain_lines += 1,
                     crate::parallel::Item::Bad { line, message } => {
                         self.bad(src, *line, message.clone())
                     }
@@ -242,6 +245,7 @@ impl Loader {
         }
         match parse_norm(trimmed) {
             Ok(n) => self.push_norm(src, line, n),
+            Err(crate::events::LineError::ChainHeader) => self.report.chain_lines += 1,
             Err(e) => {
                 let message = if torn {
                     format!("torn line (no newline at the end of the input): {e}")

@@ -13,6 +13,8 @@
 //! ```
 
 pub mod anomalies;
+pub mod chain;
+pub mod cid;
 pub mod compliance;
 pub mod correlate;
 pub mod events;

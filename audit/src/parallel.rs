@@ -21,8 +21,16 @@ pub(crate) struct Raw {
 
 pub(crate) enum Item {
     Blank,
-    Bad { line: u32, message: String },
-    Ok { line: u32, norm: FlatNorm },
+    Bad {
+        line: u32,
+        message: String,
+    },
+    /// A chain line (`chain.rs`): counted, not an event and not bad.
+    ChainHeader,
+    Ok {
+        line: u32,
+        norm: FlatNorm,
+    },
 }
 
 pub(crate) struct FlatNorm {
@@ -149,6 +157,7 @@ pub(crate) fn parse_chunk(raw: &Raw, at_end: bool) -> Parsed {
                         },
                     });
                 }
+                Err(crate::events::LineError::ChainHeader) => p.items.push(Item::ChainHeader),
                 Err(e) => {
                     let message = if torn {
                         format!("torn line (no newline at the end of the input): {e}")

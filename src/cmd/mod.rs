@@ -2,6 +2,7 @@
 //! What several subcommands share (the history, supervisor events on stderr) is here.
 
 pub mod audit_analytics;
+pub mod audit_verify;
 pub mod daemon;
 mod data_error;
 pub mod history;

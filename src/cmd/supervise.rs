@@ -14,6 +14,8 @@ pub async fn run(cfg: &Config, init: bool, leave_running: bool) -> anyhow::Resul
     let _lock = StateLock::acquire(&cfg.state_dir, Mode::Supervise)?;
     let mut sup = supervisor(cfg)?;
     let ops = open_history(cfg);
+    // Rotated history files go to IPFS ([history] archive_to_ipfs) while we supervise.
+    let archiver = crate::archive::spawn(cfg, ops.clone());
     let outcome = foreground::run(
         &mut sup,
         Options {
@@ -35,7 +37,11 @@ pub async fn run(cfg: &Config, init: bool, leave_running: bool) -> anyhow::Resul
             publish: &mut |st| write_state(&cfg.state_dir, st.to_vec()),
         },
     )
-    .await?;
+    .await;
+    if let Some(a) = archiver {
+        a.abort();
+    }
+    let outcome = outcome?;
     let _ = std::fs::remove_file(state_file(&cfg.state_dir));
     if let Outcome::GaveUp(names) = &outcome {
         crate::say!(

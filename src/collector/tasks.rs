@@ -50,6 +50,7 @@ impl Collector {
     /// As `spawn`, also recording source state changes and acknowledgements in `ops`.
     pub fn spawn_with(cfg: &Config, ops: Option<OpHistory>) -> Collector {
         let mut state = CollectorState::new(cfg);
+        let archiver = crate::archive::spawn(cfg, ops.clone());
         for w in state.persist(&cfg.state_dir, ops) {
             tracing::warn!("{w}");
         }
@@ -64,6 +65,8 @@ impl Collector {
         let control = tx.clone();
         let refresh = Arc::new(Notify::new());
         let mut tasks = Vec::new();
+        // Rotated history files go to IPFS ([history] archive_to_ipfs).
+        tasks.extend(archiver);
         let origin = Instant::now();
 
         let snapshot_file = cfg.snapshot_file.clone();

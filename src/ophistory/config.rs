@@ -17,6 +17,9 @@ pub struct HistorySection {
     /// Entries kept in memory for the dashboard (1-100000).
     #[serde(deserialize_with = "in_memory")]
     pub in_memory: usize,
+    /// Add each rotated file to the watched Kubo (pinned; through Cluster too when one
+    /// answers). The chain line at the top of each file is written either way.
+    pub archive_to_ipfs: bool,
 }
 
 impl Default for HistorySection {
@@ -25,6 +28,7 @@ impl Default for HistorySection {
             max_file_bytes: 4 * 1024 * 1024,
             keep_files: 5,
             in_memory: 1000,
+            archive_to_ipfs: true,
         }
     }
 }
@@ -36,6 +40,7 @@ impl HistorySection {
             max_file_bytes: self.max_file_bytes,
             keep_files: self.keep_files,
             in_memory: self.in_memory,
+            archive_to_ipfs: self.archive_to_ipfs,
         }
     }
 }
@@ -48,6 +53,8 @@ pub struct HistoryOptions {
     pub max_file_bytes: u64,
     pub keep_files: usize,
     pub in_memory: usize,
+    /// Rotated files are kept for the uploader (`crate::archive`).
+    pub archive_to_ipfs: bool,
 }
 
 impl HistoryOptions {

@@ -10,7 +10,7 @@ use chrono::Utc;
 use serde::Serialize;
 
 use super::error::HistoryError;
-use super::jsonl::{JsonlLog, encode_line};
+use super::jsonl::{Chain, JsonlLog, encode_line};
 use crate::model::StateWrites;
 
 /// Lines kept in memory while the disk refuses them: at a few hundred bytes each, about
@@ -39,8 +39,26 @@ impl DurableLog {
     /// A log under `dir` (`<stem>.jsonl`, rotated at `max_bytes`, `keep` files). It opens the
     /// file at once; if that fails the log still works, and its appends wait in the backlog.
     pub fn open(dir: &Path, stem: &str, max_bytes: u64, keep: usize, cap: usize) -> Self {
+        Self::open_with(JsonlLog::unopened(dir, stem, max_bytes, keep), cap)
+    }
+
+    /// As `open`, for a chained log (each file names its predecessor's CID; see `jsonl.rs`).
+    pub fn open_chained(
+        dir: &Path,
+        stem: &str,
+        max_bytes: u64,
+        keep: usize,
+        cap: usize,
+        chain: Chain,
+    ) -> Self {
+        let mut log = JsonlLog::unopened(dir, stem, max_bytes, keep);
+        log.set_chain(chain);
+        Self::open_with(log, cap)
+    }
+
+    fn open_with(log: JsonlLog, cap: usize) -> Self {
         let mut durable = DurableLog {
-            log: JsonlLog::unopened(dir, stem, max_bytes, keep),
+            log,
             backlog: VecDeque::new(),
             cap: cap.max(1),
             status: StateWrites::default(),

@@ -4,6 +4,15 @@
 //! A process killed mid-write leaves a torn last line. Reading reports it as a warning; opening
 //! for append first ends it with a newline, so the next entry starts on a line of its own and
 //! only the torn one is lost.
+//!
+//! Several processes append to one log (the dashboard, `supervise`, one-shot commands). Every
+//! append and rotation holds an exclusive `flock` on `<stem>.lock` and first checks that its
+//! file is still the current one, so nobody appends to a file another process just rotated,
+//! and two processes never rotate the same file twice.
+//!
+//! A chained log (the operation history) starts each new file with a chain line naming the
+//! rotated file's CID (`ipfs_kit_audit::chain`), and, when archiving is on, hard-links the
+//! rotated file into the archive's pending dir for the uploader (the link outlives keep_files).
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
@@ -23,6 +32,15 @@ pub struct JsonlLog {
     /// `None` until opened, and again after a failed write: the next append opens the file
     /// afresh, which ends a line a failed write may have left unfinished.
     file: Option<(File, u64)>,
+    chain: Option<Chain>,
+    lock: Option<File>,
+}
+
+/// What a chained log does at rotation.
+#[derive(Clone, Debug)]
+pub struct Chain {
+    /// Where rotated files wait for upload (`<cid>.jsonl`); `None` when archiving is off.
+    pub pending_dir: Option<PathBuf>,
 }
 
 /// A line that could not be read, for the caller to show; everything else was read.
@@ -57,7 +75,14 @@ impl JsonlLog {
             max_bytes,
             keep: keep.max(1),
             file: None,
+            chain: None,
+            lock: None,
         }
+    }
+
+    /// Makes this a chained log (see the module doc).
+    pub fn set_chain(&mut self, chain: Chain) {
+        self.chain = Some(chain);
     }
 
     /// Appends one encoded line (ending in a newline), rotating first when it would push the
@@ -73,6 +98,47 @@ impl JsonlLog {
     }
 
     fn try_append(&mut self, line: &[u8]) -> Result<(), HistoryError> {
+        let locked = self.lock();
+        let result = self.append_locked(line);
+        if locked && let Some(l) = &self.lock {
+            let _ = l.unlock();
+        }
+        result
+    }
+
+    /// Locks the lock file; false when it cannot be had (a read-only dir fails the append
+    /// anyway, and a filesystem without locks still gets the single-process behaviour).
+    fn lock(&mut self) -> bool {
+        if self.lock.is_none() {
+            let _ = fs::create_dir_all(&self.dir);
+            let path = self.dir.join(format!("{}.lock", self.stem));
+            self.lock = OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(path)
+                .ok();
+        }
+        self.lock.as_ref().is_some_and(|l| l.lock().is_ok())
+    }
+
+    /// Forgets the open file if another process rotated it away (its inode is no longer the
+    /// current path's); refreshes the size others' appends changed.
+    fn sync_with_others(&mut self) {
+        use std::os::unix::fs::MetadataExt;
+        let Some((file, size)) = self.file.as_mut() else {
+            return;
+        };
+        let ours = file.metadata();
+        let theirs = fs::metadata(file_path(&self.dir, &self.stem, 0));
+        match (ours, theirs) {
+            (Ok(o), Ok(t)) if o.ino() == t.ino() && o.dev() == t.dev() => *size = o.len(),
+            _ => self.file = None,
+        }
+    }
+
+    fn append_locked(&mut self, line: &[u8]) -> Result<(), HistoryError> {
+        self.sync_with_others();
         let size = self.ensure_open()?;
         if size > 0 && size + line.len() as u64 > self.max_bytes {
             self.rotate()?;
@@ -149,6 +215,10 @@ impl JsonlLog {
             }
         }
         let current = self.current();
+        let header = self
+            .chain
+            .clone()
+            .and_then(|c| chain_at_rotation(&current, &c));
         if self.keep > 1 {
             let to = file_path(&self.dir, &self.stem, 1);
             fs::rename(&current, &to).map_err(err(current.clone()))?;
@@ -157,8 +227,54 @@ impl JsonlLog {
         }
         self.file = None;
         self.ensure_open()?;
+        if let (Some(header), Some((file, size))) = (header, self.file.as_mut()) {
+            file.write_all(&header)
+                .map_err(|source| HistoryError::Write {
+                    path: self.dir.join(format!("{}.jsonl", self.stem)),
+                    error: source,
+                })?;
+            *size += header.len() as u64;
+        }
         Ok(())
     }
+}
+
+/// The chain line for the file about to rotate, and its pending link for the uploader. A
+/// failure here costs the chain line or the upload, never the rotation (said in the log).
+fn chain_at_rotation(current: &Path, chain: &Chain) -> Option<Vec<u8>> {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    // One streaming pass: the file may be as large as max_file_bytes allows.
+    let header =
+        match File::open(current).and_then(|f| ipfs_kit_audit::chain::header_for_reader(f, &now)) {
+            Ok(h) => h,
+            Err(e) => {
+                tracing::warn!(
+                    "history chain: cannot read {} to chain it: {e}",
+                    current.display()
+                );
+                return None;
+            }
+        };
+    if let Some(dir) = &chain.pending_dir {
+        let link = dir.join(format!("{}.jsonl", header.prev_cid));
+        let kept = fs::create_dir_all(dir).and_then(|()| match fs::hard_link(current, &link) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            // A filesystem without hard links: a copy (whole or not at all) does it.
+            Err(_) => {
+                let tmp = link.with_extension("tmp");
+                fs::copy(current, &tmp).and_then(|_| fs::rename(&tmp, &link))
+            }
+            ok => ok,
+        });
+        if let Err(e) = kept {
+            tracing::warn!(
+                "history archive: cannot keep {} for upload at {}: {e}",
+                current.display(),
+                link.display()
+            );
+        }
+    }
+    Some(ipfs_kit_audit::chain::encode_header(&header))
 }
 
 /// One value as one JSON line.
@@ -274,7 +390,7 @@ pub fn read_file<T: DeserializeOwned>(
     let mut values = Vec::new();
     let mut warnings = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        if line.iter().all(u8::is_ascii_whitespace) {
+        if line.iter().all(u8::is_ascii_whitespace) || ipfs_kit_audit::chain::is_header_line(line) {
             continue;
         }
         match serde_json::from_slice::<T>(line) {

@@ -20,7 +20,7 @@ mod entry;
 mod error;
 mod guard;
 mod identity;
-pub(crate) mod jsonl;
+pub mod jsonl;
 mod probe;
 mod query;
 mod store;
@@ -37,5 +37,7 @@ pub use store::OpHistory;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_chain;
 #[cfg(test)]
 mod tests_durable;

@@ -23,7 +23,7 @@ use super::entry::{NewOp, OpEntry, OpStatus};
 use super::error::HistoryError;
 use super::guard::OpGuard;
 use super::identity;
-use super::jsonl::ReadWarning;
+use super::jsonl::{Chain, ReadWarning};
 use super::query::{Filter, QueryResult, STEM, query};
 use crate::model::StateWrites;
 
@@ -64,12 +64,17 @@ impl OpHistory {
             },
         )?;
         // A state dir that cannot be written does not stop anything: entries wait in memory.
-        let log = DurableLog::open(
+        let log = DurableLog::open_chained(
             &opts.dir,
             STEM,
             opts.max_file_bytes,
             opts.keep_files,
             BACKLOG_CAP,
+            Chain {
+                pending_dir: opts
+                    .archive_to_ipfs
+                    .then(|| crate::archive::pending_dir(&opts.dir)),
+            },
         );
         let history = OpHistory {
             inner: Arc::new(Inner {

@@ -141,6 +141,28 @@ impl HttpApi {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<Response, ApiError> {
+        self.send_with(method, path, query, None).await
+    }
+
+    /// As `send`, with a request body and its content type (Kubo's multipart `add`).
+    pub async fn send_body(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Response, ApiError> {
+        self.send_with(Method::POST, path, query, Some((content_type, body)))
+            .await
+    }
+
+    async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Result<Response, ApiError> {
         let call = path.to_string();
         let mut req = self
             .client
@@ -148,6 +170,11 @@ impl HttpApi {
             .timeout(self.timeout);
         if !query.is_empty() {
             req = req.query(query);
+        }
+        if let Some((content_type, body)) = body {
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(body);
         }
         req = match &self.auth {
             Some(Auth::Bearer(token)) => req.bearer_auth(token.expose()),
@@ -304,7 +331,11 @@ pub fn decode<T: DeserializeOwned>(call: &str, body: &[u8]) -> Result<T, ApiErro
     })
 }
 
-async fn read_limited(mut resp: Response, limit: usize, call: &str) -> Result<Vec<u8>, ApiError> {
+pub async fn read_limited(
+    mut resp: Response,
+    limit: usize,
+    call: &str,
+) -> Result<Vec<u8>, ApiError> {
     let too_large = || ApiError::TooLarge {
         call: call.to_string(),
         limit,

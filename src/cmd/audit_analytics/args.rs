@@ -149,6 +149,9 @@ pub enum AuditAction {
         #[arg(long, value_name = "Z", default_value_t = 3.5, value_parser = positive)]
         threshold: f64,
     },
+    /// Walk the history's chain of CIDs (local files against the CIDs their successors
+    /// recorded, the CIDs against Kubo) and name the first file changed or lost; exit 65 then.
+    Verify(crate::cmd::audit_verify::VerifyArgs),
     /// Print the JSON Schema of the --json documents.
     Schema,
 }

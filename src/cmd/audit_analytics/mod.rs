@@ -47,6 +47,7 @@ struct Loaded {
 
 pub async fn run(cfg: &Config, action: &AuditAction) -> anyhow::Result<u8> {
     let common = match action {
+        AuditAction::Verify(args) => return crate::cmd::audit_verify::run(cfg, args).await,
         AuditAction::Schema => {
             std::io::stdout()
                 .write_all(schema_json().as_bytes())
@@ -174,10 +175,8 @@ async fn load(cfg: &Config, common: &Common) -> anyhow::Result<Loaded> {
 }
 
 /// An archived history file, read back from the watched Kubo.
-async fn fetch_archived(_cfg: &Config, cid: &str) -> anyhow::Result<Vec<u8>> {
-    anyhow::bail!(
-        "cannot read ipfs://{cid}: reading archived history from Kubo is not available in this build"
-    )
+async fn fetch_archived(cfg: &Config, cid: &str) -> anyhow::Result<Vec<u8>> {
+    crate::archive::cat(cfg, cid).await
 }
 
 fn warn_bad_lines(r: &LoadReport) {
@@ -330,7 +329,7 @@ fn compute(cfg: &Config, action: &AuditAction, l: &Loaded) -> anyhow::Result<Out
                 other => DataError(other.to_string()).into(),
             })?)
         }
-        AuditAction::Schema => unreachable!("handled before loading"),
+        AuditAction::Schema | AuditAction::Verify(_) => unreachable!("handled before loading"),
     })
 }
 
