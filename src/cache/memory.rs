@@ -1,8 +1,9 @@
 //! The memory tier on moka, bounded by bytes (the weigher counts key + value), with a TTL per
-//! entry. TinyLFU gets a small LRU admission window in front (Caffeine's W-TinyLFU): moka's
-//! TinyLFU alone rejects a new key at once when the cache is full of keys read more often —
-//! the original's "a fresh entry is evicted at once" bug. Here a new entry lives in the
-//! window until newer ones push it out, and only then competes for the main space.
+//! entry. TinyLFU gets a small LRU space of recent entries beside it (after Caffeine's
+//! W-TinyLFU window): moka's TinyLFU alone rejects a new key at once when the cache is full of
+//! keys read more often — the original's "a fresh entry is evicted at once" bug. Here a new
+//! entry stays readable from the recent space until newer ones push it out, while it
+//! competes for the main space.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -59,100 +60,95 @@ pub enum Policy {
 }
 
 pub struct MemoryTier {
-    /// TinyLFU only: where new entries start.
-    window: Option<Moka<String, Entry>>,
+    /// TinyLFU only: the newest entries, LRU, whatever the main space admits. An entry is
+    /// put in both; the main space may refuse it (TinyLFU's admission), this one keeps it
+    /// until newer entries push it out. The two share the value's bytes (an `Arc`).
+    recent: Option<Moka<String, Entry>>,
     main: Moka<String, Entry>,
 }
 
 fn build(
     policy: EvictionPolicy,
     max_bytes: u64,
-    on_evict: impl Fn(Arc<String>, Entry, RemovalCause) + Send + Sync + 'static,
+    on_evict: Option<Arc<Counters>>,
 ) -> Moka<String, Entry> {
-    Moka::builder()
+    let b = Moka::builder()
         .eviction_policy(policy)
         .max_capacity(max_bytes)
         .weigher(|k: &String, v: &Entry| Entry::weight(k, v))
-        .expire_after(PerEntry)
-        .eviction_listener(on_evict)
-        .build()
+        .expire_after(PerEntry);
+    match on_evict {
+        Some(c) => b
+            .eviction_listener(move |_k, _v, cause| {
+                if cause == RemovalCause::Size {
+                    c.memory_evictions.inc();
+                }
+            })
+            .build(),
+        None => b.build(),
+    }
 }
 
 impl MemoryTier {
     pub fn new(policy: Policy, max_bytes: u64, counters: Arc<Counters>) -> MemoryTier {
-        // The window is 1% of the bytes (at least 64 KiB, at most a quarter); the two spaces
+        // The recent space is 1% of the bytes (at least 64 KiB, at most a quarter); the two
         // together keep the configured bound.
-        let window_bytes = match policy {
+        let recent_bytes = match policy {
             Policy::Tinylfu => (max_bytes / 100).max((64 * 1024).min(max_bytes / 4)),
             Policy::Lru => 0,
         };
-        let c = Arc::clone(&counters);
         let main = build(
             match policy {
                 Policy::Tinylfu => EvictionPolicy::tiny_lfu(),
                 Policy::Lru => EvictionPolicy::lru(),
             },
-            max_bytes - window_bytes,
-            move |_k, _v, cause| {
-                if cause == RemovalCause::Size {
-                    c.memory_evictions.inc();
-                }
-            },
+            max_bytes - recent_bytes,
+            Some(counters),
         );
-        let window = (policy == Policy::Tinylfu).then(|| {
-            let main = main.clone();
-            // Pushed out of the window: offered to the main space (which may refuse it:
-            // then the main cache's listener counts the eviction).
-            build(EvictionPolicy::lru(), window_bytes, move |k, v, cause| {
-                if cause == RemovalCause::Size {
-                    main.insert((*k).clone(), v);
-                }
-            })
-        });
-        MemoryTier { window, main }
+        let recent =
+            (policy == Policy::Tinylfu).then(|| build(EvictionPolicy::lru(), recent_bytes, None));
+        MemoryTier { recent, main }
     }
 
     pub fn get(&self, key: &str) -> Option<Entry> {
         let now = super::now_ms();
         let fresh = |e: Entry| (e.expires_at > now).then_some(e);
-        if let Some(w) = &self.window
-            && let Some(e) = w.get(key)
-        {
+        // The main space first: a hit there also feeds TinyLFU's frequency sketch.
+        if let Some(e) = self.main.get(key) {
             return fresh(e);
         }
-        self.main.get(key).and_then(fresh)
+        self.recent.as_ref()?.get(key).and_then(fresh)
     }
 
     pub fn insert(&self, key: &str, e: Entry) {
-        match &self.window {
-            Some(w) => {
-                // A key moves between the two spaces; keep one copy.
-                self.main.invalidate(key);
-                w.insert(key.to_string(), e);
-            }
-            None => self.main.insert(key.to_string(), e),
+        let key = key.to_string();
+        if let Some(r) = &self.recent {
+            r.insert(key.clone(), e.clone());
         }
+        self.main.insert(key, e);
     }
 
     pub fn remove(&self, key: &str) -> bool {
-        let w = self.window.as_ref().and_then(|w| w.remove(key)).is_some();
+        let r = self.recent.as_ref().and_then(|r| r.remove(key)).is_some();
         let m = self.main.remove(key).is_some();
-        w || m
+        r || m
     }
 
     /// Every key, for glob invalidation (memory-sized, so a scan is cheap).
     pub fn keys(&self) -> Vec<String> {
         let mut out: Vec<String> = self.main.iter().map(|(k, _)| (*k).clone()).collect();
-        if let Some(w) = &self.window {
-            out.extend(w.iter().map(|(k, _)| (*k).clone()));
+        if let Some(r) = &self.recent {
+            out.extend(r.iter().map(|(k, _)| (*k).clone()));
         }
+        out.sort_unstable();
+        out.dedup();
         out
     }
 
     pub fn clear(&self) {
-        if let Some(w) = &self.window {
-            w.invalidate_all();
-            w.run_pending_tasks();
+        if let Some(r) = &self.recent {
+            r.invalidate_all();
+            r.run_pending_tasks();
         }
         self.main.invalidate_all();
         self.main.run_pending_tasks();
@@ -160,19 +156,25 @@ impl MemoryTier {
 
     /// Settles moka's pending work so that counts and evictions are exact.
     pub fn sync(&self) {
-        if let Some(w) = &self.window {
-            w.run_pending_tasks();
+        if let Some(r) = &self.recent {
+            r.run_pending_tasks();
         }
         self.main.run_pending_tasks();
     }
 
-    /// (entries, bytes)
+    /// (entries, bytes) of the distinct entries: keys + values once each.
     pub fn size(&self) -> (u64, u64) {
-        let mut n = self.main.entry_count();
+        let main_n = self.main.entry_count();
         let mut b = self.main.weighted_size();
-        if let Some(w) = &self.window {
-            n += w.entry_count();
-            b += w.weighted_size();
+        let Some(r) = &self.recent else {
+            return (main_n, b);
+        };
+        let mut n = main_n;
+        for (k, v) in r.iter() {
+            if !self.main.contains_key(k.as_str()) {
+                n += 1;
+                b += u64::from(Entry::weight(&k, &v));
+            }
         }
         (n, b)
     }
