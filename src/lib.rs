@@ -4,6 +4,7 @@
 //! benchmarks can use the same code.
 
 pub mod alerts;
+pub mod bulk;
 pub mod cli;
 pub mod cmd;
 pub mod collector;

@@ -5,6 +5,7 @@ pub mod daemon;
 pub mod history;
 pub mod once;
 pub mod pin;
+mod pin_bulk;
 mod safe_prompter;
 pub mod supervise;
 pub mod tui;
