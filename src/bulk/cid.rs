@@ -37,7 +37,7 @@ pub fn decode(s: &str) -> Result<Vec<u8>, String> {
                 s.chars().count()
             ));
         }
-        let mh = base_n(&s.as_bytes()[..], BASE58_BTC, "base58btc")?;
+        let mh = base_n(s.as_bytes(), BASE58_BTC, "base58btc")?;
         if mh.len() != 34 || mh[0] != 0x12 || mh[1] != 0x20 {
             return Err("a CIDv0 must decode to a sha2-256 multihash".into());
         }
@@ -156,7 +156,7 @@ fn base32(s: &[u8], upper: bool) -> Result<Vec<u8>, String> {
 }
 
 fn base16(s: &[u8], upper: bool) -> Result<Vec<u8>, String> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err("base16 needs an even number of digits: the CID is truncated".into());
     }
     let digit = |c: u8| match c {

@@ -24,7 +24,7 @@ impl Item {
     }
 }
 
-/// A line that is not a CID or path, or repeats an earlier one.
+/// A line that is not a CID or path; `problem` reads after the line's text ("is not a CID: …").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BadLine {
     pub line: usize,
@@ -107,7 +107,13 @@ fn parse_line(s: &str) -> Result<(Cid, Option<String>), String> {
         Some((root, sub)) => (root, sub.trim_end_matches('/')),
         None => (rest, ""),
     };
-    let cid = Cid::parse(root).map_err(|e| format!("{root:?} is not a CID: {e}"))?;
+    let cid = Cid::parse(root).map_err(|e| {
+        if root == s {
+            format!("is not a CID: {e}")
+        } else {
+            format!("starts with {root:?}, which is not a CID: {e}")
+        }
+    })?;
     let path = (!sub.is_empty()).then(|| format!("/ipfs/{root}/{sub}"));
     Ok((cid, path))
 }

@@ -58,7 +58,7 @@ pub async fn run(cfg: &mut Config, op: Op, args: &BulkArgs) -> anyhow::Result<u8
     let parsed = input::parse(&text);
     if !parsed.bad.is_empty() {
         for b in &parsed.bad {
-            crate::say!("{shown}:{}: {:?}: {}", b.line, b.text, b.problem);
+            crate::say!("{shown}:{}: {:?} {}", b.line, b.text, b.problem);
         }
         crate::say!(
             "ipfs-kit: {} bad line(s) in {shown}; nothing was sent. Fix them, or comment them \
@@ -343,7 +343,9 @@ fn say_summary(
         let r = args
             .report
             .as_ref()
-            .map_or("REPORT".to_string(), |p| p.display().to_string());
+            .map_or("REPORT (the report printed on stdout)".to_string(), |p| {
+                p.display().to_string()
+            });
         crate::say!(
             "ipfs-kit: to finish the rest: ipfs-kit pin {} --from {shown} --resume {r}{}",
             op.as_str(),
