@@ -107,6 +107,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Patterns, anomalies, correlation, compliance, statistics, trends and reports over the
+    /// operation history (this host's by default, or --file).
+    AuditAnalytics {
+        #[command(subcommand)]
+        action: crate::cmd::audit_analytics::AuditAction,
+    },
+    /// The cache, per-operation latency (p50/p95/p99), baselines, bottlenecks, a profiler.
+    Performance {
+        #[command(subcommand)]
+        action: crate::cmd::performance::PerfAction,
+    },
     /// Run the daemons in the foreground and restart them when they crash (for systemd).
     Supervise {
         /// Create missing repos/configs under the state dir.
@@ -289,7 +300,7 @@ fn status_arg() -> impl TypedValueParser<Value = OpStatus> {
     PossibleValuesParser::new(["ok", "failed", "running"]).try_map(|s| s.parse::<OpStatus>())
 }
 
-fn since_arg(s: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn since_arg(s: &str) -> Result<DateTime<Utc>, String> {
     crate::ophistory::parse_since(s, Utc::now())
 }
 

@@ -4,7 +4,10 @@
 //! benchmarks can use the same code.
 
 pub mod alerts;
+pub mod analytics;
+pub mod atomic_file;
 pub mod bulk;
+pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod collector;
@@ -15,6 +18,7 @@ pub mod locate;
 pub mod logging;
 pub mod model;
 pub mod ophistory;
+pub mod perf;
 pub mod pins;
 pub mod probes;
 pub mod schema;

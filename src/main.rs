@@ -13,6 +13,8 @@ use ipfs_kit::supervisor::LaunchError;
 use ipfs_kit::{logging, schema};
 
 const EX_USAGE: u8 = 64;
+/// The input cannot be used (an unknown event id, a broken policy, a tampered archive).
+const EX_DATAERR: u8 = 65;
 const EX_UNAVAILABLE: u8 = 69;
 const EX_SOFTWARE: u8 = 70;
 /// Another ipfs-kit supervises the state dir; try again once it has gone.
@@ -61,6 +63,8 @@ fn main() -> ExitCode {
 fn finish(result: anyhow::Result<u8>) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
+        // `ipfs-kit … | head`: the reader has all it wanted; like ripgrep, end quietly.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             ipfs_kit::say_block!("ipfs-kit: {e:#}");
             ExitCode::from(exit_code_for(&e))
@@ -68,9 +72,18 @@ fn finish(result: anyhow::Result<u8>) -> ExitCode {
     }
 }
 
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn exit_code_for(e: &anyhow::Error) -> u8 {
     if e.downcast_ref::<cmd::UsageError>().is_some() {
         EX_USAGE
+    } else if e.downcast_ref::<cmd::DataError>().is_some() {
+        EX_DATAERR
     } else if e.downcast_ref::<ConfigError>().is_some() {
         EX_CONFIG
     } else if matches!(
@@ -120,6 +133,8 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             limit,
             json,
         }) => cmd::history::run(&cfg, *status, *since, *limit, *json),
+        Some(Command::AuditAnalytics { action }) => cmd::audit_analytics::run(&cfg, action).await,
+        Some(Command::Performance { action }) => cmd::performance::run(&cfg, action).await,
         Some(Command::Supervise {
             init,
             leave_running,

@@ -228,6 +228,7 @@ fn record(
     result: &Result<PinVia, String>,
     started: Instant,
 ) {
+    crate::perf::record(action, started.elapsed(), result.is_ok());
     let Some(ops) = ops else { return };
     let shown = parse_cid(cid).unwrap_or_else(|_| cid.trim().to_string());
     let mut op = NewOp::new(EventType::Data, action).resource("pin", shown);

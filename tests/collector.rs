@@ -145,3 +145,65 @@ fn collector_tracks_a_daemon_going_down() {
         drop(collector);
     });
 }
+
+#[test]
+fn a_restarted_collector_starts_from_the_cached_charts_and_slow_answers() {
+    let h = Harness::kubo();
+    h.write_config(NO_HOST_DISK_ALERT);
+    let env = TestEnv(vec![
+        ("HOME", h.root().join("home").display().to_string()),
+        (
+            "XDG_CONFIG_HOME",
+            h.root().join("config").display().to_string(),
+        ),
+        ("IPFS_KIT_KUBO_API", h.kubo_api.to_string()),
+    ]);
+    let ov = Overrides {
+        interval: Some(Duration::from_millis(300)),
+        ..Default::default()
+    };
+    let cfg = config::load(&ov, &env).expect("config");
+    let cache_file = cfg.cache.disk_path();
+    assert!(
+        cache_file.starts_with(h.root().join("home/.cache/ipfs-kit")),
+        "{}",
+        cache_file.display()
+    );
+    let rt = runtime();
+    rt.block_on(async {
+        let first = Collector::spawn(&cfg);
+        let mut rx = first.snapshots.clone();
+        wait_for(
+            &mut rx,
+            "kubo ok with 10 CPU points",
+            Duration::from_secs(20),
+            |s| {
+                s.kubo.state == SourceState::Ok
+                    && s.history.ring(Series::HostCpuPercent).len() >= 10
+            },
+        )
+        .await;
+        // Ring saves come every 10 host intervals (3 s here), flushes every 2 s.
+        tokio::time::sleep(Duration::from_secs(6)).await;
+        drop(rx);
+        drop(first);
+    });
+    // A new runtime and collector: a new process as far as the cache knows.
+    let rt = runtime();
+    rt.block_on(async {
+        let second = Collector::spawn(&cfg);
+        let snap = second.snapshots.borrow().clone();
+        let restored = snap.history.restored_until().expect("charts restored");
+        assert!(snap.history.ring(Series::HostCpuPercent).len() >= 10);
+        assert!(restored <= chrono::Utc::now());
+        let mut rx = second.snapshots.clone();
+        wait_for(&mut rx, "kubo ok", Duration::from_secs(20), |s| {
+            s.kubo.state == SourceState::Ok
+        })
+        .await;
+        // The slow calls (version, full repo stat, pin count, provide stat) came from the disk
+        // tier instead of the daemon.
+        let stats = second.cache().stats();
+        assert!(stats.disk_hits >= 3, "{stats:?}");
+    });
+}

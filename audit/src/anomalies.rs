@@ -20,7 +20,7 @@ use crate::index::Index;
 use crate::robust::Robust;
 use crate::time::{DAY, HOUR, Local, WEEK, to_time};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct AnomalyConfig {
     /// |z| at or above which a value is anomalous (3.5: Iglewicz & Hoaglin).
     pub threshold: f64,
@@ -45,7 +45,7 @@ impl Default for AnomalyConfig {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Low,
@@ -82,7 +82,7 @@ impl Severity {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AnomalyKind {
     /// Events in one hour.
@@ -93,7 +93,7 @@ pub enum AnomalyKind {
     FailureRate,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Anomaly {
     pub kind: AnomalyKind,
     /// "2026-01-05 13:00" (local) or "2026-01-05".

@@ -39,7 +39,9 @@ impl fmt::Display for PolicyError {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleSeverity {
     Low,
@@ -59,7 +61,7 @@ impl RuleSeverity {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Check {
     ForbiddenActions {
@@ -94,7 +96,7 @@ pub enum Check {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Rule {
     pub id: String,
     pub description: String,
@@ -103,7 +105,7 @@ pub struct Rule {
     pub check: Check,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Policy {
     pub name: String,
     pub rules: Vec<Rule>,
@@ -379,7 +381,7 @@ impl Policy {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Pass,
@@ -387,7 +389,7 @@ pub enum Outcome {
     NotApplicable,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RuleResult {
     pub id: String,
     pub description: String,
@@ -402,7 +404,7 @@ pub struct RuleResult {
     pub evidence: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Violation {
     pub rule_id: String,
     pub severity: RuleSeverity,
@@ -413,7 +415,7 @@ pub struct Violation {
     pub message: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Compliance {
     pub policy: String,
     /// Weighted (XCCDF flat) score, 0–100.

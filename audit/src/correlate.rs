@@ -14,7 +14,7 @@ pub const DEFAULT_WINDOW_MS: i64 = 5 * MINUTE;
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
 pub const DEFAULT_DEPTH: usize = 10;
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Related {
     pub event_id: String,
     pub time: DateTime<Utc>,
@@ -127,7 +127,7 @@ pub fn correlate(ix: &Index, i: usize, window_ms: i64, threshold: f64, max: usiz
         .collect()
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct TimelineEntry {
     pub event_id: String,
     pub time: DateTime<Utc>,
@@ -136,7 +136,7 @@ pub struct TimelineEntry {
     pub subsystem: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Timeline {
     pub operation_id: String,
     pub start: DateTime<Utc>,
@@ -200,7 +200,7 @@ pub fn timeline(ix: &Index, operation_id: &str) -> Option<Timeline> {
     })
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct CausalLink {
     pub event_id: String,
     pub time: DateTime<Utc>,
@@ -210,7 +210,7 @@ pub struct CausalLink {
     pub reasons: Vec<&'static str>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Causation {
     pub effect_id: String,
     /// Root cause first, the effect last (the effect's own score is 1).
@@ -346,7 +346,7 @@ pub fn causation(ix: &Index, i: usize, depth: usize) -> Causation {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ImpactLevel {
     Low,
@@ -355,7 +355,7 @@ pub enum ImpactLevel {
     Critical,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Impact {
     pub event_id: String,
     pub downstream_events: usize,

@@ -61,7 +61,7 @@ impl Rng {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Mix {
     OpHistory,
@@ -115,7 +115,7 @@ impl GenConfig {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InjectedKind {
     Burst,
@@ -125,7 +125,7 @@ pub enum InjectedKind {
 }
 
 /// One injected anomaly, the ground truth for precision/recall.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Injected {
     pub kind: InjectedKind,
     pub start_ms: i64,

@@ -95,7 +95,7 @@ impl Postings {
 }
 
 /// A line that was skipped, with where it was.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct BadLine {
     pub source: String,
     pub line: u32,
@@ -113,7 +113,7 @@ impl std::fmt::Display for BadLine {
 }
 
 /// What loading found, per run.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct LoadReport {
     pub events: usize,
     pub lines: u64,
@@ -124,7 +124,7 @@ pub struct LoadReport {
     pub by_schema: SchemaCounts,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct SchemaCounts {
     pub op_history: u64,
     pub alerts: u64,

@@ -64,7 +64,7 @@ pub const DETECTORS: [(&str, &str); 12] = [
     ),
 ];
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct PatternConfig {
     pub local: Local,
     /// Off-hours are `[off_start, 24) ∪ [0, off_end)` in local time.
@@ -127,7 +127,7 @@ impl Default for PatternConfig {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Pattern {
     pub id: &'static str,
     /// What the finding is about: a user, a CID, "action on resource", a subsystem list.

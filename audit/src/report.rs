@@ -18,7 +18,7 @@ use crate::stats::{self, GroupBy, GroupStats};
 use crate::time::{DAY, Local, to_time};
 use crate::trends::{self, Metric, Period, Trend};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportKind {
     Activity,
@@ -78,7 +78,7 @@ impl FromStr for Format {
 }
 
 /// Events per (day of week × hour of day) and per (date × hour), local time.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Heatmap {
     /// `week[d][h]`, d = 0 Monday … 6 Sunday.
     pub week: Vec<[u64; 24]>,
@@ -122,7 +122,7 @@ pub fn heatmap(ix: &Index, range: Range<usize>, local: Local) -> Heatmap {
     }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Activity {
     pub total_events: u64,
     pub unique_users: u64,
@@ -172,7 +172,7 @@ pub fn activity(ix: &Index, range: Range<usize>, local: Local) -> Activity {
     }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Report {
     Activity(Box<Activity>),

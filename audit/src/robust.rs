@@ -17,7 +17,7 @@ pub fn median(v: &mut [f64]) -> Option<f64> {
 }
 
 /// Centre and spread of a sample, robustly.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Robust {
     pub median: f64,
     /// Median absolute deviation from the median.

@@ -83,7 +83,7 @@ impl GroupBy {
     }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct GroupStats {
     /// The field's value; "unknown" for events without it.
     pub key: String,
@@ -102,7 +102,7 @@ pub struct GroupStats {
     pub duration_p99_ms: Option<u32>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Stats {
     pub total_events: u64,
     pub group_by: String,

@@ -12,7 +12,7 @@ use crate::intern::NONE;
 use crate::robust::slope;
 use crate::time::{DAY, HOUR, Local, WEEK, to_time};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     EventCount,
@@ -21,7 +21,7 @@ pub enum Metric {
     UniqueUsers,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     Hourly,
@@ -72,7 +72,7 @@ impl FromStr for Period {
     }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Bucket {
     pub start: DateTime<Utc>,
     pub value: f64,
@@ -82,7 +82,7 @@ pub struct Bucket {
     pub change_pct: Option<f64>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Trend {
     pub metric: Metric,
     pub period: Period,

@@ -53,7 +53,8 @@ impl Backend {
             &cfg.kubo.api.endpoint,
             cfg.kubo.api.auth.clone(),
             limit,
-        );
+        )
+        .named("kubo");
         let (via, api) = match crate::pins::cluster_up(cfg).await {
             Some(_) => (
                 PinVia::Cluster,
@@ -62,7 +63,8 @@ impl Backend {
                     &cfg.cluster.api.endpoint,
                     cfg.cluster.api.auth.clone(),
                     limit,
-                ),
+                )
+                .named("cluster"),
             ),
             None => (PinVia::Kubo, kubo.clone()),
         };

@@ -409,11 +409,13 @@ fn record(
     rollback: bool,
     took: Duration,
 ) {
-    let Some(ops) = ops else { return };
     let action = match op {
         Op::Add => "pin.add",
         Op::Rm => "pin.remove",
     };
+    // Timed like a single pin (the performance monitor's `pin.add`/`pin.remove`).
+    crate::perf::record(action, took, error.is_none());
+    let Some(ops) = ops else { return };
     let mut entry = NewOp::new(EventType::Data, action)
         .resource("pin", cid.to_string())
         .detail("via", via)

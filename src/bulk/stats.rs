@@ -1,7 +1,6 @@
 //! The last bulk run's outcome, kept as `<state>/bulk-last.json` (replaced atomically at the
 //! end of each run) for `ipfs-kit performance batch-stats` and the Performance tab.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -70,21 +69,11 @@ pub fn path(state_dir: &Path) -> PathBuf {
     state_dir.join(FILE)
 }
 
-/// Writes the summary: temp file, fsync, rename — a reader sees the old one or the new one.
+/// Writes the summary atomically (`atomic_file`: temp file, fsync, rename, directory sync):
+/// a reader sees the old one or the new one.
 pub fn write(state_dir: &Path, run: &LastRun) -> std::io::Result<()> {
-    std::fs::create_dir_all(state_dir)?;
-    let dest = path(state_dir);
-    let tmp = state_dir.join(format!(".{FILE}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&serde_json::to_vec_pretty(run).map_err(std::io::Error::other)?)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &dest)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let bytes = serde_json::to_vec_pretty(run).map_err(std::io::Error::other)?;
+    crate::atomic_file::write(&path(state_dir), &bytes)
 }
 
 /// The last run's summary; `None` when no bulk run has finished in this state dir.

@@ -1,9 +1,12 @@
 //! One file per subcommand: parse → call into the library → print. `main.rs` only dispatches.
 //! What several subcommands share (the history, supervisor events on stderr) is here.
 
+pub mod audit_analytics;
 pub mod daemon;
+mod data_error;
 pub mod history;
 pub mod once;
+pub mod performance;
 pub mod pin;
 mod pin_bulk;
 mod safe_prompter;
@@ -12,6 +15,7 @@ pub mod tui;
 mod usage;
 pub mod wizard;
 
+pub use data_error::DataError;
 pub use usage::UsageError;
 
 use crate::config::Config;

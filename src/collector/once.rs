@@ -36,7 +36,8 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
     let kubo = async {
         match &client {
             Ok(c) => {
-                let k = KuboSource::with_client(c, &cfg.kubo, deadline).without_full_repo_stat();
+                let k =
+                    KuboSource::with_client(c, &cfg.kubo, deadline, None).without_full_repo_stat();
                 timeout(deadline, k.poll())
                     .await
                     .unwrap_or_else(|_| Poll::down(timed_out("kubo"), deadline))
@@ -51,7 +52,7 @@ pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
         Some(match &client {
             Ok(c) => timeout(
                 deadline,
-                ClusterSource::with_client(c, &cfg.cluster, deadline).poll(),
+                ClusterSource::with_client(c, &cfg.cluster, deadline, None).poll(),
             )
             .await
             .unwrap_or_else(|_| Poll::down(timed_out("cluster"), deadline)),

@@ -64,6 +64,19 @@ impl CollectorState {
         }
     }
 
+    /// Starts the charts from a previous run's rings (see `History::restore`).
+    pub fn restore_history(
+        &mut self,
+        saved: &crate::model::SavedHistory,
+        now: chrono::DateTime<Utc>,
+    ) {
+        Arc::make_mut(&mut self.history).restore(saved, now);
+    }
+
+    pub fn saved_history(&self) -> crate::model::SavedHistory {
+        self.history.save()
+    }
+
     /// Keeps alert events in `<state>/alerts.jsonl` (restoring alerts that were firing) and
     /// records source state changes in the operation history. Returns read warnings.
     pub fn persist(&mut self, state_dir: &std::path::Path, ops: Option<OpHistory>) -> Vec<String> {

@@ -8,8 +8,9 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep_until, timeout};
 
+use crate::cache::Cache;
 use crate::config::Config;
-use crate::model::Snapshot;
+use crate::model::{SavedHistory, Snapshot};
 use crate::ophistory::OpHistory;
 use crate::sources::Poll;
 use crate::sources::backends::BackendsSource;
@@ -36,6 +37,7 @@ pub struct Collector {
     refresh: Arc<Notify>,
     tasks: Vec<JoinHandle<()>>,
     control: mpsc::Sender<Update>,
+    cache: Arc<Cache>,
 }
 
 impl Collector {
@@ -51,6 +53,12 @@ impl Collector {
         for w in state.persist(&cfg.state_dir, ops) {
             tracing::warn!("{w}");
         }
+        // The slow calls' answers and the charts' rings outlive the process in the cache.
+        let cache = Arc::new(Cache::open(&cfg.cache));
+        let rings_key = format!("history:{}", cfg.kubo.api.endpoint);
+        if let Some(saved) = cache.get_json::<SavedHistory>(&rings_key) {
+            state.restore_history(&saved, chrono::Utc::now());
+        }
         let (snap_tx, snap_rx) = watch::channel(state.snapshot());
         let (tx, mut rx) = mpsc::channel::<Update>(64);
         let control = tx.clone();
@@ -60,6 +68,11 @@ impl Collector {
 
         let snapshot_file = cfg.snapshot_file.clone();
         let mut last_written = None;
+        let rings_cache = Arc::clone(&cache);
+        let rings_ttl = cfg.history;
+        // Often enough that a restart loses little, and a quick test sees it happen.
+        let save_rings_every = SAVE_RINGS_EVERY.min(cfg.host_interval * 10);
+        let mut rings_saved = std::time::Instant::now();
         let wake = refresh.clone();
         tasks.push(tokio::spawn(async move {
             while let Some(update) = rx.recv().await {
@@ -89,7 +102,11 @@ impl Collector {
                 if state.take_wake() {
                     wake.notify_waiters();
                 }
-                let snap = state.snapshot();
+                let snap = crate::perf::timed("collector.publish", || state.snapshot(), |_| true);
+                if rings_saved.elapsed() >= save_rings_every {
+                    rings_saved = std::time::Instant::now();
+                    rings_cache.set_json(&rings_key, &state.saved_history(), rings_ttl);
+                }
                 if let Some(path) = &snapshot_file
                     && last_written
                         .is_none_or(|t: std::time::Instant| t.elapsed() >= SNAPSHOT_FILE_EVERY)
@@ -131,7 +148,7 @@ impl Collector {
         let kubo_timeout = cfg.kubo.api.timeout;
         let kubo = client
             .as_ref()
-            .map(|c| KuboSource::with_client(c, &cfg.kubo, kubo_timeout))
+            .map(|c| KuboSource::with_client(c, &cfg.kubo, kubo_timeout, Some(&cache)))
             .map_err(Clone::clone);
         tasks.push(spawn_loop(
             "kubo",
@@ -155,7 +172,7 @@ impl Collector {
             let cl_timeout = cfg.cluster.api.timeout;
             let cluster = client
                 .as_ref()
-                .map(|c| ClusterSource::with_client(c, &cfg.cluster, cl_timeout))
+                .map(|c| ClusterSource::with_client(c, &cfg.cluster, cl_timeout, Some(&cache)))
                 .map_err(Clone::clone);
             tasks.push(spawn_loop(
                 "cluster",
@@ -216,12 +233,36 @@ impl Collector {
             ));
         }
 
+        // The performance monitor's minutes go to the store for `ipfs-kit performance`.
+        tasks.push(tokio::spawn(crate::perf::store::persist_loop(Arc::clone(
+            &cache,
+        ))));
+
+        // Commits the disk tier's queued writes off the runtime's thread (each is an fsync).
+        let flushing = Arc::clone(&cache);
+        tasks.push(tokio::spawn(async move {
+            let mut every = tokio::time::interval(FLUSH_CACHE_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                let c = Arc::clone(&flushing);
+                let _ = tokio::task::spawn_blocking(move || c.flush()).await;
+            }
+        }));
+
         Collector {
             snapshots: snap_rx,
             refresh,
             tasks,
             control,
+            cache,
         }
+    }
+
+    /// The process's cache (the slow calls' answers, the charts' rings; the performance
+    /// monitor and `performance cache-stats` read it).
+    pub fn cache(&self) -> &Arc<Cache> {
+        &self.cache
     }
 
     /// The channel other producers (the supervisor service) send updates on.
@@ -420,6 +461,10 @@ pub(super) fn sources_client(
 
 /// The snapshot file ([monitoring.outputs] snapshot_file) is rewritten at most this often.
 const SNAPSHOT_FILE_EVERY: Duration = Duration::from_secs(2);
+/// How often the charts' rings go to the cache (what a restart restores).
+const SAVE_RINGS_EVERY: Duration = Duration::from_secs(15);
+/// How often the disk tier's queued writes are committed (one fsync each).
+const FLUSH_CACHE_EVERY: Duration = Duration::from_secs(2);
 
 /// How often entries waiting for the disk (history, alert events) are tried again.
 pub const RETRY_WRITES_EVERY: Duration = Duration::from_secs(3);

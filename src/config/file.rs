@@ -20,6 +20,8 @@ pub struct FileConfig {
     pub supervisor: SupervisorSection,
     pub alerts: crate::alerts::AlertsSection,
     pub history: crate::ophistory::HistorySection,
+    pub audit: crate::analytics::AuditSection,
+    pub cache: crate::cache::CacheSection,
     /// Storage backends probed on an interval (written by `ipfs-kit wizard backend`).
     pub backends: std::collections::BTreeMap<String, ipfs_kit_wizards::BackendConfig>,
     /// VFS mounts (written by `ipfs-kit wizard vfs`).

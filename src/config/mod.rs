@@ -85,6 +85,10 @@ pub struct Config {
     /// The alert rules in effect (built-ins overridden by the file and [monitoring.thresholds]).
     pub alert_rules: Vec<crate::alerts::Rule>,
     pub op_history: crate::ophistory::HistorySection,
+    /// `[audit]`: the compliance policy and off-hours of the audit analytics.
+    pub audit: crate::analytics::AuditSection,
+    /// `[cache]`: the memory and disk tiers of the cache.
+    pub cache: crate::cache::CacheSection,
     pub backends: std::collections::BTreeMap<String, ipfs_kit_wizards::BackendConfig>,
     pub vfs: std::collections::BTreeMap<String, ipfs_kit_wizards::VfsConfig>,
     /// How often backends are probed and VFS mounts stat'ed; None = off.
@@ -213,6 +217,16 @@ pub fn default_state_dir(env: &dyn Env) -> PathBuf {
     }
 }
 
+/// `$XDG_CACHE_HOME/ipfs-kit/cache.redb`, else `~/.cache/ipfs-kit/cache.redb`.
+pub fn default_cache_file(env: &dyn Env) -> PathBuf {
+    let dir = match (env.var("XDG_CACHE_HOME"), env.var("HOME")) {
+        (Some(d), _) => PathBuf::from(d),
+        (None, Some(h)) => PathBuf::from(h).join(".cache"),
+        (None, None) => std::env::temp_dir(),
+    };
+    dir.join("ipfs-kit").join("cache.redb")
+}
+
 fn resolve(
     file: FileConfig,
     path: Option<PathBuf>,
@@ -267,6 +281,12 @@ fn resolve(
         .or_else(|| env.var("IPFS_KIT_STATE_DIR").map(PathBuf::from))
         .or(file.paths.state_dir.clone())
         .unwrap_or_else(|| default_state_dir(env));
+    if let Some(message) = file.audit.check() {
+        return Err(ConfigError::Invalid {
+            origin: "[audit]".into(),
+            message,
+        });
+    }
 
     Ok(Config {
         kubo: KuboConfig {
@@ -307,6 +327,16 @@ fn resolve(
                 .join("; "),
         })?,
         op_history: file.history,
+        audit: file.audit,
+        cache: crate::cache::CacheSection {
+            path: Some(
+                file.cache
+                    .path
+                    .clone()
+                    .unwrap_or_else(|| default_cache_file(env)),
+            ),
+            ..file.cache
+        },
         backends: file.backends,
         vfs: file.vfs,
         backends_interval: Some(Duration::from_secs(60)),

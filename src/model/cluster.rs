@@ -27,7 +27,7 @@ pub struct ClusterStats {
     pub freespace: Vec<PeerFreeSpace>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, JsonSchema)]
 pub struct ClusterPeer {
     pub peer_id: String,
     pub peer_name: String,
@@ -43,7 +43,7 @@ pub struct ClusterAlert {
     pub expire_unix_ns: i64,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, JsonSchema)]
 pub struct PeerFreeSpace {
     pub peer: String,
     pub free_bytes: u64,

@@ -24,7 +24,7 @@ pub use daemon::{DaemonState, DaemonStatus, PortInfo};
 pub use health::{Health, HealthLevel, Status, alert_source};
 pub use host::{DiskStats, HostStats, ProcessStats};
 pub use kubo::{BandwidthStats, BitswapStats, KuboStats, ProvideStats, RepoStats};
-pub use series::{History, Ring, Series};
+pub use series::{History, Ring, SavedHistory, Series};
 pub use source::{SourceState, SourceStatus};
 pub use state_writes::StateWrites;
 pub use storage::{BackendStatus, VfsMountStats};

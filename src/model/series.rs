@@ -73,6 +73,14 @@ impl Ring {
 pub struct History {
     window: Duration,
     rings: Vec<Ring>,
+    /// Points up to this time came from the cache (a previous run), not from this process.
+    restored_until: Option<DateTime<Utc>>,
+}
+
+/// The rings as stored in the cache between runs: per series, (Unix ms, value) pairs.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct SavedHistory {
+    pub rings: Vec<Vec<(i64, Option<f64>)>>,
 }
 
 impl Default for History {
@@ -86,7 +94,53 @@ impl History {
         History {
             window,
             rings: vec![Ring::default(); Series::ALL.len()],
+            restored_until: None,
         }
+    }
+
+    /// Where the restored part of the charts ends, if they start with one.
+    pub fn restored_until(&self) -> Option<DateTime<Utc>> {
+        self.restored_until
+    }
+
+    pub fn save(&self) -> SavedHistory {
+        SavedHistory {
+            rings: self
+                .rings
+                .iter()
+                .map(|r| {
+                    r.points
+                        .iter()
+                        .map(|(t, v)| (t.timestamp_millis(), *v))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// Seeds empty rings with a previous run's points that are still inside the window at
+    /// `now`, followed by a gap (the time ipfs-kit was not running shows as an outage).
+    pub fn restore(&mut self, saved: &SavedHistory, now: DateTime<Utc>) {
+        if saved.rings.len() != self.rings.len() || self.rings.iter().any(|r| !r.is_empty()) {
+            return;
+        }
+        let cutoff = now - chrono::Duration::from_std(self.window).unwrap_or(chrono::Duration::MAX);
+        let mut last = None;
+        for (ring, points) in self.rings.iter_mut().zip(&saved.rings) {
+            for &(ms, v) in points.iter().rev().take(MAX_POINTS - 1).rev() {
+                let Some(t) = DateTime::from_timestamp_millis(ms) else {
+                    continue;
+                };
+                if t >= cutoff && t <= now {
+                    ring.points.push_back((t, v));
+                    last = last.max(Some(t));
+                }
+            }
+            if let Some(&(t, _)) = ring.points.back() {
+                ring.points.push_back((t, None));
+            }
+        }
+        self.restored_until = last;
     }
 
     pub fn window(&self) -> Duration {
@@ -123,6 +177,39 @@ mod tests {
         assert_eq!(r.len(), 11);
         assert_eq!(r.latest(), Some(29.0));
         assert!(r.points().any(|p| p.1.is_none()));
+    }
+
+    #[test]
+    fn restores_what_is_inside_the_window_with_a_gap_after() {
+        // Whole seconds: the cache keeps milliseconds.
+        let t0 = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let mut before = History::new(Duration::from_secs(3600));
+        for i in 0..100 {
+            before.push(
+                Series::HostCpuPercent,
+                t0 + chrono::Duration::seconds(i * 60),
+                Some(i as f64),
+            );
+        }
+        let saved = serde_json::to_string(&before.save()).expect("json");
+        let saved: SavedHistory = serde_json::from_str(&saved).expect("json");
+        let now = t0 + chrono::Duration::seconds(100 * 60);
+        let mut after = History::new(Duration::from_secs(3600));
+        after.restore(&saved, now);
+        let r = after.ring(Series::HostCpuPercent);
+        // Minutes 40..=99 are inside the hour before `now`, then the gap.
+        assert_eq!(r.len(), 61);
+        assert_eq!(r.points().next().map(|p| p.1), Some(Some(40.0)));
+        assert_eq!(r.latest(), None);
+        assert_eq!(
+            after.restored_until(),
+            Some(t0 + chrono::Duration::seconds(99 * 60))
+        );
+        // A ring that already has points is left alone.
+        let mut busy = History::new(Duration::from_secs(3600));
+        busy.push(Series::KuboPeers, now, Some(1.0));
+        busy.restore(&saved, now);
+        assert!(busy.restored_until().is_none());
     }
 
     #[test]

@@ -10,8 +10,8 @@ use reqwest::Method;
 
 use super::cluster_api::{AlertResponse, IdResponse, MetricResponse, PeerLine, PinInfoLine};
 use super::http::{ApiError, HttpApi, client_for, decode};
-use super::ttl::TtlCell;
 use super::{CallErrors, Poll};
+use crate::cache::{Cache, CachedCall};
 use crate::config::ClusterConfig;
 use crate::model::{ClusterPeer, ClusterStats, PeerFreeSpace};
 
@@ -26,9 +26,9 @@ const PEERS_AND_FREESPACE_EVERY: Duration = Duration::from_secs(10);
 
 pub struct ClusterSource {
     api: HttpApi,
-    pin_status: TtlCell<Arc<BTreeMap<String, u64>>>,
-    peers: TtlCell<Arc<(u64, Vec<ClusterPeer>)>>,
-    freespace: TtlCell<Arc<Vec<PeerFreeSpace>>>,
+    pin_status: CachedCall<BTreeMap<String, u64>>,
+    peers: CachedCall<(u64, Vec<ClusterPeer>)>,
+    freespace: CachedCall<Vec<PeerFreeSpace>>,
 }
 
 impl ClusterSource {
@@ -37,16 +37,25 @@ impl ClusterSource {
             &client_for([&cfg.api.endpoint])?,
             cfg,
             timeout,
+            None,
         ))
     }
 
-    /// As `new`, on a shared client (see `http::client_for`).
-    pub fn with_client(client: &reqwest::Client, cfg: &ClusterConfig, timeout: Duration) -> Self {
+    /// As `new`, on a shared client (see `http::client_for`), keeping the slow calls in
+    /// `cache` (none: every poll asks).
+    pub fn with_client(
+        client: &reqwest::Client,
+        cfg: &ClusterConfig,
+        timeout: Duration,
+        cache: Option<&Arc<Cache>>,
+    ) -> Self {
+        let key = |call: &str| format!("cluster:{}:{call}", cfg.api.endpoint);
         ClusterSource {
-            api: HttpApi::with_client(client, &cfg.api.endpoint, cfg.api.auth.clone(), timeout),
-            pin_status: TtlCell::new(cfg.pin_status_every),
-            peers: TtlCell::new(PEERS_AND_FREESPACE_EVERY),
-            freespace: TtlCell::new(PEERS_AND_FREESPACE_EVERY),
+            api: HttpApi::with_client(client, &cfg.api.endpoint, cfg.api.auth.clone(), timeout)
+                .named("cluster"),
+            pin_status: CachedCall::new(cache, key("pin_status"), cfg.pin_status_every),
+            peers: CachedCall::new(cache, key("peers"), PEERS_AND_FREESPACE_EVERY),
+            freespace: CachedCall::new(cache, key("freespace"), PEERS_AND_FREESPACE_EVERY),
         }
     }
 
@@ -59,8 +68,7 @@ impl ClusterSource {
         let latency = started.elapsed();
 
         let (peers, (allocations, status), alerts, freespace) = tokio::join!(
-            self.peers
-                .get_or_try(async { self.peers().await.map(Arc::new) }),
+            self.peers.get_or_try(self.peers()),
             async {
                 let allocations = self
                     .api
@@ -70,11 +78,9 @@ impl ClusterSource {
                 // unexpectedly unpinned), which costs a quarter second at 10,000 Kubo pins:
                 // with no Cluster pins there is nothing to ask about.
                 let status = if matches!(allocations, Ok(0)) {
-                    Ok(Arc::new(BTreeMap::new()))
+                    Ok(BTreeMap::new())
                 } else {
-                    self.pin_status
-                        .get_or_try(async { self.pin_status_counts().await.map(Arc::new) })
-                        .await
+                    self.pin_status.get_or_try(self.pin_status_counts()).await
                 };
                 (allocations, status)
             },
@@ -86,9 +92,7 @@ impl ClusterSource {
                     .json(Method::GET, "monitor/metrics/freespace", &[])
                     .await?;
                 let free = metrics.unwrap_or_default().into_iter();
-                Ok::<_, ApiError>(Arc::new(
-                    free.filter_map(MetricResponse::into_freespace).collect(),
-                ))
+                Ok::<_, ApiError>(free.filter_map(MetricResponse::into_freespace).collect())
             }),
         );
 
@@ -110,7 +114,7 @@ impl ClusterSource {
             peer_count,
             peers,
             pin_count: errs.take("allocations", allocations).unwrap_or(0),
-            pin_status: errs.take("pins", status).map(|m| (*m).clone()),
+            pin_status: errs.take("pins", status),
             alerts: errs
                 .take("health/alerts", alerts)
                 .flatten()

@@ -41,6 +41,20 @@ pub struct HttpApi {
     base: Url,
     auth: Option<Auth>,
     timeout: Duration,
+    /// What the performance monitor calls this API's requests: `<name>.<path>`.
+    name: &'static str,
+}
+
+/// `kubo.repo/stat`, `cluster.pins/{id}`: the API's name and the path, with CIDs and peer
+/// ids (any segment of 32 characters or more) folded into `{id}` so that the monitor keeps
+/// one operation per endpoint, not one per CID.
+pub fn op_name(api: &str, path: &str) -> String {
+    let path = path.trim_start_matches('/').trim_start_matches("api/v0/");
+    let segs: Vec<&str> = path
+        .split('/')
+        .map(|s| if s.len() >= 32 { "{id}" } else { s })
+        .collect();
+    format!("{api}.{}", segs.join("/"))
 }
 
 /// Connections are given up after this long, or the request's timeout if shorter.
@@ -95,7 +109,14 @@ impl HttpApi {
             base: endpoint.url().clone(),
             auth,
             timeout,
+            name: "http",
         }
+    }
+
+    /// Names the API for the performance monitor (`kubo`, `cluster`).
+    pub fn named(mut self, name: &'static str) -> Self {
+        self.name = name;
+        self
     }
 
     pub fn base(&self) -> &Url {
@@ -133,10 +154,16 @@ impl HttpApi {
             Some(Auth::Basic { user, password }) => req.basic_auth(user, Some(password.expose())),
             None => req,
         };
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| self.transport_error(&call, &e))?;
+        let started = std::time::Instant::now();
+        let sent = req.send().await;
+        // Time to the response's headers, by endpoint (`kubo.id`, `cluster.pins`).
+        let op = op_name(self.name, &call);
+        crate::perf::record(
+            &op,
+            started.elapsed(),
+            sent.as_ref().is_ok_and(|r| r.status().is_success()),
+        );
+        let resp = sent.map_err(|e| self.transport_error(&call, &e))?;
         let status = resp.status();
         if status.is_success() {
             return Ok(resp);
@@ -344,6 +371,18 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operation_names_fold_ids() {
+        assert_eq!(op_name("kubo", "api/v0/repo/stat"), "kubo.repo/stat");
+        assert_eq!(
+            op_name(
+                "cluster",
+                "pins/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
+            ),
+            "cluster.pins/{id}"
+        );
+    }
 
     #[test]
     fn error_messages_from_both_apis() {

@@ -14,17 +14,17 @@ use super::kubo_api::{
     provide_from_value,
 };
 use super::pin_count::PinKeysCounter;
-use super::ttl::TtlCell;
 use super::{CallErrors, Poll};
+use crate::cache::{Cache, CachedCall};
 use crate::config::KuboConfig;
 use crate::model::KuboStats;
 
 pub struct KuboSource {
     api: HttpApi,
-    version: TtlCell<Arc<VersionResponse>>,
-    full_repo: TtlCell<Arc<RepoStatResponse>>,
-    pins: TtlCell<u64>,
-    provide: TtlCell<Arc<Value>>,
+    version: CachedCall<VersionResponse>,
+    full_repo: CachedCall<RepoStatResponse>,
+    pins: CachedCall<u64>,
+    provide: CachedCall<Value>,
     /// The full `repo/stat` walks every block; one-shot runs skip it.
     full_repo_stat: bool,
     /// The last recursive pin count (0 before the first), which picks `pin/ls`'s form.
@@ -41,17 +41,26 @@ impl KuboSource {
             &client_for([&cfg.api.endpoint])?,
             cfg,
             timeout,
+            None,
         ))
     }
 
-    /// As `new`, on a shared client (see `http::client_for`).
-    pub fn with_client(client: &reqwest::Client, cfg: &KuboConfig, timeout: Duration) -> Self {
+    /// As `new`, on a shared client (see `http::client_for`), keeping the slow calls in
+    /// `cache` (none: every poll asks).
+    pub fn with_client(
+        client: &reqwest::Client,
+        cfg: &KuboConfig,
+        timeout: Duration,
+        cache: Option<&Arc<Cache>>,
+    ) -> Self {
+        let key = |call: &str| format!("kubo:{}:{call}", cfg.api.endpoint);
         KuboSource {
-            api: HttpApi::with_client(client, &cfg.api.endpoint, cfg.api.auth.clone(), timeout),
-            version: TtlCell::new(Duration::from_secs(600)),
-            full_repo: TtlCell::new(cfg.full_repo_stat_every),
-            pins: TtlCell::new(cfg.pins_every),
-            provide: TtlCell::new(Duration::from_secs(30)),
+            api: HttpApi::with_client(client, &cfg.api.endpoint, cfg.api.auth.clone(), timeout)
+                .named("kubo"),
+            version: CachedCall::new(cache, key("version"), Duration::from_secs(600)),
+            full_repo: CachedCall::new(cache, key("repo_stat"), cfg.full_repo_stat_every),
+            pins: CachedCall::new(cache, key("recursive_pins"), cfg.pins_every),
+            provide: CachedCall::new(cache, key("provide_stat"), Duration::from_secs(30)),
             full_repo_stat: true,
             last_pins: AtomicU64::new(0),
         }
@@ -110,8 +119,7 @@ impl KuboSource {
         let id_call = async { (self.call::<IdResponse>("id", &[]).await, started.elapsed()) };
         let ((id, latency), version, bw, repo, full, peers, pins, bitswap, provide) = tokio::join!(
             id_call,
-            self.version
-                .get_or_try(async { self.call("version", &[]).await.map(Arc::new) }),
+            self.version.get_or_try(self.call("version", &[])),
             self.call::<BwResponse>("stats/bw", &[]),
             self.call::<RepoStatResponse>("repo/stat", &[("size-only", "true")]),
             async {
@@ -119,15 +127,14 @@ impl KuboSource {
                     return Ok(None);
                 }
                 self.full_repo
-                    .get_or_try(async { self.call("repo/stat", &[]).await.map(Arc::new) })
+                    .get_or_try(self.call("repo/stat", &[]))
                     .await
                     .map(Some)
             },
             self.call::<SwarmPeersResponse>("swarm/peers", &[]),
             self.pins.get_or_try(self.count_recursive_pins()),
             self.call::<BitswapResponse>("bitswap/stat", &[]),
-            self.provide
-                .get_or_try(async { self.call("provide/stat", &[]).await.map(Arc::new) }),
+            self.provide.get_or_try(self.call("provide/stat", &[])),
         );
 
         let id = match id {
@@ -144,7 +151,7 @@ impl KuboSource {
             bandwidth: errs.take("stats/bw", bw).map(Into::into),
             repo: errs
                 .take("repo/stat", repo)
-                .map(|r| r.into_model(full.as_deref())),
+                .map(|r| r.into_model(full.as_ref())),
             peers: errs
                 .take("swarm/peers", peers)
                 .map(|p| p.peers.map_or(0, |v| v.len() as u64)),

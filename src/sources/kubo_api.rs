@@ -18,7 +18,7 @@ pub struct IdResponse {
     pub addresses: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct VersionResponse {
     pub version: String,
@@ -52,7 +52,7 @@ impl From<BwResponse> for BandwidthStats {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RepoStatResponse {
     pub repo_size: u64,

@@ -10,7 +10,6 @@ pub mod kubo;
 mod kubo_api;
 mod listeners;
 mod pin_count;
-mod ttl;
 pub mod vfs;
 
 use std::collections::BTreeMap;

@@ -62,9 +62,12 @@ impl Exit {
 
 fn draw(term: &mut Terminal<Backend>, m: &Model) -> std::io::Result<()> {
     // Synchronized output: the terminal shows the frame whole, never half drawn.
+    let started = std::time::Instant::now();
     queue!(term.backend_mut(), BeginSynchronizedUpdate)?;
     term.draw(|f| render(m, f.buffer_mut()))?;
-    execute!(term.backend_mut(), EndSynchronizedUpdate)
+    let done = execute!(term.backend_mut(), EndSynchronizedUpdate);
+    crate::perf::record("tui.frame", started.elapsed(), done.is_ok());
+    done
 }
 
 /// Runs the dashboard until quit, a signal, an error or a panic. `model` is built by the

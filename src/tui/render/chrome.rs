@@ -133,6 +133,13 @@ pub fn tabs(m: &Model, area: Rect, buf: &mut Buffer) {
         buf.set_stringn(x0, area.y, &label, room, style);
     }
     let mut right = format!("window {} ", window_label(m.window()));
+    // Charts that start with a previous run's points (from the cache) say how far back.
+    if let Some(until) = m.snap.history.restored_until() {
+        let ago = (m.snap.time - until).to_std().unwrap_or_default();
+        if ago < m.window() {
+            right = format!("charts restored from {} ago  {right}", window_label(ago));
+        }
+    }
     if !m.filter.is_empty() && m.overlay != Overlay::Filter {
         right = format!("filter \"{}\"  {right}", m.filter);
     }

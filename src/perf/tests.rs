@@ -1,0 +1,101 @@
+use std::time::Duration;
+
+use super::*;
+use crate::cache::{Cache, CacheSection, Policy};
+
+fn cache(dir: &std::path::Path) -> Cache {
+    Cache::open(&CacheSection {
+        memory_policy: Policy::Lru,
+        path: Some(dir.join("c.redb")),
+        ..CacheSection::default()
+    })
+}
+
+/// The histogram's percentiles against a brute-force nearest-rank percentile of the same
+/// samples: within HDR's two significant digits.
+#[test]
+fn percentiles_match_a_brute_force_computation() {
+    let m = Monitor::new();
+    let mut samples: Vec<u64> = Vec::new();
+    let mut x: u64 = 12345;
+    for _ in 0..20_000 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        // A long tail: 50 µs to ~5 s.
+        let us = 50 + (x >> 40) % 1000 * ((x >> 20) % 5000);
+        samples.push(us);
+        m.record("op", Duration::from_micros(us), true);
+    }
+    m.roll(i64::MAX);
+    let done = m.take_done();
+    let minute = &done[0].1["op"];
+    samples.sort();
+    for p in [0.5, 0.95, 0.99, 1.0] {
+        let rank = ((p * samples.len() as f64).ceil() as usize).max(1);
+        let want = samples[rank - 1] as f64;
+        let got = minute.hist.value_at_quantile(p) as f64;
+        assert!(
+            (got - want).abs() <= want * 0.01 + 1.0,
+            "p{p}: {got} vs {want}"
+        );
+    }
+    assert_eq!(minute.count(), 20_000);
+}
+
+#[test]
+fn minutes_roll_persist_and_a_second_reader_sees_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let m = Monitor::new();
+    for i in 0..100 {
+        m.record("kubo.id", Duration::from_millis(1 + i % 10), i % 10 != 0);
+    }
+    m.record("kubo.repo_stat", Duration::from_millis(300), true);
+    {
+        let c = cache(dir.path());
+        // Nothing is written before the minute is over.
+        store::persist(&m, &c);
+        assert!(c.scan_range("perf:", "perf;").is_empty());
+        m.roll(unix_minute() + 1);
+        store::persist(&m, &c);
+    }
+    // Another process opens the store.
+    let c = cache(dir.path());
+    let now = unix_minute();
+    let ops = store::load(&c, now - 60, now + 2, &[]);
+    let t = window::table(window::Timeframe::Hour, &ops);
+    assert_eq!(t[0].operation, "kubo.repo_stat");
+    let id = t
+        .iter()
+        .find(|o| o.operation == "kubo.id")
+        .expect("kubo.id");
+    assert_eq!((id.count, id.failed), (100, 10));
+    assert!((id.success_rate - 0.9).abs() < 1e-9);
+    assert!(id.max_ms >= 9.9 && id.max_ms <= 10.1, "{id:?}");
+}
+
+#[test]
+fn a_regression_fires_above_baseline_times_factor() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = cache(dir.path());
+    let b = baseline::Baseline {
+        operation: "kubo.id".into(),
+        p50_ms: 1.0,
+        p95_ms: 2.0,
+        p99_ms: 3.0,
+        samples: 1000,
+        timeframe: "1h".into(),
+        taken_at: chrono::Utc::now(),
+    };
+    baseline::save(&c, &b);
+    let back = baseline::load(&c, "kubo.id").expect("saved");
+    assert_eq!(back, b);
+    assert_eq!(baseline::all(&c).len(), 1);
+    assert!(baseline::check(&back, 2.9, 100, 1.5, 20).is_none());
+    let r = baseline::check(&back, 3.1, 100, 1.5, 20).expect("regression");
+    assert!((r.ratio - 1.55).abs() < 1e-9);
+    assert!(
+        baseline::check(&back, 30.0, 5, 1.5, 20).is_none(),
+        "too few samples"
+    );
+}
