@@ -65,7 +65,8 @@ impl Summary {
     }
 }
 
-enum Result1 {
+/// How one item ended.
+enum ItemResult {
     /// The CID acted on, and whether it was already in the state asked for.
     Ok(Cid, bool),
     Failed(String, String),
@@ -112,7 +113,7 @@ impl Run<'_> {
         });
         let (cancel_tx, cancel_rx) = watch::channel(false);
         let mut queue: VecDeque<Item> = items.into();
-        let mut set: JoinSet<(Item, Result1, Duration)> = JoinSet::new();
+        let mut set: JoinSet<(Item, ItemResult, Duration)> = JoinSet::new();
         let mut sum = Summary::default();
         // Pins this run made (for `rm`: removed), with what they were, for a rollback.
         let mut changed: Vec<(Item, Cid)> = Vec::new();
@@ -125,7 +126,7 @@ impl Run<'_> {
                     let t0 = Instant::now();
                     let r = tokio::select! {
                         r = one(&ctx, &item) => r,
-                        _ = cancel.wait_for(|c| *c) => Result1::Cancelled,
+                        _ = cancel.wait_for(|c| *c) => ItemResult::Cancelled,
                     };
                     (item, r, t0.elapsed())
                 });
@@ -163,7 +164,7 @@ impl Run<'_> {
             report.write(&line)?;
             progress.item(failed);
             match r {
-                Result1::Ok(cid, already) => {
+                ItemResult::Ok(cid, already) => {
                     if already {
                         sum.already += 1;
                     } else {
@@ -174,7 +175,7 @@ impl Run<'_> {
                         changed.push((item, cid));
                     }
                 }
-                Result1::Failed(cid, e) => {
+                ItemResult::Failed(cid, e) => {
                     sum.failed += 1;
                     if sum.failures.len() < SAY_FAILURES {
                         progress.say(&format!(
@@ -207,7 +208,7 @@ impl Run<'_> {
                         ));
                     }
                 }
-                Result1::Cancelled => sum.skipped += 1,
+                ItemResult::Cancelled => sum.skipped += 1,
             }
         }
         let why = if sum.interrupted {
@@ -240,7 +241,7 @@ impl Run<'_> {
 }
 
 /// One item: resolve a path, skip what is already as asked, else pin (or unpin).
-async fn one(ctx: &Ctx, item: &Item) -> Result1 {
+async fn one(ctx: &Ctx, item: &Item) -> ItemResult {
     let work = async {
         let cid = match &item.path {
             Some(p) => ctx
@@ -264,9 +265,9 @@ async fn one(ctx: &Ctx, item: &Item) -> Result1 {
         Ok((cid, false))
     };
     match tokio::time::timeout(ctx.opts.timeout, work).await {
-        Ok(Ok((cid, already))) => Result1::Ok(cid, already),
-        Ok(Err((cid, e))) => Result1::Failed(cid, e),
-        Err(_) => Result1::Failed(
+        Ok(Ok((cid, already))) => ItemResult::Ok(cid, already),
+        Ok(Err((cid, e))) => ItemResult::Failed(cid, e),
+        Err(_) => ItemResult::Failed(
             item.cid.text.clone(),
             format!(
                 "timed out after {} (--timeout): no peer provided the content in time, or the \
@@ -277,11 +278,17 @@ async fn one(ctx: &Ctx, item: &Item) -> Result1 {
     }
 }
 
-fn report_line(item: &Item, r: &Result1, took: Duration, op: Op, via: &str) -> (ReportLine, bool) {
+fn report_line(
+    item: &Item,
+    r: &ItemResult,
+    took: Duration,
+    op: Op,
+    via: &str,
+) -> (ReportLine, bool) {
     let (cid, outcome, error, already) = match r {
-        Result1::Ok(cid, already) => (cid.text.clone(), Outcome::Ok, None, *already),
-        Result1::Failed(cid, e) => (cid.clone(), Outcome::Failed, Some(e.clone()), false),
-        Result1::Cancelled => (
+        ItemResult::Ok(cid, already) => (cid.text.clone(), Outcome::Ok, None, *already),
+        ItemResult::Failed(cid, e) => (cid.clone(), Outcome::Failed, Some(e.clone()), false),
+        ItemResult::Cancelled => (
             item.cid.text.clone(),
             Outcome::Skipped,
             Some("cancelled in flight by Ctrl-C; --resume sends it again".to_string()),
@@ -291,7 +298,7 @@ fn report_line(item: &Item, r: &Result1, took: Duration, op: Op, via: &str) -> (
     // For `rm`, `already_pinned` says whether there was a pin to remove.
     let already_pinned = match op {
         Op::Add => already,
-        Op::Rm => matches!(r, Result1::Ok(_, false)),
+        Op::Rm => matches!(r, ItemResult::Ok(_, false)),
     };
     let line = ReportLine {
         cid,
