@@ -19,8 +19,9 @@ use crate::ophistory::OpStatus;
 With no arguments it uses the configured or already-running Kubo (and Cluster); when there is \
 none, it starts a local Kubo + Cluster kept under the state dir (created on first run).",
     after_help = "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (health, for --once and snapshot); \
-64 usage error, 69 a required tool is missing, 70 internal error, 78 config error, \
-130 a wizard was cancelled."
+64 usage error, 65 bad input lines (pin --from), 66 an input file cannot be read, \
+69 a required tool is missing (or no Kubo/Cluster answers a bulk pin), 70 internal error, \
+78 config error, 130 a wizard or a bulk pin was interrupted."
 )]
 pub struct Cli {
     /// Config file (default: $XDG_CONFIG_HOME/ipfs-kit/config.toml).
@@ -156,8 +157,73 @@ pub enum DaemonAction {
 
 #[derive(Debug, Subcommand)]
 pub enum PinAction {
-    Add { cid: String },
-    Rm { cid: String },
+    /// Pin a CID, or every CID in a list (--from).
+    Add {
+        /// A CID or /ipfs/ path (or use --from).
+        #[arg(required_unless_present = "from", conflicts_with = "from")]
+        cid: Option<String>,
+        #[command(flatten)]
+        bulk: BulkArgs,
+    },
+    /// Unpin a CID, or every CID in a list (--from).
+    Rm {
+        /// A CID or /ipfs/ path (or use --from).
+        #[arg(required_unless_present = "from", conflicts_with = "from")]
+        cid: Option<String>,
+        #[command(flatten)]
+        bulk: BulkArgs,
+    },
+}
+
+/// Bulk pinning: `pin add|rm --from FILE`.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Bulk (with --from)")]
+pub struct BulkArgs {
+    /// One CID or /ipfs/<cid>[/path] per line, `#` comments; `-` reads stdin. Every line is
+    /// checked before anything is sent (a bad one: exit 65).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Items in flight at once (default 8, chosen by measurement: BENCHMARKS.md).
+    #[arg(long, value_name = "N", requires = "from",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// Per-item limit (default 2m): Kubo's pin/add waits for the whole DAG, for ever when
+    /// no peer has it.
+    #[arg(long, value_name = "DURATION", requires = "from", value_parser = parse_interval)]
+    pub timeout: Option<Duration>,
+    /// Send nothing more after the first failure (the items in flight finish).
+    #[arg(long, requires = "from")]
+    pub fail_fast: bool,
+    /// On any failure (or Ctrl-C), undo what this run changed: unpin exactly the pins it
+    /// made (pins that existed before stay). A compensating rollback: neither Kubo nor
+    /// Cluster has transactions.
+    #[arg(long, requires = "from")]
+    pub transaction: bool,
+    /// Write the per-item JSONL report here instead of stdout.
+    #[arg(long, value_name = "FILE", requires = "from")]
+    pub report: Option<PathBuf>,
+    /// Skip the items this earlier report says are done (its last line for them is `ok`).
+    #[arg(long, value_name = "REPORT", requires = "from")]
+    pub resume: Option<PathBuf>,
+    /// Cluster only: the pin's replication-min (-1: every peer).
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "from",
+        allow_negative_numbers = true
+    )]
+    pub replication_min: Option<i32>,
+    /// Cluster only: the pin's replication-max (-1: every peer).
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "from",
+        allow_negative_numbers = true
+    )]
+    pub replication_max: Option<i32>,
+    /// The name given to every new pin (Cluster and Kubo).
+    #[arg(long, value_name = "NAME", requires = "from")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod analytics;
 pub mod archive;
 pub mod atomic_file;
+pub mod bulk;
 pub mod cache;
 pub mod cli;
 pub mod cmd;

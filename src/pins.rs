@@ -26,34 +26,20 @@ impl PinVia {
     }
 }
 
-/// A CID as operators paste it: trimmed, `/ipfs/` prefix removed, checked for the base
-/// alphabets CIDs use so a typo fails here rather than as a daemon error.
+/// A CID as operators paste it: trimmed, `/ipfs/` prefix removed, decoded and checked
+/// (`bulk::cid`) so a typo fails here rather than as a daemon error.
 pub fn parse_cid(input: &str) -> Result<String, String> {
     let s = input
         .trim()
         .trim_start_matches("/ipfs/")
         .trim_end_matches('/');
-    let ok_v0 = s.len() == 46
-        && s.starts_with("Qm")
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() && !"0OIl".contains(c));
-    let ok_v1 = s.len() > 10
-        && s.starts_with('b')
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || ('2'..='7').contains(&c));
-    let ok_other = s.len() > 10
-        && (s.starts_with('z') || s.starts_with('f'))
-        && s.chars().all(|c| c.is_ascii_alphanumeric());
-    if ok_v0 || ok_v1 || ok_other {
-        Ok(s.to_string())
-    } else {
-        Err(format!(
-            "{input:?} is not a CID (expected e.g. Qm… or bafy…)"
-        ))
+    match crate::bulk::cid::decode(s) {
+        Ok(_) => Ok(s.to_string()),
+        Err(e) => Err(format!("{input:?} is not a CID: {e}")),
     }
 }
 
-async fn cluster_up(cfg: &Config) -> Option<HttpApi> {
+pub(crate) async fn cluster_up(cfg: &Config) -> Option<HttpApi> {
     if !cfg.cluster.enabled {
         return None;
     }

@@ -9,6 +9,7 @@ pub mod history;
 pub mod once;
 pub mod performance;
 pub mod pin;
+mod pin_bulk;
 mod safe_prompter;
 pub mod supervise;
 pub mod tui;
