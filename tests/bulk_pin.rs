@@ -193,6 +193,17 @@ fn a_thousand_cids_through_kubo_then_bad_lines_failures_transaction_and_resume()
         (1000, 995, 5, 0)
     );
     assert_eq!(last.report.as_deref(), r1.to_str());
+    // `performance batch-stats` shows the same run.
+    let out = run(kit(&h, false), &["performance", "batch-stats", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        (
+            doc["last_run"]["done"].as_u64(),
+            doc["last_run"]["already"].as_u64()
+        ),
+        (Some(995), Some(5))
+    );
 
     // Back to only the five pinned before.
     let mut rm = vec!["pin", "rm"];
@@ -328,8 +339,9 @@ fn a_thousand_cids_through_kubo_then_bad_lines_failures_transaction_and_resume()
     assert_eq!(failed[0]["path"], bad_path.as_str());
     let ok = rep4.iter().filter(|l| l["outcome"] == "ok").count();
     let skipped = rep4.iter().filter(|l| l["outcome"] == "skipped").count();
-    // At most the 3 other jobs' items were in flight after line 61.
-    assert!((60..=63).contains(&ok), "{ok} ok");
+    // Items sent before the failure on line 61 was seen finish: the other jobs' (3), plus
+    // any a job took up after finishing before line 61's answer was read (a few, under load).
+    assert!((60..=68).contains(&ok), "{ok} ok");
     assert_eq!(ok + skipped + 1, ff.len());
     add(&h, &missing_files, false);
     let out = run(

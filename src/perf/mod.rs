@@ -176,11 +176,11 @@ impl Default for Monitor {
     }
 }
 
-/// The last bulk pin run's summary (`<state>/bulk-last.json`, written by `pin add|rm
-/// --from`), if one ran.
+/// The last bulk pin run's summary (written by `pin add|rm --from`), if one ran and its
+/// file reads.
 pub fn last_bulk_run(state_dir: &std::path::Path) -> Option<serde_json::Value> {
-    let text = std::fs::read(state_dir.join("bulk-last.json")).ok()?;
-    serde_json::from_slice(&text).ok()
+    let last = crate::bulk::stats::read_last(state_dir).ok()??;
+    serde_json::to_value(last).ok()
 }
 
 /// The process's monitor.

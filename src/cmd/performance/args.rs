@@ -77,6 +77,11 @@ pub enum PerfAction {
         #[command(flatten)]
         out: Json,
     },
+    /// The last bulk pin run (`pin add|rm --from`): counts, rate, duration, failures.
+    BatchStats {
+        #[command(flatten)]
+        out: Json,
+    },
     /// Everything at once: resources, the slowest operations, the cache, bottlenecks.
     Summary {
         #[command(flatten)]

@@ -239,6 +239,47 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
                 doc["baselines"]
             );
         }
+        PerfAction::BatchStats { out } => {
+            let last = crate::bulk::stats::read_last(&cfg.state_dir)
+                .map_err(|e| crate::cmd::DataError(e.to_string()))?;
+            if out.json {
+                return print_json(&serde_json::json!({ "last_run": last }));
+            }
+            let Some(r) = last else {
+                out!(
+                    &mut w,
+                    "no bulk run yet in {} (`ipfs-kit pin add --from FILE` makes one)",
+                    cfg.state_dir.display()
+                );
+                return Ok(0);
+            };
+            out!(
+                &mut w,
+                "{:?} via {} at {}: {} items, {} done, {} already, {} failed, {} skipped, {} rolled back; {:.1}/s over {:.1} s with {} jobs{}{}",
+                r.op,
+                r.via,
+                r.started
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S"),
+                r.total,
+                r.done,
+                r.already,
+                r.failed,
+                r.skipped,
+                r.rolled_back,
+                r.rate_per_s,
+                r.duration_ms as f64 / 1000.0,
+                r.jobs,
+                if r.interrupted { ", interrupted" } else { "" },
+                r.report
+                    .as_deref()
+                    .map(|p| format!("; report {p}"))
+                    .unwrap_or_default()
+            );
+            for f in &r.failures {
+                out!(&mut w, "  line {}: {}: {}", f.line, f.target, f.error);
+            }
+        }
         PerfAction::Resources { out } => {
             let r = resources::gather(cfg).await;
             if out.json {
