@@ -126,7 +126,9 @@ fn main() {
     }
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let c = Cache::open(&section(dir.path(), Policy::Tinylfu, true, 1 << 30));
+    // A memory tier of 64 KiB (about 200 entries): nearly every get is served by the disk
+    // tier (and promoted, pushing another out).
+    let c = Cache::open(&section(dir.path(), Policy::Lru, true, 64 * 1024));
     let t = Instant::now();
     for k in &keys {
         c.set(k, value.clone(), MIN);
@@ -134,14 +136,11 @@ fn main() {
     c.flush();
     let sets = t.elapsed();
     c.clear(Tier::Memory);
-    // Served from disk: the memory tier is emptied before each get.
+    c.reset_stats();
     let mut h = hdrhistogram::Histogram::<u64>::new(3).expect("histogram");
     let mut z = Zipf::new(N);
     let t = Instant::now();
-    for i in 0..N {
-        if i % 64 == 0 {
-            c.clear(Tier::Memory);
-        }
+    for _ in 0..N {
         let k = &keys[z.next()];
         let g = Instant::now();
         black_box(c.get(k));
@@ -149,7 +148,8 @@ fn main() {
     }
     let gets = t.elapsed();
     println!(
-        "| disk (redb) | 100k sets (batched, fsync per batch) / 100k Zipf gets | {:.0} ms / {:.0} ms; get p50 {:.1} µs, p99 {:.1} µs (the original: 1,000 writes 4.4 s) |",
+        "| disk (redb) | 100k sets (batched, fsync per batch) / 100k Zipf gets, {:.0}% from disk | {:.0} ms / {:.0} ms; get p50 {:.1} µs, p99 {:.1} µs (the original: 1,000 writes 4.4 s) |",
+        100.0 * c.stats().disk_hits as f64 / N as f64,
         sets.as_secs_f64() * 1e3,
         gets.as_secs_f64() * 1e3,
         h.value_at_quantile(0.5) as f64 / 1e3,

@@ -16,6 +16,10 @@ pub async fn run(cfg: &Config, init: bool, leave_running: bool) -> anyhow::Resul
     let ops = open_history(cfg);
     // Rotated history files go to IPFS ([history] archive_to_ipfs) while we supervise.
     let archiver = crate::archive::spawn(cfg, ops.clone());
+    // The monitor's minutes (supervisor actions) go to the cache's store for `performance`.
+    let monitor = crate::perf::store::spawn_persister(std::sync::Arc::new(
+        crate::cache::Cache::open(&cfg.cache),
+    ));
     let outcome = foreground::run(
         &mut sup,
         Options {
@@ -41,6 +45,7 @@ pub async fn run(cfg: &Config, init: bool, leave_running: bool) -> anyhow::Resul
     if let Some(a) = archiver {
         a.abort();
     }
+    monitor.abort();
     let outcome = outcome?;
     let _ = std::fs::remove_file(state_file(&cfg.state_dir));
     if let Outcome::GaveUp(names) = &outcome {

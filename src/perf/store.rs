@@ -71,6 +71,24 @@ pub fn write(done: &[(i64, std::collections::HashMap<String, Minute>)], cache: &
     cache.flush();
 }
 
+/// For a process without a collector (`supervise`): rolls and writes the process's
+/// monitor, and reports its cache figures, every half minute.
+pub fn spawn_persister(cache: std::sync::Arc<Cache>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(30));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let c = std::sync::Arc::clone(&cache);
+            let _ = tokio::task::spawn_blocking(move || {
+                persist(super::global(), &c);
+                report_cache_stats(&c);
+            })
+            .await;
+        }
+    })
+}
+
 /// Every operation's samples in minutes `[from, to)`: the store's, plus `unsaved` (the
 /// reading process's own minutes not written yet).
 pub fn load(
