@@ -136,11 +136,11 @@ pub const MAX_BAD_KEPT: usize = 100;
 /// Reads lines from any number of sources, then `finish` builds the index.
 #[derive(Default)]
 pub struct Loader {
-    recs: Vec<Rec>,
-    f: Fields,
-    details: Vec<(u32, u32)>,
-    report: LoadReport,
-    sources: Vec<String>,
+    pub(crate) recs: Vec<Rec>,
+    pub(crate) f: Fields,
+    pub(crate) details: Vec<(u32, u32)>,
+    pub(crate) report: LoadReport,
+    pub(crate) sources: Vec<String>,
 }
 
 /// The interners, shared by loader and index.
@@ -170,20 +170,7 @@ impl Loader {
     /// error reading the input is an error; bad lines are counted and reported.
     pub fn read<R: BufRead>(&mut self, source: &str, input: R) -> io::Result<()> {
         let src = self.source(source);
-        crate::parallel::read_parallel(input, |chunk| {
-            for item in &chunk.items {
-                self.report.lines += 1;
-                match item {
-                    crate::parallel::Item::Blank => self.report.blank_lines += 1,
-                    crate::parallel::Item::Bad { line, message } => {
-                        self.bad(src, *line, message.clone())
-                    }
-                    crate::parallel::Item::Ok { line, norm } => {
-                        self.push_norm(src, *line, chunk.norm(norm))
-                    }
-                }
-            }
-        })
+        crate::parallel::read_parallel(self, src, source, input)
     }
 
     /// Adds lines from an iterator (the TUI's in-memory history, tests).
@@ -225,7 +212,7 @@ impl Loader {
         self.push_norm(src, line, norm);
     }
 
-    fn source(&mut self, name: &str) -> u16 {
+    pub(crate) fn source(&mut self, name: &str) -> u16 {
         if let Some(i) = self.sources.iter().position(|s| s == name) {
             return i as u16;
         }
@@ -233,7 +220,7 @@ impl Loader {
         (self.sources.len() - 1).min(u16::MAX as usize) as u16
     }
 
-    fn push_bytes(&mut self, src: u16, line: u32, bytes: &[u8], torn: bool) {
+    pub(crate) fn push_bytes(&mut self, src: u16, line: u32, bytes: &[u8], torn: bool) {
         self.report.lines += 1;
         let trimmed = trim(bytes);
         if trimmed.is_empty() {

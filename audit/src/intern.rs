@@ -220,6 +220,16 @@ impl BulkInterner {
         }
     }
 
+    /// Moves the (unsealed) values of `other` to the end; returns the slot of its first.
+    pub(crate) fn append(&mut self, other: BulkInterner) -> u32 {
+        let base = self.ends.len() as u32;
+        let at = self.buf.len() as u32;
+        self.buf.push_str(&other.buf);
+        self.ends.extend(other.ends.iter().map(|e| e + at));
+        self.hashes.extend_from_slice(&other.hashes);
+        base
+    }
+
     fn slot(&self, slot: u32) -> &str {
         let i = slot as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
