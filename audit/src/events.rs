@@ -54,14 +54,22 @@ impl Status {
 
     /// Maps the words the three schemas use (case-insensitive).
     pub fn from_word(s: &str) -> Status {
-        let l = s.to_ascii_lowercase();
-        match l.as_str() {
-            "ok" | "success" | "succeeded" | "successful" | "complete" | "completed" | "done"
-            | "resolved" | "allowed" | "granted" => Status::Ok,
-            "failed" | "failure" | "fail" | "error" | "denied" | "rejected" | "forbidden"
-            | "unauthorized" | "invalid" | "timeout" | "crashed" => Status::Failed,
-            "running" | "pending" | "started" | "in_progress" => Status::Running,
-            "warning" | "warn" => Status::Warning,
+        // Lower-cased on the stack: every word below is shorter than the buffer.
+        let mut buf = [0u8; 16];
+        let Some(l) = buf.get_mut(..s.len()) else {
+            return Status::Unknown;
+        };
+        l.copy_from_slice(s.as_bytes());
+        l.make_ascii_lowercase();
+        match &*l {
+            b"ok" | b"success" | b"succeeded" | b"successful" | b"complete" | b"completed"
+            | b"done" | b"resolved" | b"allowed" | b"granted" => Status::Ok,
+            b"failed" | b"failure" | b"fail" | b"error" | b"denied" | b"rejected"
+            | b"forbidden" | b"unauthorized" | b"invalid" | b"timeout" | b"crashed" => {
+                Status::Failed
+            }
+            b"running" | b"pending" | b"started" | b"in_progress" => Status::Running,
+            b"warning" | b"warn" => Status::Warning,
             _ => Status::Unknown,
         }
     }

@@ -301,8 +301,15 @@ impl Loader {
             sources,
         } = self;
         // Slots become dense ids: the one sort per field that replaces a table probe per line.
-        let id_of = f.ids.seal();
-        let op_of = f.operations.seal();
+        let (ids, operations) = (&mut f.ids, &mut f.operations);
+        let (id_of, op_of) = std::thread::scope(|sc| {
+            let ops = sc.spawn(|| operations.seal());
+            let id_of = ids.seal();
+            (
+                id_of,
+                ops.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        });
         for r in &mut recs {
             if r.id != NONE {
                 r.id = id_of[r.id as usize];
@@ -321,21 +328,40 @@ impl Loader {
         }
         report.events = recs.len();
         let p = |n: usize, k: fn(&Rec) -> u32| Postings::build(n, &recs, k);
-        let by_user = p(f.users.len(), |r| r.user);
-        let by_action = p(f.actions.len(), |r| r.action);
-        let by_resource = p(f.resources.len(), |r| r.resource);
-        let by_operation = p(f.operations.len(), |r| r.operation);
-        let by_session = p(f.sessions.len(), |r| r.session);
-        let by_transaction = p(f.transactions.len(), |r| r.transaction);
-        let by_subsystem = p(f.subsystems.len(), |r| r.subsystem);
-        let by_cid = p(f.resources.len(), |r| r.cid);
-        let by_daemon = p(f.resources.len(), |r| r.daemon);
-        let mut by_id = vec![u32::MAX; f.ids.len()];
-        for (i, r) in recs.iter().enumerate() {
-            if r.id != NONE && by_id[r.id as usize] == u32::MAX {
-                by_id[r.id as usize] = i as u32;
+        // Each list is one pass over the records: half of them on a second core.
+        let (
+            (by_user, by_action, by_resource, by_operation, by_id),
+            (by_session, by_transaction, by_subsystem, by_cid, by_daemon),
+        ) = std::thread::scope(|sc| {
+            let other = sc.spawn(|| {
+                (
+                    p(f.sessions.len(), |r| r.session),
+                    p(f.transactions.len(), |r| r.transaction),
+                    p(f.subsystems.len(), |r| r.subsystem),
+                    p(f.resources.len(), |r| r.cid),
+                    p(f.resources.len(), |r| r.daemon),
+                )
+            });
+            let mut by_id = vec![u32::MAX; f.ids.len()];
+            for (i, r) in recs.iter().enumerate() {
+                if r.id != NONE && by_id[r.id as usize] == u32::MAX {
+                    by_id[r.id as usize] = i as u32;
+                }
             }
-        }
+            let mine = (
+                p(f.users.len(), |r| r.user),
+                p(f.actions.len(), |r| r.action),
+                p(f.resources.len(), |r| r.resource),
+                p(f.operations.len(), |r| r.operation),
+                by_id,
+            );
+            (
+                mine,
+                other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        });
         let action_class = f.actions.iter().map(|(_, a)| action_class(a)).collect();
         let auth_action = f.actions.iter().map(|(_, a)| is_auth_word(a)).collect();
         let auth_type = f.event_types.iter().map(|(_, a)| is_auth_word(a)).collect();

@@ -78,6 +78,38 @@ pub(crate) fn scan(line: &str) -> Option<RawLine<'_>> {
     (p.i == p.b.len()).then_some(r)
 }
 
+/// Bytes before the closing quote of a string starting at `b[0]`; `None` at an escape, a
+/// control character (serde_json rejects those) or the end of the line. Eight bytes a step.
+fn string_len(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut j = 0;
+    while let Some(w) = b.get(j..j + 8) {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        let x = u64::from_le_bytes(a);
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let slash = x ^ (ONES * u64::from(b'\\'));
+        // The lowest flagged byte is exact for each test (borrows only run upwards).
+        let hit = ((quote.wrapping_sub(ONES) & !quote)
+            | (slash.wrapping_sub(ONES) & !slash)
+            | (x.wrapping_sub(ONES * 0x20) & !x))
+            & HIGH;
+        if hit != 0 {
+            let k = j + (hit.trailing_zeros() / 8) as usize;
+            return (b[k] == b'"').then_some(k);
+        }
+        j += 8;
+    }
+    loop {
+        match *b.get(j)? {
+            b'"' => return Some(j),
+            b'\\' | 0..=0x1f => return None,
+            _ => j += 1,
+        }
+    }
+}
+
 /// The exact powers of ten an f64 holds (serde_json divides by these).
 const POW10: [f64; 16] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -116,15 +148,7 @@ impl<'a> P<'a> {
     /// A string without escapes (the cursor at its opening quote).
     fn string(&mut self) -> Option<&'a str> {
         let start = self.i + 1;
-        let mut j = start;
-        loop {
-            match *self.b.get(j)? {
-                b'"' => break,
-                // An escape, or a control character serde_json rejects.
-                b'\\' | 0..=0x1f => return None,
-                _ => j += 1,
-            }
-        }
+        let j = start + string_len(self.b.get(start..)?)?;
         self.i = j + 1;
         // Both ends sit next to an ASCII quote, so they are character boundaries.
         self.s.get(start..j)
@@ -211,20 +235,40 @@ impl<'a> P<'a> {
     /// what serde_json computes too (with or without its `float_roundtrip` feature). Other
     /// numbers are handed to serde_json itself.
     fn f64(&mut self) -> Option<f64> {
-        let t = self.number_text()?;
-        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
-        let simple = int.len() + frac.len() <= 15
-            && !t.starts_with('-')
-            && !frac.contains(['e', 'E'])
-            && !int.contains(['e', 'E']);
-        if !simple {
+        let b = self.b;
+        let start = self.i;
+        let mut j = start;
+        let mut sig = 0u64;
+        while let Some(&c @ b'0'..=b'9') = b.get(j) {
+            sig = sig.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+            j += 1;
+        }
+        let int_digits = j - start;
+        let mut frac = 0usize;
+        if b.get(j) == Some(&b'.') {
+            let f0 = j + 1;
+            j = f0;
+            while let Some(&c @ b'0'..=b'9') = b.get(j) {
+                sig = sig.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                j += 1;
+            }
+            frac = j - f0;
+        }
+        let plain = int_digits > 0
+            && (int_digits == 1 || b[start] != b'0')
+            && (b.get(j - 1) != Some(&b'.'))
+            && int_digits + frac <= 15
+            && !matches!(
+                b.get(j),
+                Some(b'e' | b'E' | b'-' | b'+' | b'.' | b'0'..=b'9')
+            );
+        if !plain {
+            self.i = start;
+            let t = self.number_text()?;
             return serde_json::from_str::<f64>(t).ok();
         }
-        let mut sig = 0u64;
-        for c in int.bytes().chain(frac.bytes()) {
-            sig = sig * 10 + u64::from(c - b'0');
-        }
-        Some(sig as f64 / POW10[frac.len()])
+        self.i = j;
+        Some(sig as f64 / POW10[frac])
     }
 
     fn opt_f64(&mut self) -> Option<Option<f64>> {
@@ -371,6 +415,38 @@ impl<'a> P<'a> {
                 }
             }
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::string_len;
+
+    fn naive(b: &[u8]) -> Option<usize> {
+        for (k, &c) in b.iter().enumerate() {
+            match c {
+                b'"' => return Some(k),
+                b'\\' | 0..=0x1f => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn string_len_finds_the_first_stop_at_any_offset() {
+        for len in 0..24 {
+            for at in 0..len {
+                for stop in [b'"', b'\\', 0x00, 0x1f, b'\n', 0x7f, 0x80, 0xff, b' '] {
+                    for tail in [&b"\"x"[..], b"", b"\\\"", b"\x01\""] {
+                        let mut b: Vec<u8> = (0..len).map(|k| b"a\xc3\xa9~!#"[k % 6]).collect();
+                        b[at] = stop;
+                        b.extend_from_slice(tail);
+                        assert_eq!(string_len(&b), naive(&b), "{b:?}");
+                    }
+                }
+            }
         }
     }
 }
