@@ -212,6 +212,14 @@ impl Loader {
         self.push_norm(src, line, norm);
     }
 
+    /// Room for `lines` more lines without regrowing.
+    pub(crate) fn reserve(&mut self, lines: usize) {
+        self.recs.reserve(lines);
+        self.details.reserve(lines);
+        self.f.ids.reserve(lines);
+        self.f.operations.reserve(lines);
+    }
+
     pub(crate) fn source(&mut self, name: &str) -> u16 {
         if let Some(i) = self.sources.iter().position(|s| s == name) {
             return i as u16;

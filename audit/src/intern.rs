@@ -62,9 +62,12 @@ fn hash_str(s: &str) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = step(h, u64::from_le_bytes(w));
+        // The little-endian word of the last bytes, zero-padded (as a copy into [0; 8] gives).
+        let w = rest
+            .iter()
+            .rev()
+            .fold(0u64, |w, &c| (w << 8) | u64::from(c));
+        h = step(h, w);
     }
     // SplitMix64's finaliser.
     h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -218,6 +221,13 @@ impl BulkInterner {
             }
             _ => NONE,
         }
+    }
+
+    /// Room for `n` more values of a dozen bytes.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.buf.reserve(n * 12);
+        self.ends.reserve(n);
+        self.hashes.reserve(n);
     }
 
     /// Moves the (unsealed) values of `other` to the end; returns the slot of its first.
