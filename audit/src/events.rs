@@ -54,14 +54,22 @@ impl Status {
 
     /// Maps the words the three schemas use (case-insensitive).
     pub fn from_word(s: &str) -> Status {
-        let l = s.to_ascii_lowercase();
-        match l.as_str() {
-            "ok" | "success" | "succeeded" | "successful" | "complete" | "completed" | "done"
-            | "resolved" | "allowed" | "granted" => Status::Ok,
-            "failed" | "failure" | "fail" | "error" | "denied" | "rejected" | "forbidden"
-            | "unauthorized" | "invalid" | "timeout" | "crashed" => Status::Failed,
-            "running" | "pending" | "started" | "in_progress" => Status::Running,
-            "warning" | "warn" => Status::Warning,
+        // Lower-cased on the stack: every word below is shorter than the buffer.
+        let mut buf = [0u8; 16];
+        let Some(l) = buf.get_mut(..s.len()) else {
+            return Status::Unknown;
+        };
+        l.copy_from_slice(s.as_bytes());
+        l.make_ascii_lowercase();
+        match &*l {
+            b"ok" | b"success" | b"succeeded" | b"successful" | b"complete" | b"completed"
+            | b"done" | b"resolved" | b"allowed" | b"granted" => Status::Ok,
+            b"failed" | b"failure" | b"fail" | b"error" | b"denied" | b"rejected"
+            | b"forbidden" | b"unauthorized" | b"invalid" | b"timeout" | b"crashed" => {
+                Status::Failed
+            }
+            b"running" | b"pending" | b"started" | b"in_progress" => Status::Running,
+            b"warning" | b"warn" => Status::Warning,
             _ => Status::Unknown,
         }
     }
@@ -153,9 +161,23 @@ pub(crate) fn parse_norm(line: &[u8]) -> Result<Norm<'_>, LineError> {
         return Err(LineError::ChainHeader);
     }
     let line = std::str::from_utf8(line).map_err(|_| LineError::Utf8)?;
-    let raw: RawLine<'_> =
-        serde_json::from_str(line).map_err(|e| LineError::Json(short_json_error(&e)))?;
+    // The scanner reads the usual lines; serde_json every other (and words the errors).
+    let raw = match crate::scan::scan(line) {
+        Some(raw) => raw,
+        None => serde_raw(line)?,
+    };
     raw.normalise()
+}
+
+fn serde_raw(line: &str) -> Result<RawLine<'_>, LineError> {
+    serde_json::from_str(line).map_err(|e| LineError::Json(short_json_error(&e)))
+}
+
+/// `parse_norm` without the scanner: the reference the scanner is tested against.
+#[cfg(test)]
+pub(crate) fn parse_norm_serde(line: &[u8]) -> Result<Norm<'_>, LineError> {
+    let line = std::str::from_utf8(line).map_err(|_| LineError::Utf8)?;
+    serde_raw(line)?.normalise()
 }
 
 fn short_json_error(e: &serde_json::Error) -> String {
@@ -204,81 +226,85 @@ pub fn ms_to_time(ms: i64) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-type S<'a> = Option<Cow<'a, str>>;
+pub(crate) type S<'a> = Option<Cow<'a, str>>;
 
-#[derive(Deserialize)]
-struct RawLine<'a> {
+/// A line as its JSON says it, before normalising; filled by serde or by `scan`.
+#[derive(Deserialize, Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
+pub(crate) struct RawLine<'a> {
     #[serde(borrow, default)]
-    event_id: S<'a>,
+    pub(crate) event_id: S<'a>,
     #[serde(borrow, default)]
-    request_id: S<'a>,
+    pub(crate) request_id: S<'a>,
     #[serde(borrow, default)]
-    operation_id: S<'a>,
+    pub(crate) operation_id: S<'a>,
     #[serde(borrow, default)]
-    session_id: S<'a>,
+    pub(crate) session_id: S<'a>,
     #[serde(borrow, default)]
-    transaction_id: S<'a>,
+    pub(crate) transaction_id: S<'a>,
     #[serde(borrow, default)]
-    subsystem: S<'a>,
+    pub(crate) subsystem: S<'a>,
     #[serde(default)]
-    timestamp: Option<RawTime>,
+    pub(crate) timestamp: Option<RawTime>,
     #[serde(default)]
-    duration_ms: Option<f64>,
+    pub(crate) duration_ms: Option<f64>,
     #[serde(borrow, default)]
-    event_type: S<'a>,
+    pub(crate) event_type: S<'a>,
     #[serde(borrow, default)]
-    action: S<'a>,
+    pub(crate) action: S<'a>,
     #[serde(borrow, default)]
-    resource: S<'a>,
+    pub(crate) resource: S<'a>,
     #[serde(borrow, default)]
-    resource_type: S<'a>,
+    pub(crate) resource_type: S<'a>,
     #[serde(borrow, default)]
-    resource_id: S<'a>,
+    pub(crate) resource_id: S<'a>,
     #[serde(borrow, default)]
-    user_id: S<'a>,
+    pub(crate) user_id: S<'a>,
     #[serde(borrow, default)]
-    status: S<'a>,
+    pub(crate) status: S<'a>,
     #[serde(borrow, default)]
-    ip_address: S<'a>,
+    pub(crate) ip_address: S<'a>,
     #[serde(borrow, default)]
-    details: Option<Details<'a>>,
+    pub(crate) details: Option<Details<'a>>,
     #[serde(borrow, default)]
-    metadata: Option<Meta<'a>>,
+    pub(crate) metadata: Option<Meta<'a>>,
     // alerts.jsonl
     #[serde(default)]
-    at: Option<RawTime>,
+    pub(crate) at: Option<RawTime>,
     #[serde(borrow, default)]
-    kind: S<'a>,
+    pub(crate) kind: S<'a>,
     #[serde(borrow, default)]
-    alert: Option<RawAlert<'a>>,
+    pub(crate) alert: Option<RawAlert<'a>>,
 }
 
-#[derive(Deserialize)]
-struct Meta<'a> {
+#[derive(Deserialize, Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
+pub(crate) struct Meta<'a> {
     #[serde(borrow, default)]
-    operation_id: S<'a>,
+    pub(crate) operation_id: S<'a>,
     #[serde(borrow, default)]
-    session_id: S<'a>,
+    pub(crate) session_id: S<'a>,
     #[serde(borrow, default)]
-    transaction_id: S<'a>,
+    pub(crate) transaction_id: S<'a>,
     #[serde(borrow, default)]
-    subsystem: S<'a>,
+    pub(crate) subsystem: S<'a>,
 }
 
-#[derive(Deserialize)]
-struct RawAlert<'a> {
+#[derive(Deserialize, Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
+pub(crate) struct RawAlert<'a> {
     #[serde(borrow, default)]
-    id: S<'a>,
+    pub(crate) id: S<'a>,
     #[serde(borrow, default)]
-    rule: S<'a>,
+    pub(crate) rule: S<'a>,
     #[serde(borrow, default)]
-    metric: S<'a>,
+    pub(crate) metric: S<'a>,
     #[serde(borrow, default)]
-    severity: S<'a>,
+    pub(crate) severity: S<'a>,
     #[serde(borrow, default)]
-    message: S<'a>,
+    pub(crate) message: S<'a>,
     #[serde(default)]
-    value: Option<f64>,
+    pub(crate) value: Option<f64>,
 }
 
 fn lower_is(s: &S<'_>, words: &[&str]) -> bool {
@@ -291,7 +317,7 @@ fn nonempty(s: S<'_>) -> S<'_> {
 }
 
 impl<'a> RawLine<'a> {
-    fn normalise(self) -> Result<Norm<'a>, LineError> {
+    pub(crate) fn normalise(self) -> Result<Norm<'a>, LineError> {
         if let Some(alert) = self.alert {
             return normalise_alert(self.at, self.kind, alert);
         }
@@ -433,7 +459,8 @@ fn normalise_alert<'a>(
 }
 
 /// A timestamp as either schema writes it.
-enum RawTime {
+#[cfg_attr(test, derive(Debug, PartialEq))]
+pub(crate) enum RawTime {
     Epoch(i64),
     Text(i64),
 }
@@ -448,7 +475,7 @@ impl RawTime {
 
 /// Numbers are epoch seconds; above 1e11 they are taken as milliseconds (1e11 s is the year
 /// 5138, 1e11 ms is 1973), so both conventions read.
-fn epoch_ms(x: f64) -> Option<i64> {
+pub(crate) fn epoch_ms(x: f64) -> Option<i64> {
     if !x.is_finite() {
         return None;
     }
@@ -499,7 +526,8 @@ impl<'de> Deserialize<'de> for RawTime {
 }
 
 /// `details` as (key, scalar text) pairs without building a `serde_json::Value`.
-struct Details<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+#[cfg_attr(test, derive(Debug, PartialEq))]
+pub(crate) struct Details<'a>(pub Vec<(Cow<'a, str>, Cow<'a, str>)>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Details<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

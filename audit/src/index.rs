@@ -138,11 +138,11 @@ pub const MAX_BAD_KEPT: usize = 100;
 /// Reads lines from any number of sources, then `finish` builds the index.
 #[derive(Default)]
 pub struct Loader {
-    recs: Vec<Rec>,
-    f: Fields,
-    details: Vec<(u32, u32)>,
-    report: LoadReport,
-    sources: Vec<String>,
+    pub(crate) recs: Vec<Rec>,
+    pub(crate) f: Fields,
+    pub(crate) details: Vec<(u32, u32)>,
+    pub(crate) report: LoadReport,
+    pub(crate) sources: Vec<String>,
 }
 
 /// The interners, shared by loader and index.
@@ -172,21 +172,7 @@ impl Loader {
     /// error reading the input is an error; bad lines are counted and reported.
     pub fn read<R: BufRead>(&mut self, source: &str, input: R) -> io::Result<()> {
         let src = self.source(source);
-        crate::parallel::read_parallel(input, |chunk| {
-            for item in &chunk.items {
-                self.report.lines += 1;
-                match item {
-                    crate::parallel::Item::Blank => self.report.blank_lines += 1,
-                    crate::parallel::Item::ChainHeader => self.report.chain_lines += 1,
-                    crate::parallel::Item::Bad { line, message } => {
-                        self.bad(src, *line, message.clone())
-                    }
-                    crate::parallel::Item::Ok { line, norm } => {
-                        self.push_norm(src, *line, chunk.norm(norm))
-                    }
-                }
-            }
-        })
+        crate::parallel::read_parallel(self, src, source, input)
     }
 
     /// Adds lines from an iterator (the TUI's in-memory history, tests).
@@ -228,7 +214,15 @@ impl Loader {
         self.push_norm(src, line, norm);
     }
 
-    fn source(&mut self, name: &str) -> u16 {
+    /// Room for `lines` more lines without regrowing.
+    pub(crate) fn reserve(&mut self, lines: usize) {
+        self.recs.reserve(lines);
+        self.details.reserve(lines);
+        self.f.ids.reserve(lines);
+        self.f.operations.reserve(lines);
+    }
+
+    pub(crate) fn source(&mut self, name: &str) -> u16 {
         if let Some(i) = self.sources.iter().position(|s| s == name) {
             return i as u16;
         }
@@ -236,7 +230,7 @@ impl Loader {
         (self.sources.len() - 1).min(u16::MAX as usize) as u16
     }
 
-    fn push_bytes(&mut self, src: u16, line: u32, bytes: &[u8], torn: bool) {
+    pub(crate) fn push_bytes(&mut self, src: u16, line: u32, bytes: &[u8], torn: bool) {
         self.report.lines += 1;
         let trimmed = trim(bytes);
         if trimmed.is_empty() {
@@ -318,8 +312,15 @@ impl Loader {
             sources,
         } = self;
         // Slots become dense ids: the one sort per field that replaces a table probe per line.
-        let id_of = f.ids.seal();
-        let op_of = f.operations.seal();
+        let (ids, operations) = (&mut f.ids, &mut f.operations);
+        let (id_of, op_of) = std::thread::scope(|sc| {
+            let ops = sc.spawn(|| operations.seal());
+            let id_of = ids.seal();
+            (
+                id_of,
+                ops.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        });
         for r in &mut recs {
             if r.id != NONE {
                 r.id = id_of[r.id as usize];
@@ -338,21 +339,40 @@ impl Loader {
         }
         report.events = recs.len();
         let p = |n: usize, k: fn(&Rec) -> u32| Postings::build(n, &recs, k);
-        let by_user = p(f.users.len(), |r| r.user);
-        let by_action = p(f.actions.len(), |r| r.action);
-        let by_resource = p(f.resources.len(), |r| r.resource);
-        let by_operation = p(f.operations.len(), |r| r.operation);
-        let by_session = p(f.sessions.len(), |r| r.session);
-        let by_transaction = p(f.transactions.len(), |r| r.transaction);
-        let by_subsystem = p(f.subsystems.len(), |r| r.subsystem);
-        let by_cid = p(f.resources.len(), |r| r.cid);
-        let by_daemon = p(f.resources.len(), |r| r.daemon);
-        let mut by_id = vec![u32::MAX; f.ids.len()];
-        for (i, r) in recs.iter().enumerate() {
-            if r.id != NONE && by_id[r.id as usize] == u32::MAX {
-                by_id[r.id as usize] = i as u32;
+        // Each list is one pass over the records: half of them on a second core.
+        let (
+            (by_user, by_action, by_resource, by_operation, by_id),
+            (by_session, by_transaction, by_subsystem, by_cid, by_daemon),
+        ) = std::thread::scope(|sc| {
+            let other = sc.spawn(|| {
+                (
+                    p(f.sessions.len(), |r| r.session),
+                    p(f.transactions.len(), |r| r.transaction),
+                    p(f.subsystems.len(), |r| r.subsystem),
+                    p(f.resources.len(), |r| r.cid),
+                    p(f.resources.len(), |r| r.daemon),
+                )
+            });
+            let mut by_id = vec![u32::MAX; f.ids.len()];
+            for (i, r) in recs.iter().enumerate() {
+                if r.id != NONE && by_id[r.id as usize] == u32::MAX {
+                    by_id[r.id as usize] = i as u32;
+                }
             }
-        }
+            let mine = (
+                p(f.users.len(), |r| r.user),
+                p(f.actions.len(), |r| r.action),
+                p(f.resources.len(), |r| r.resource),
+                p(f.operations.len(), |r| r.operation),
+                by_id,
+            );
+            (
+                mine,
+                other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        });
         let action_class = f.actions.iter().map(|(_, a)| action_class(a)).collect();
         let auth_action = f.actions.iter().map(|(_, a)| is_auth_word(a)).collect();
         let auth_type = f.event_types.iter().map(|(_, a)| is_auth_word(a)).collect();

@@ -62,9 +62,12 @@ fn hash_str(s: &str) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = step(h, u64::from_le_bytes(w));
+        // The little-endian word of the last bytes, zero-padded (as a copy into [0; 8] gives).
+        let w = rest
+            .iter()
+            .rev()
+            .fold(0u64, |w, &c| (w << 8) | u64::from(c));
+        h = step(h, w);
     }
     // SplitMix64's finaliser.
     h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -218,6 +221,23 @@ impl BulkInterner {
             }
             _ => NONE,
         }
+    }
+
+    /// Room for `n` more values of a dozen bytes.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.buf.reserve(n * 12);
+        self.ends.reserve(n);
+        self.hashes.reserve(n);
+    }
+
+    /// Moves the (unsealed) values of `other` to the end; returns the slot of its first.
+    pub(crate) fn append(&mut self, other: BulkInterner) -> u32 {
+        let base = self.ends.len() as u32;
+        let at = self.buf.len() as u32;
+        self.buf.push_str(&other.buf);
+        self.ends.extend(other.ends.iter().map(|e| e + at));
+        self.hashes.extend_from_slice(&other.hashes);
+        base
     }
 
     fn slot(&self, slot: u32) -> &str {

@@ -26,6 +26,9 @@ mod parallel;
 pub mod patterns;
 pub mod report;
 pub mod robust;
+mod scan;
+#[cfg(test)]
+mod scan_tests;
 pub mod stats;
 pub mod time;
 pub mod trends;

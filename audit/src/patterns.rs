@@ -164,9 +164,7 @@ pub fn detect(ix: &Index, range: Range<usize>, cfg: &PatternConfig) -> Vec<Patte
         failures_then_success,
         out_of_order,
     ];
-    for d in detectors {
-        let mut found = Vec::new();
-        d(ix, &range, cfg, &mut found);
+    for mut found in run_all(&detectors, ix, &range, cfg) {
         // Confidence 0 means the detector saw the shape and judged it usual (e.g. a user
         // who always works at night): not a finding.
         found.retain(|p| p.confidence > 0.0 && p.confidence >= cfg.min_confidence);
@@ -176,6 +174,42 @@ pub fn detect(ix: &Index, range: Range<usize>, cfg: &PatternConfig) -> Vec<Patte
     }
     out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
     out
+}
+
+/// Every detector's findings, in the detectors' order; they run on all cores (each only
+/// reads the index), the next free thread taking the next detector.
+fn run_all(
+    detectors: &[Detector],
+    ix: &Index,
+    range: &Range<usize>,
+    cfg: &PatternConfig,
+) -> Vec<Vec<Pattern>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(d) = detectors.get(k) else {
+                return done;
+            };
+            let mut found = Vec::new();
+            d(ix, range, cfg, &mut found);
+            done.push((k, found));
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let mut slots: Vec<Vec<Pattern>> = detectors.iter().map(|_| Vec::new()).collect();
+    std::thread::scope(|sc| {
+        let helpers: Vec<_> = (1..threads).map(|_| sc.spawn(work)).collect();
+        let mut all = work();
+        for h in helpers {
+            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        for (k, found) in all {
+            slots[k] = found;
+        }
+    });
+    slots
 }
 
 fn ratio(n: usize, threshold: usize) -> f64 {
