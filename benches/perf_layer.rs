@@ -137,7 +137,8 @@ fn main() {
     let sets = t.elapsed();
     c.clear(Tier::Memory);
     c.reset_stats();
-    let mut h = hdrhistogram::Histogram::<u64>::new(3).expect("histogram");
+    let mut h =
+        hdrhistogram::Histogram::<u64>::new_with_bounds(1, 60_000_000_000, 3).expect("histogram");
     let mut z = Zipf::new(N);
     let t = Instant::now();
     for _ in 0..N {
