@@ -174,18 +174,16 @@ pub fn latency_view(m: &Model) -> SparklineView {
     }
 }
 
-fn tier_line(name: &str, entries: u64, bytes: u64, max: u64, hits: u64, evictions: u64) -> String {
+fn tier_line(name: &str, entries: u64, bytes: u64, max: u64) -> String {
     let bound = if max > 0 {
-        format!(" of {}", wfmt::bytes(max as f64))
+        format!(" / {}", wfmt::bytes(max as f64))
     } else {
         String::new()
     };
     format!(
-        "{name}: {} entries, {}{bound}, {} hits, {} evicted",
+        "{name}: {} entries, {}{bound}",
         wfmt::count(entries as f64),
-        wfmt::bytes(bytes as f64),
-        wfmt::count(hits as f64),
-        wfmt::count(evictions as f64)
+        wfmt::bytes(bytes as f64)
     )
 }
 
@@ -214,8 +212,6 @@ pub fn cache_lines(m: &Model) -> Vec<(Option<Level>, String)> {
                 c.memory_entries,
                 c.memory_bytes,
                 c.memory_max_bytes,
-                c.memory_hits,
-                c.memory_evictions,
             ),
         ),
     ];
@@ -231,11 +227,19 @@ pub fn cache_lines(m: &Model) -> Vec<(Option<Level>, String)> {
                 c.disk_entries,
                 c.disk_bytes,
                 c.disk_max_bytes,
-                c.disk_hits,
-                c.disk_evictions,
             ),
         )),
     }
+    out.push((
+        None,
+        format!(
+            "hits {} memory, {} disk; evicted {} memory, {} disk",
+            wfmt::count(c.memory_hits as f64),
+            wfmt::count(c.disk_hits as f64),
+            wfmt::count(c.memory_evictions as f64),
+            wfmt::count(c.disk_evictions as f64)
+        ),
+    ));
     if c.disk_errors > 0 {
         out.push((
             Some(Level::Warning),
