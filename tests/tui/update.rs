@@ -84,6 +84,7 @@ fn tab_and_shift_tab_cycle() {
     assert_eq!(m.tab, Tab::Pins);
     key(&mut m, KeyCode::Tab);
     key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab);
     assert_eq!(m.tab, Tab::Overview);
 }
 
