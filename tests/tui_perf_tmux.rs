@@ -90,8 +90,7 @@ fn performance_tab_against_the_embedded_daemons() {
     // Bottlenecks: a judged row or the all-clear, never the collecting line.
     assert!(s.contains("Bottlenecks"), "{s}");
     assert!(
-        s.contains("no bottlenecks")
-            || ["high ", "medium ", "low "].iter().any(|w| s.contains(w)),
+        s.contains("no bottlenecks") || ["high ", "medium ", "low "].iter().any(|w| s.contains(w)),
         "{s}"
     );
     assert!(!s.contains("collecting: the first figures"), "{s}");

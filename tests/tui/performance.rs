@@ -125,7 +125,10 @@ fn the_cursor_picks_the_latency_charts_operation() {
 #[test]
 fn empty_states() {
     let s = text(&crate::buffer(&with_view(120, 40, None)));
-    assert!(s.contains("collecting: the first figures come within 5 s"), "{s}");
+    assert!(
+        s.contains("collecting: the first figures come within 5 s"),
+        "{s}"
+    );
     let empty = PerfView {
         at: Some(now()),
         ..PerfView::default()

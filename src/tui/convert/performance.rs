@@ -222,12 +222,7 @@ pub fn cache_lines(m: &Model) -> Vec<(Option<Level>, String)> {
         )),
         None => out.push((
             None,
-            tier_line(
-                "disk",
-                c.disk_entries,
-                c.disk_bytes,
-                c.disk_max_bytes,
-            ),
+            tier_line("disk", c.disk_entries, c.disk_bytes, c.disk_max_bytes),
         )),
     }
     out.push((
