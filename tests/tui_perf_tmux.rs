@@ -83,6 +83,7 @@ fn performance_tab_against_the_embedded_daemons() {
             && s.contains("kubo.repo/stat")
     });
     let shown = started.elapsed();
+    eprintln!("{s}");
     // Cache: the hit rate line (or no requests yet) and both tiers' sizes.
     assert!(s.contains("hit rate"), "{s}");
     assert!(s.contains("memory: ") && s.contains(" entries"), "{s}");

@@ -166,7 +166,7 @@ pub fn latency_view(m: &Model) -> SparklineView {
     let mut values = o.p95_per_minute.clone();
     values.push((o.p95_ms_now > 0.0).then_some(o.p95_ms_now));
     SparklineView {
-        title: format!("p95 {} (30 min)", one_line(&o.operation)),
+        title: format!("p95 {}", one_line(&o.operation)),
         values,
         unit: Unit::Millis,
         max: None,
@@ -228,7 +228,7 @@ pub fn cache_lines(m: &Model) -> Vec<(Option<Level>, String)> {
     out.push((
         None,
         format!(
-            "hits {} memory, {} disk; evicted {} memory, {} disk",
+            "hits mem {} disk {}, evicted mem {} disk {}",
             wfmt::count(c.memory_hits as f64),
             wfmt::count(c.disk_hits as f64),
             wfmt::count(c.memory_evictions as f64),
