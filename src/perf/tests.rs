@@ -99,3 +99,25 @@ fn a_regression_fires_above_baseline_times_factor() {
         "too few samples"
     );
 }
+
+/// An operation first timed in the minute in progress is in the view at once (with that
+/// minute's figures), not only after the minute is written and the hour reread.
+#[test]
+fn the_view_shows_operations_of_the_minute_in_progress_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = cache(dir.path());
+    let m = Monitor::new();
+    let now = unix_minute();
+    m.record("kubo.id", Duration::from_millis(2), true);
+    let mut b = view::ViewBuilder::default();
+    let (v, _) = b.step(&m, &c, now);
+    assert_eq!(v.operations.len(), 1, "{:?}", v.operations);
+    // Timed after the hour was read for this minute: still shown, slowest first.
+    m.record("kubo.repo/stat", Duration::from_millis(40), true);
+    let (v, _) = b.step(&m, &c, now);
+    let names: Vec<&str> = v.operations.iter().map(|o| o.operation.as_str()).collect();
+    assert_eq!(names, ["kubo.repo/stat", "kubo.id"]);
+    let o = &v.operations[0];
+    assert_eq!(o.count_1h, 1);
+    assert!(o.p95_ms_now >= 39.0 && o.p95_ms_1h >= 39.0, "{o:?}");
+}

@@ -68,8 +68,22 @@ impl ViewBuilder {
             .iter()
             .find(|(m, _)| *m == now_minute)
             .map(|(_, o)| o);
-        let operations = self
-            .hour
+        // Operations first seen in the minute in progress show at once, with its figures,
+        // rather than after the minute is written and the hour reread.
+        let mut hour = self.hour.clone();
+        if let Some(now_ops) = now_ops {
+            for (op, m) in now_ops {
+                if !m.hist.is_empty() && !hour.iter().any(|h| &h.operation == op) {
+                    hour.push(window::metrics(op, Timeframe::Hour, m));
+                }
+            }
+            hour.sort_by(|a, b| {
+                b.p95_ms
+                    .total_cmp(&a.p95_ms)
+                    .then(a.operation.cmp(&b.operation))
+            });
+        }
+        let operations = hour
             .iter()
             .map(|h| OpPerf {
                 operation: h.operation.clone(),

@@ -108,9 +108,9 @@ pub const KEYMAP: &[Binding] = &[
     },
     Binding {
         keys: &[(Key::Digit, A::GoTab(0))],
-        label: "1-8, 0",
+        label: "1-9, 0",
         footer: None,
-        help: "go to a tab by its number (0: Audit)",
+        help: "go to a tab by its number (9: Performance, 0: Audit)",
     },
     Binding {
         keys: &[

@@ -415,6 +415,20 @@ const PINS: &[Row] = &[
 ];
 
 use super::model::AuditPart as Au;
+use super::model::PerfPart as Pf;
+
+const PERFORMANCE: &[Row] = &[
+    (
+        len(8),
+        &[
+            (Panel::Perf(Pf::Latency), 2),
+            (Panel::Perf(Pf::Cache), 2),
+            (Panel::Perf(Pf::Bulk), 1),
+        ],
+    ),
+    (fill(2), &[(List(ListKind::PerfOps), 1)]),
+    (fill(1), &[(List(ListKind::Bottlenecks), 1)]),
+];
 
 const AUDIT_COMPACT: &[Row] = &[
     (
@@ -480,6 +494,7 @@ fn rows_for(tab: Tab, tier: Tier) -> &'static [Row] {
         (Tab::Alerts, Tier::Compact) => ALERTS_COMPACT,
         (Tab::Alerts, _) => ALERTS_NORMAL,
         (Tab::Pins, _) => PINS,
+        (Tab::Performance, _) => PERFORMANCE,
         (Tab::Audit, Tier::Compact) => AUDIT_COMPACT,
         (Tab::Audit, _) => AUDIT_NORMAL,
     }

@@ -21,12 +21,14 @@ pub enum Tab {
     Daemons,
     Alerts,
     Pins,
-    /// Key `0`: tab 9 is kept for the Performance tab.
+    /// Key `9`: latency per operation, the cache, bottlenecks, the last bulk run.
+    Performance,
+    /// Key `0`.
     Audit,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 9] = [
+    pub const ALL: [Tab; 10] = [
         Tab::Overview,
         Tab::Node,
         Tab::Cluster,
@@ -35,6 +37,7 @@ impl Tab {
         Tab::Daemons,
         Tab::Alerts,
         Tab::Pins,
+        Tab::Performance,
         Tab::Audit,
     ];
 
@@ -52,6 +55,7 @@ impl Tab {
             Tab::Daemons => "Daemons",
             Tab::Alerts => "Alerts",
             Tab::Pins => "Pins",
+            Tab::Performance => "Performance",
             Tab::Audit => "Audit",
         }
     }
@@ -67,11 +71,12 @@ impl Tab {
             Tab::Daemons => "Daem",
             Tab::Alerts => "Alrt",
             Tab::Pins => "Pins",
+            Tab::Performance => "Perf",
             Tab::Audit => "Audt",
         }
     }
 
-    /// The key that opens it: `1`-`8` in order, `0` for Audit.
+    /// The key that opens it: `1`-`9` in order, `0` for Audit.
     pub fn key(self) -> char {
         match self {
             Tab::Audit => '0',
@@ -79,13 +84,13 @@ impl Tab {
         }
     }
 
-    /// The tab a number key opens (`0` is Audit; `9` is not yet a tab).
+    /// The tab a number key opens (`0` is Audit).
     pub fn from_number(n: u32) -> Option<Tab> {
         let c = char::from_digit(n, 10)?;
         Tab::ALL.iter().copied().find(|t| t.key() == c)
     }
 
-    /// The number keys that open a tab, for messages: `1-8, 0`.
+    /// The number keys that open a tab, for messages: `1-9, 0`.
     pub fn keys_label() -> String {
         let digits: Vec<char> = Tab::ALL.iter().map(|t| t.key()).collect();
         let run: Vec<char> = digits.iter().copied().take_while(|c| *c != '0').collect();
@@ -201,6 +206,10 @@ pub enum ListKind {
     AlertLog,
     /// Pins (selectable: `u` unpins the cursor's).
     Pins,
+    /// Timed operations, slowest p95 first (selectable: the latency chart shows the cursor's).
+    PerfOps,
+    /// Bottlenecks with their recommendations.
+    Bottlenecks,
 }
 
 impl ListKind {
@@ -208,7 +217,7 @@ impl ListKind {
     pub fn selectable(self) -> bool {
         matches!(
             self,
-            ListKind::Daemons | ListKind::ActiveAlerts | ListKind::Pins
+            ListKind::Daemons | ListKind::ActiveAlerts | ListKind::Pins | ListKind::PerfOps
         )
     }
 }
@@ -229,6 +238,19 @@ pub enum Panel {
     List(ListKind),
     /// One part of the Audit tab.
     Audit(AuditPart),
+    /// One part of the Performance tab.
+    Perf(PerfPart),
+}
+
+/// The Performance tab's panels besides its two lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PerfPart {
+    /// p95 per minute of the operation under the cursor.
+    Latency,
+    /// Hit rate and sizes per tier.
+    Cache,
+    /// The last `pin add|rm --from` run.
+    Bulk,
 }
 
 /// The Audit tab's panels.

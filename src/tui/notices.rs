@@ -25,6 +25,10 @@ pub fn for_tab(m: &Model, tab: Tab) -> Vec<Notice> {
             out.extend(daemons_notice(m));
             (false, false, false)
         }
+        Tab::Performance => {
+            out.extend(super::convert::perf_notices(m));
+            (false, false, false)
+        }
         Tab::Audit => {
             out.extend(super::convert::audit_notices(m));
             (false, false, false)

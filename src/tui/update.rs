@@ -237,6 +237,7 @@ fn clamp_cursors(m: &mut Model) {
         ListKind::Daemons,
         ListKind::ActiveAlerts,
         ListKind::Pins,
+        ListKind::PerfOps,
         ListKind::History,
     ] {
         let len = convert::list_len(m, kind);

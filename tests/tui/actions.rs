@@ -55,15 +55,16 @@ fn daemons() -> Model {
 // --- Tabs ---------------------------------------------------------------------------------
 
 #[test]
-fn nine_tabs_in_key_order() {
-    assert_eq!(Tab::ALL.len(), 9);
+fn ten_tabs_in_key_order() {
+    assert_eq!(Tab::ALL.len(), 10);
     assert_eq!(Tab::from_number(6), Some(Tab::Daemons));
     assert_eq!(Tab::from_number(7), Some(Tab::Alerts));
     assert_eq!(Tab::from_number(8), Some(Tab::Pins));
-    // 9 is kept for the Performance tab; 0 is Audit, last in the cycle.
-    assert_eq!(Tab::from_number(9), None);
+    // 9 is Performance; 0 is Audit, last in the cycle.
+    assert_eq!(Tab::from_number(9), Some(Tab::Performance));
     assert_eq!(Tab::from_number(0), Some(Tab::Audit));
-    assert_eq!(Tab::Pins.next(), Tab::Audit);
+    assert_eq!(Tab::Pins.next(), Tab::Performance);
+    assert_eq!(Tab::Performance.next(), Tab::Audit);
     assert_eq!(Tab::Audit.next(), Tab::Overview);
     assert_eq!(Tab::Overview.prev(), Tab::Audit);
     assert_eq!(Tab::Operations.next(), Tab::Daemons);
@@ -83,6 +84,7 @@ fn nine_tabs_in_key_order() {
             "Daemons",
             "Alerts",
             "Pins",
+            "Performance",
             "Audit"
         ]
     );
@@ -101,7 +103,8 @@ fn tab_bar_falls_back_to_short_titles_then_numbers() {
     assert_eq!(full[0], " 1 Overview ");
     assert_eq!(full[5], " 6 Daemons ");
     assert_eq!(full[7], " 8 Pins ");
-    let short = labels(80, Tab::Overview);
+    // Ten tabs: short titles from about 100 columns, numbers on an 80-column terminal.
+    let short = labels(100, Tab::Overview);
     assert_eq!(short[0], " 1 Over ");
     assert_eq!(short[4], " 5 Ops ");
     assert_eq!(short[5], " 6 Daem ");
@@ -116,7 +119,7 @@ fn tab_bar_falls_back_to_short_titles_then_numbers() {
     for width in [30u16, 40, 60, 70, 80, 90, 100, 120, 200] {
         for current in Tab::ALL {
             let spans = layout::tab_spans(Rect::new(3, 1, width, 1), current);
-            assert_eq!(spans.len(), 9);
+            assert_eq!(spans.len(), Tab::ALL.len());
             assert_eq!(spans[0].2, 3);
             for (i, (t, label, x0, x1)) in spans.iter().enumerate() {
                 assert_eq!(*t, Tab::ALL[i]);

@@ -6,6 +6,7 @@ mod audit;
 mod consistency;
 mod fixtures;
 mod hostile;
+mod performance;
 mod rendering;
 mod screens;
 mod update;

@@ -2,7 +2,7 @@
 //! Pure functions of the Model (and the cell width where a chart resamples to it).
 //!
 //! One module per tab holds the views that tab is about (`node`, `cluster`, `host`,
-//! `operations`, `daemons`, `alerts`, `pins`; `overview` the Health and alert summaries);
+//! `operations`, `daemons`, `alerts`, `pins`, `performance`; `overview` the Health and alert summaries);
 //! `charts` the time-series widgets every tab uses. This file has the helpers they share and
 //! the dispatch from a panel's kind to its module.
 
@@ -15,6 +15,7 @@ mod host;
 mod node;
 mod operations;
 mod overview;
+mod performance;
 mod pins;
 
 use std::time::Duration;
@@ -35,6 +36,7 @@ pub use daemons::daemon_level;
 pub use node::{bandwidth_view, heatmap_view};
 pub use operations::{history_ids, history_view};
 pub use overview::{alert_rows, alert_view, health_view};
+pub use performance::{bulk_lines, cache_lines, latency_view, perf_notices};
 
 use super::model::{BarsKind, ListKind, MetricKind, Model, Src};
 use super::table::{TableRow, TableView};
@@ -186,6 +188,8 @@ pub fn table_view(m: &Model, kind: ListKind) -> TableView {
         ListKind::ActiveAlerts => with_cursor(m, kind, alerts::active(m)),
         ListKind::AlertLog => with_cursor(m, kind, alerts::log(m)),
         ListKind::Pins => with_cursor(m, kind, pins::table(m)),
+        ListKind::PerfOps => with_cursor(m, kind, performance::operations(m)),
+        ListKind::Bottlenecks => filtered(m, kind, performance::bottlenecks(m)),
         // Alerts and history have widgets of their own.
         ListKind::Alerts | ListKind::ClusterAlerts | ListKind::History | ListKind::DaemonLog => {
             filtered(

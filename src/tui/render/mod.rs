@@ -5,6 +5,7 @@ mod chrome;
 mod log;
 mod overlay;
 mod panels;
+mod performance;
 
 use ratatui::{buffer::Buffer, layout::Rect, style::Style};
 

@@ -64,6 +64,7 @@ pub fn draw(m: &Model, p: Panel, area: Rect, buf: &mut Buffer, focused: bool) {
         Panel::List(ListKind::DaemonLog) => super::log::draw(m, area, buf),
         Panel::List(kind) => cv::table_view(m, kind).themed(t).render(area, buf),
         Panel::Audit(part) => super::audit::draw(m, part, area, buf),
+        Panel::Perf(part) => super::performance::draw(m, part, area, buf),
     }
     if focused {
         highlight(area, buf, t);
