@@ -64,6 +64,14 @@ fn profile_times_real_calls_and_the_cache_commands_work_on_the_store() {
         0
     );
 
+    // The host now, and the node's state, from one collection.
+    let r = json(&h, &["resources"]);
+    assert!(
+        r["cpu_percent"].is_number() && r["memory_used_percent"].is_number(),
+        "{r}"
+    );
+    assert_eq!(r["kubo"], "ok", "{r}");
+
     // A dead daemon is a state: every call fails, the figures say so.
     let out = kit(&h)
         .env("IPFS_KIT_KUBO_API", "127.0.0.1:1")

@@ -28,31 +28,8 @@ pub async fn gather(cfg: &Config) -> Resources {
         }
         _ => None,
     };
-    let h = snap.host.data.as_ref();
     Resources {
-        cpu_percent: h.map(|h| f64::from(h.cpu_percent)),
-        memory_used_percent: h
-            .filter(|h| h.memory_total_bytes > 0)
-            .map(|h| 100.0 * h.memory_used_bytes as f64 / h.memory_total_bytes as f64),
-        memory_used_bytes: h.map(|h| h.memory_used_bytes),
-        memory_total_bytes: h.map(|h| h.memory_total_bytes),
         iowait_percent,
-        load_average: h.map(|h| h.load_average),
-        disks: h
-            .map(|h| {
-                h.disks
-                    .iter()
-                    .filter(|d| d.total_bytes > 0)
-                    .map(|d| {
-                        (
-                            d.mount_point.clone(),
-                            100.0 * d.used_bytes as f64 / d.total_bytes as f64,
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        kubo: format!("{:?}", snap.kubo.state).to_lowercase(),
-        cluster: format!("{:?}", snap.cluster.state).to_lowercase(),
+        ..crate::perf::view::resources_of(&snap)
     }
 }
