@@ -12,41 +12,15 @@ use std::process::Command;
 use std::time::Duration;
 
 use support::daemons_under;
-use support::tmux::{PROMPT, Tmux};
+use support::tmux::{PROMPT, Tmux, embedded_env};
 
 const SLOW: Duration = Duration::from_secs(120);
 const SOON: Duration = Duration::from_secs(30);
 
-/// An environment with nothing configured and no Kubo to discover: the dashboard must use
-/// its embedded node, under `root`.
-fn env_for(root: &Path) -> Vec<(String, String)> {
-    let p = |s: &str| root.join(s).display().to_string();
-    vec![
-        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
-        ("HOME".into(), p("home")),
-        ("XDG_CONFIG_HOME".into(), p("config")),
-        ("IPFS_KIT_STATE_DIR".into(), p("state")),
-        // No IPFS_PATH: with it set, the supervisor would run that repo, not the embedded
-        // node (Kubo's convention); HOME has no ~/.ipfs, so discovery finds nothing.
-        ("IPFS_TELEMETRY".into(), "off".into()),
-        // HOME is the test's, so the daemons are found where the test run found them.
-        ("IPFS_KIT_TOOLS_BIN".into(), tools_bin()),
-    ]
-}
-
-/// The directory holding the Kubo and Cluster binaries the tests use.
-fn tools_bin() -> String {
-    support::tools()
-        .ipfs
-        .parent()
-        .map(|d| d.display().to_string())
-        .unwrap_or_default()
-}
-
 fn kit(root: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ipfs-kit"));
     c.env_clear();
-    for (k, v) in env_for(root) {
+    for (k, v) in embedded_env(root) {
         c.env(k, v);
     }
     c
@@ -130,7 +104,7 @@ fn dashboard_actions_on_the_embedded_node() {
     let root = dir.path();
     let bin = env!("CARGO_BIN_EXE_ipfs-kit");
     let _cleanup = Cleanup(root);
-    let t = Tmux::start(root, &env_for(root));
+    let t = Tmux::start(root, &embedded_env(root));
 
     // The README's run command: no arguments, nothing configured.
     // stderr stays on the terminal: the wizard prompts there, and the exit note goes there.

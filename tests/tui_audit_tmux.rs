@@ -15,36 +15,15 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::daemons_under;
-use support::tmux::Tmux;
+use support::tmux::{Tmux, embedded_env};
 
 const SLOW: Duration = Duration::from_secs(180);
 const SOON: Duration = Duration::from_secs(30);
 
-fn tools_bin() -> String {
-    support::tools()
-        .ipfs
-        .parent()
-        .map(|d| d.display().to_string())
-        .unwrap_or_default()
-}
-
-/// Nothing configured: the dashboard runs its embedded node under `root/state`.
-fn env_for(root: &Path) -> Vec<(String, String)> {
-    let p = |s: &str| root.join(s).display().to_string();
-    vec![
-        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
-        ("HOME".into(), p("home")),
-        ("XDG_CONFIG_HOME".into(), p("config")),
-        ("IPFS_KIT_STATE_DIR".into(), p("state")),
-        ("IPFS_TELEMETRY".into(), "off".into()),
-        ("IPFS_KIT_TOOLS_BIN".into(), tools_bin()),
-    ]
-}
-
 fn kit(root: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ipfs-kit"));
     c.env_clear();
-    for (k, v) in env_for(root) {
+    for (k, v) in embedded_env(root) {
         c.env(k, v);
     }
     c
@@ -98,7 +77,7 @@ fn audit_tab_on_real_history_from_real_actions() {
     let root = dir.path();
     let bin = env!("CARGO_BIN_EXE_ipfs-kit");
     let _cleanup = Cleanup(root);
-    let t = Tmux::start(root, &env_for(root));
+    let t = Tmux::start(root, &embedded_env(root));
     t.line(&format!("{bin}; echo EXIT=$?"));
     t.wait_for("Kubo and Cluster up", SLOW, |s| {
         s.contains("Kubo ✔ ok") && s.contains("Cluster ✔ ok")

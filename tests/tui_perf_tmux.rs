@@ -13,32 +13,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::daemons_under;
-use support::tmux::Tmux;
+use support::tmux::{Tmux, embedded_env};
 
 const SLOW: Duration = Duration::from_secs(180);
 const SOON: Duration = Duration::from_secs(30);
-
-fn tools_bin() -> String {
-    support::tools()
-        .ipfs
-        .parent()
-        .map(|d| d.display().to_string())
-        .unwrap_or_default()
-}
-
-/// Nothing configured: the dashboard runs its embedded node under `root/state`.
-fn env_for(root: &Path) -> Vec<(String, String)> {
-    let p = |s: &str| root.join(s).display().to_string();
-    vec![
-        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
-        ("HOME".into(), p("home")),
-        ("XDG_CONFIG_HOME".into(), p("config")),
-        ("XDG_CACHE_HOME".into(), p("cache")),
-        ("IPFS_KIT_STATE_DIR".into(), p("state")),
-        ("IPFS_TELEMETRY".into(), "off".into()),
-        ("IPFS_KIT_TOOLS_BIN".into(), tools_bin()),
-    ]
-}
 
 /// Ends what the dashboard left running, even when the test fails.
 struct Cleanup<'a>(&'a Path);
@@ -47,7 +25,7 @@ impl Drop for Cleanup<'_> {
     fn drop(&mut self) {
         let mut c = Command::new(env!("CARGO_BIN_EXE_ipfs-kit"));
         c.env_clear();
-        for (k, v) in env_for(self.0) {
+        for (k, v) in embedded_env(self.0) {
             c.env(k, v);
         }
         let _ = c.args(["daemon", "stop", "all"]).output();
@@ -67,7 +45,7 @@ fn performance_tab_against_the_embedded_daemons() {
     let root = dir.path();
     let bin = env!("CARGO_BIN_EXE_ipfs-kit");
     let _cleanup = Cleanup(root);
-    let t = Tmux::start(root, &env_for(root));
+    let t = Tmux::start(root, &embedded_env(root));
     let started = Instant::now();
     t.line(&format!("{bin}; echo EXIT=$?"));
     t.wait_for("Kubo and Cluster up", SLOW, |s| {

@@ -114,3 +114,29 @@ impl Drop for Tmux {
         let _ = self.tmux(&["kill-server"]);
     }
 }
+
+/// An environment with nothing configured and no Kubo to discover: the dashboard must use
+/// its embedded node, under `root` (state, config, cache and HOME all inside it).
+pub fn embedded_env(root: &Path) -> Vec<(String, String)> {
+    let p = |s: &str| root.join(s).display().to_string();
+    vec![
+        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+        ("HOME".into(), p("home")),
+        ("XDG_CONFIG_HOME".into(), p("config")),
+        ("XDG_CACHE_HOME".into(), p("cache")),
+        ("IPFS_KIT_STATE_DIR".into(), p("state")),
+        // No IPFS_PATH: with it set, the supervisor would run that repo, not the embedded
+        // node (Kubo's convention); HOME has no ~/.ipfs, so discovery finds nothing.
+        ("IPFS_TELEMETRY".into(), "off".into()),
+        // The directory holding the Kubo and Cluster binaries the tests use.
+        ("IPFS_KIT_TOOLS_BIN".into(), tools_bin()),
+    ]
+}
+
+fn tools_bin() -> String {
+    super::tools()
+        .ipfs
+        .parent()
+        .map(|d| d.display().to_string())
+        .unwrap_or_default()
+}
