@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod analytics;
+pub mod api;
 pub mod archive;
 pub mod atomic_file;
 pub mod bulk;
