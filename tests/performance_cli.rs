@@ -71,6 +71,20 @@ fn profile_times_real_calls_and_the_cache_commands_work_on_the_store() {
         "{r}"
     );
     assert_eq!(r["kubo"], "ok", "{r}");
+    // Kubo's own latencies, from its Prometheus endpoint: one read, so since it started; the
+    // harness's node has written its repo, so the datastore has timed puts, and the profile
+    // above made RPC calls.
+    let own = &r["kubo_internal"];
+    assert!(own["window_seconds"].is_null(), "{own}");
+    let ops = own["ops"].as_array().expect("ops");
+    let names: Vec<&str> = ops.iter().filter_map(|o| o["operation"].as_str()).collect();
+    assert!(names.contains(&"rpc"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("datastore.")),
+        "{names:?}"
+    );
+    let rpc = ops.iter().find(|o| o["operation"] == "rpc").expect("rpc");
+    assert!(rpc["count"].as_u64().is_some_and(|n| n >= 30), "{rpc}");
 
     // A dead daemon is a state: every call fails, the figures say so.
     let out = kit(&h)

@@ -218,6 +218,19 @@ pub fn rules() -> Vec<Rule> {
             true,
             "the supervised Cluster daemon keeps crashing; restarts stopped",
         ),
+        // Held 2 min: the hour's p95 moves slowly, but a burst right after a baseline was
+        // taken should not page anyone.
+        rule(B {
+            name: "performance_regression",
+            metric: Metric::PerfRegressions,
+            op: Op::Ge,
+            warning: Some(1.0),
+            critical: None,
+            for_secs: 120,
+            hysteresis: 0.0,
+            message: "{value} operation(s) slower than their baseline (p95 over the last hour \
+                      above baseline × 2); `ipfs-kit performance bottlenecks` names them",
+        }),
         // At once: every entry written meanwhile only waits in memory.
         rule(B {
             name: "state_dir_unwritable",

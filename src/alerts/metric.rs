@@ -77,6 +77,11 @@ pub enum Metric {
     DaemonRestartBudgetExhausted(String),
     /// 1 while ipfs-kit cannot write its operation or alert history to the state dir.
     StateUnwritable,
+    /// Operations whose p95 over the last hour is above their saved baseline × the slow
+    /// factor (`performance baseline --operation` saves one); absent without a monitor.
+    PerfRegressions,
+    /// One operation's p95 over the last hour, in ms (`perf.p95_ms.kubo.id`).
+    PerfP95Ms(String),
 }
 
 /// Tracker status names of IPFS Cluster v1.1 (`api/types.go`), to catch typos.
@@ -119,11 +124,12 @@ const FIXED: &[(&str, Metric)] = &[
     ("host.disk_free_percent", Metric::HostDiskFreePercent),
     ("host.disk_free_bytes", Metric::HostDiskFreeBytes),
     ("state.unwritable", Metric::StateUnwritable),
+    ("perf.regressions", Metric::PerfRegressions),
 ];
 
 const PATTERNS: &str = "cluster.pin_status.<status>, source.<host|kubo|cluster>.down, \
      source.<host|kubo|cluster>.latency_ms, daemon.<name>.crashed, \
-     daemon.<name>.restart_budget_exhausted";
+     daemon.<name>.restart_budget_exhausted, perf.p95_ms.<operation>";
 
 impl FromStr for Metric {
     type Err = String;
@@ -140,6 +146,15 @@ impl FromStr for Metric {
             return Err(format!(
                 "unknown Cluster pin status {status:?} in metric {s:?}; one of: {}",
                 PIN_STATUSES.join(", ")
+            ));
+        }
+        if let Some(op) = s.strip_prefix("perf.p95_ms.") {
+            if is_operation_name(op) {
+                return Ok(Metric::PerfP95Ms(op.to_string()));
+            }
+            return Err(format!(
+                "bad operation {op:?} in metric {s:?}; use a name `ipfs-kit performance metrics` \
+                 lists, e.g. perf.p95_ms.kubo.id"
             ));
         }
         if let Some(rest) = s.strip_prefix("source.")
@@ -189,6 +204,13 @@ fn is_daemon_name(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
+/// Operation names as the monitor writes them: `kubo.repo/stat`, `tui.frame`.
+fn is_operation_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '_' | '-'))
+}
+
 impl fmt::Display for Metric {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some((name, _)) = FIXED.iter().find(|(_, m)| m == self) {
@@ -202,6 +224,7 @@ impl fmt::Display for Metric {
             Metric::DaemonRestartBudgetExhausted(d) => {
                 write!(f, "daemon.{d}.restart_budget_exhausted")
             }
+            Metric::PerfP95Ms(op) => write!(f, "perf.p95_ms.{op}"),
             // Every other variant is in FIXED.
             other => write!(f, "{other:?}"),
         }
@@ -225,6 +248,8 @@ mod tests {
             "daemon.my-cluster.restart_budget_exhausted",
             "host.disk_free_percent",
             "state.unwritable",
+            "perf.regressions",
+            "perf.p95_ms.kubo.repo/stat",
         ] {
             let m: Metric = name.parse().unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(m.to_string(), name);
@@ -242,5 +267,7 @@ mod tests {
         assert!(e.contains("host, kubo or cluster"), "{e}");
         assert!("daemon.Kubo.crashed".parse::<Metric>().is_err());
         assert!("daemon.kubo.exploded".parse::<Metric>().is_err());
+        let e = "perf.p95_ms.".parse::<Metric>().unwrap_err();
+        assert!(e.contains("perf.p95_ms.kubo.id"), "{e}");
     }
 }

@@ -166,6 +166,21 @@ pub fn value_in(
             .get(name)
             .map(|d| flag(d.restart_budget_exhausted)),
         Metric::StateUnwritable => Some(flag(snap.state_writes.failing)),
+        Metric::PerfRegressions => snap.performance.as_ref().map(|p| {
+            count(
+                p.bottlenecks
+                    .iter()
+                    .filter(|b| b.kind == crate::perf::bottlenecks::REGRESSION)
+                    .count() as u64,
+            )
+        }),
+        Metric::PerfP95Ms(op) => snap
+            .performance
+            .as_ref()?
+            .operations
+            .iter()
+            .find(|o| &o.operation == op && o.count_1h > 0)
+            .map(|o| o.p95_ms_1h),
     }
 }
 

@@ -188,3 +188,44 @@ fn daemon_facts_come_from_the_context() {
     );
     assert_eq!(value_in(&s, &m("daemon.cluster.crashed"), &ctx, None), None);
 }
+
+#[test]
+fn perf_metrics_come_from_the_monitor_view_and_are_absent_without_one() {
+    use crate::model::{OpPerf, PerfView};
+    use crate::perf::bottlenecks::{Bottleneck, REGRESSION, Severity};
+    let mut s = snap();
+    assert_eq!(v(&s, "perf.regressions"), None);
+    assert_eq!(v(&s, "perf.p95_ms.kubo.id"), None);
+    let op = |name: &str, count: u64, p95: f64| OpPerf {
+        operation: name.into(),
+        count_1h: count,
+        success_rate_1h: 1.0,
+        p50_ms_1h: p95 / 2.0,
+        p95_ms_1h: p95,
+        p99_ms_1h: p95,
+        max_ms_1h: p95,
+        p95_ms_now: 0.0,
+        p95_per_minute: vec![],
+    };
+    let b = |kind: &'static str| Bottleneck {
+        kind,
+        subject: "kubo.id".into(),
+        severity: Severity::Medium,
+        observed: String::new(),
+        recommendation: String::new(),
+    };
+    s.performance = Some(std::sync::Arc::new(PerfView {
+        operations: vec![op("kubo.id", 40, 12.5), op("kubo.repo/stat", 0, 0.0)],
+        bottlenecks: vec![b(REGRESSION), b("slow_endpoint"), b(REGRESSION)],
+        ..PerfView::default()
+    }));
+    assert_eq!(v(&s, "perf.regressions"), Some(2.0));
+    assert_eq!(v(&s, "perf.p95_ms.kubo.id"), Some(12.5));
+    // No samples in the hour: no value, so a rule on it neither fires nor resolves.
+    assert_eq!(v(&s, "perf.p95_ms.kubo.repo/stat"), None);
+    assert_eq!(
+        crate::model::alert_source("perf.p95_ms.cluster.pins"),
+        "cluster"
+    );
+    assert_eq!(crate::model::alert_source("perf.regressions"), "kubo");
+}

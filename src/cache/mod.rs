@@ -122,6 +122,23 @@ impl Cache {
         self.memory.insert(key, e);
     }
 
+    /// As `set`, into the disk tier alone when there is one: for records read back only by
+    /// range scans (the monitor's minutes), which would crowd out what gets are for.
+    pub fn set_stored(&self, key: &str, value: impl Into<Arc<[u8]>>, ttl: Duration) {
+        let Some(d) = &self.disk else {
+            return self.set(key, value, ttl);
+        };
+        self.counters.sets.inc();
+        let ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX / 2);
+        d.put(
+            key,
+            Entry {
+                data: value.into(),
+                expires_at: now_ms().saturating_add(ms),
+            },
+        );
+    }
+
     pub fn get_json<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
         serde_json::from_slice(&self.get(key)?).ok()
     }

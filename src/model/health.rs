@@ -103,6 +103,12 @@ pub fn alert_source(metric: &str) -> &str {
         Some("cluster") => "cluster",
         // ipfs-kit's own state dir lives on the host's disks, like `host.disk_free_*`.
         Some("host" | "state") => "host",
+        // An operation's latency belongs to the source it calls (`perf.p95_ms.cluster.pins`).
+        Some("perf") => match (parts.next(), parts.next()) {
+            (Some("p95_ms"), Some("cluster")) => "cluster",
+            (Some("p95_ms"), Some("host")) => "host",
+            _ => "kubo",
+        },
         _ => "kubo",
     }
 }

@@ -22,6 +22,31 @@ pub struct KuboStats {
     pub recursive_pins: Option<u64>,
     pub bitswap: Option<BitswapStats>,
     pub provide: Option<ProvideStats>,
+    /// Kubo's own latencies, from its Prometheus endpoint (read every 30 s).
+    pub own_latency: Option<KuboOwnLatency>,
+}
+
+/// Kubo's own latencies (`/debug/metrics/prometheus`): its datastore's operations and its
+/// RPC as a whole. Kubo labels no RPC endpoint; per endpoint, ipfs-kit's monitor times them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+pub struct KuboOwnLatency {
+    /// Seconds between the two reads the figures are the difference of; `None`: since Kubo
+    /// started (one read, as a one-shot command makes).
+    pub window_seconds: Option<f64>,
+    pub ops: Vec<KuboOwnOp>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+pub struct KuboOwnOp {
+    /// `datastore.get`, `datastore.put`, … or `rpc` (every RPC call).
+    pub operation: String,
+    pub count: u64,
+    pub mean_ms: f64,
+    /// From the histogram's buckets (datastore: 0.1/1/10/100/1000 ms bounds, so coarse);
+    /// for `rpc`, Kubo's own summary over its last 10 minutes.
+    pub p95_ms: Option<f64>,
+    /// `rpc` only, from Kubo's summary.
+    pub p99_ms: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, JsonSchema)]

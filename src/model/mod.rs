@@ -24,7 +24,9 @@ pub use condition::{AlertCounts, Condition, local_port};
 pub use daemon::{DaemonState, DaemonStatus, PortInfo};
 pub use health::{Health, HealthLevel, Status, alert_source};
 pub use host::{DiskStats, HostStats, ProcessStats};
-pub use kubo::{BandwidthStats, BitswapStats, KuboStats, ProvideStats, RepoStats};
+pub use kubo::{
+    BandwidthStats, BitswapStats, KuboOwnLatency, KuboOwnOp, KuboStats, ProvideStats, RepoStats,
+};
 pub use perf::{OpPerf, PerfView};
 pub use series::{History, Ring, SavedHistory, Series};
 pub use source::{SourceState, SourceStatus};

@@ -23,6 +23,8 @@ pub struct Resources {
     pub disks: Vec<(String, f64)>,
     pub kubo: String,
     pub cluster: String,
+    /// Kubo's own latencies (its datastore, its RPC as a whole), when Kubo reports them.
+    pub kubo_internal: Option<crate::model::KuboOwnLatency>,
 }
 
 pub fn print_resources(w: &mut dyn Write, r: &Resources) -> anyhow::Result<()> {
@@ -55,6 +57,10 @@ pub enum Severity {
     Medium,
     High,
 }
+
+/// The kind of a bottleneck that is a regression against a saved baseline (the alert rule
+/// `performance_regression` counts them).
+pub const REGRESSION: &str = "regression";
 
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Bottleneck {
@@ -187,7 +193,7 @@ pub fn find(
         };
         if let Some(reg) = baseline::check(b, o.p95_ms, o.count, t.slow_factor, MIN_SAMPLES) {
             out.push(Bottleneck {
-                kind: "regression",
+                kind: REGRESSION,
                 subject: reg.operation.clone(),
                 severity: if reg.ratio >= 2.0 * t.slow_factor {
                     Severity::High
@@ -206,8 +212,68 @@ pub fn find(
             });
         }
     }
+    if let Some(own) = &r.kubo_internal {
+        out.extend(
+            own.ops
+                .iter()
+                .filter_map(|o| kubo_internal(o, own.window_seconds)),
+        );
+    }
     out.sort_by_key(|b| std::cmp::Reverse(b.severity));
     out
+}
+
+/// A datastore operation of Kubo's at p95 ≥ 50 ms (a local disk answers in well under 1 ms),
+/// or its RPC as a whole at p99 ≥ 1 s: slowness that is Kubo's, not the network's or ours.
+fn kubo_internal(o: &crate::model::KuboOwnOp, window: Option<f64>) -> Option<Bottleneck> {
+    const DATASTORE_SLOW_MS: f64 = 50.0;
+    const RPC_SLOW_MS: f64 = 1000.0;
+    let during = window.map_or("since Kubo started".to_string(), |s| {
+        format!("over the last {s:.0} s")
+    });
+    let (value, slow, which) = match o.operation.as_str() {
+        "rpc" => (o.p99_ms?, RPC_SLOW_MS, "p99"),
+        _ => (o.p95_ms?, DATASTORE_SLOW_MS, "p95"),
+    };
+    if value < slow || o.count < MIN_SAMPLES {
+        return None;
+    }
+    let op = o.operation.strip_prefix("datastore.").unwrap_or("");
+    let recommendation = match op {
+        "" => {
+            "Kubo answers its RPC slowly as a whole: fewer concurrent callers (ipfs-kit's \
+               [kubo] interval, pins_every), fewer connections (Swarm.ConnMgr.HighWater) or \
+               a lighter reprovide (Reprovider.Strategy)"
+        }
+        "get" | "has" | "getsize" | "query" => {
+            "the repo's disk is slow to read: a bloom \
+               filter answers `has` for absent blocks without it (Datastore.BloomFilterSize), \
+               or move the datastore to faster storage (Datastore.Spec); check I/O wait"
+        }
+        "gc" => {
+            "garbage collection is slow: run it less often (Datastore.GCPeriod) or on a \
+               smaller repo (Datastore.StorageMax)"
+        }
+        _ => {
+            "the repo's disk is slow to write: move the datastore to faster storage \
+              (Datastore.Spec), or let flatfs skip fsync per block (\"sync\": false in \
+              Datastore.Spec, at the cost of durability)"
+        }
+    };
+    Some(Bottleneck {
+        kind: "kubo_internal",
+        subject: format!("kubo {}", o.operation),
+        severity: if value >= 4.0 * slow {
+            Severity::High
+        } else {
+            Severity::Medium
+        },
+        observed: format!(
+            "{which} {value:.0} ms, mean {:.1} ms over {} calls {during}",
+            o.mean_ms, o.count
+        ),
+        recommendation: recommendation.into(),
+    })
 }
 
 pub fn print(w: &mut dyn Write, found: &[Bottleneck]) -> anyhow::Result<()> {
@@ -245,6 +311,7 @@ mod tests {
             load_average: None,
             disks: vec![("/".into(), 50.0)],
             kubo: "ok".into(),
+            kubo_internal: None,
             cluster: "ok".into(),
         }
     }
@@ -308,6 +375,56 @@ mod tests {
                 &Thresholds::default()
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn kubo_own_slow_datastore_and_rpc_are_bottlenecks_with_kubo_settings() {
+        use crate::model::{KuboOwnLatency, KuboOwnOp};
+        let own = |operation: &str, p95: Option<f64>, p99: Option<f64>, count| KuboOwnOp {
+            operation: operation.into(),
+            count,
+            mean_ms: 1.0,
+            p95_ms: p95,
+            p99_ms: p99,
+        };
+        let mut r = res(10.0, 10.0);
+        r.kubo_internal = Some(KuboOwnLatency {
+            window_seconds: Some(30.0),
+            ops: vec![
+                own("datastore.get", Some(80.0), None, 500),
+                own("datastore.put", Some(400.0), None, 100),
+                own("datastore.has", Some(0.2), None, 10_000),
+                own("datastore.sync", Some(900.0), None, 3),
+                own("rpc", Some(700.0), Some(1500.0), 40),
+            ],
+        });
+        let found = find(&r, &[], &[], &Thresholds::default());
+        let got: Vec<(&str, Severity)> = found
+            .iter()
+            .map(|b| (b.subject.as_str(), b.severity))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("kubo datastore.put", Severity::High),
+                ("kubo datastore.get", Severity::Medium),
+                ("kubo rpc", Severity::Medium),
+            ],
+            "fast ops and ops with too few calls are not bottlenecks"
+        );
+        assert!(found.iter().all(|b| b.kind == "kubo_internal"));
+        assert!(found[0].recommendation.contains("Datastore.Spec"));
+        assert!(
+            found[1]
+                .recommendation
+                .contains("Datastore.BloomFilterSize")
+        );
+        assert!(found[2].recommendation.contains("Swarm.ConnMgr.HighWater"));
+        assert!(
+            found[1].observed.contains("over the last 30 s"),
+            "{}",
+            found[1].observed
         );
     }
 }

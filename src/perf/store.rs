@@ -64,7 +64,7 @@ pub fn write(done: &[(i64, std::collections::HashMap<String, Minute>)], cache: &
     for (minute, ops) in done {
         for (op, m) in ops {
             if let Some(bytes) = encode(m) {
-                cache.set(&key(*minute, op), bytes, KEEP);
+                cache.set_stored(&key(*minute, op), bytes, KEEP);
             }
         }
     }

@@ -121,3 +121,80 @@ fn the_view_shows_operations_of_the_minute_in_progress_at_once() {
     assert_eq!(o.count_1h, 1);
     assert!(o.p95_ms_now >= 39.0 && o.p95_ms_1h >= 39.0, "{o:?}");
 }
+
+/// The whole path a regression takes to an operator: samples timed by the monitor, slower
+/// than the saved baseline × 2 → a `regression` bottleneck in the view → the built-in rule
+/// `performance_regression` pending, then firing after its 2 minutes; and quiet again once
+/// the baseline is taken from the slow figures.
+#[test]
+fn a_regression_in_the_monitor_fires_the_builtin_alert() {
+    use crate::alerts::{AlertEngine, AlertState, Context, builtin_rules};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = cache(dir.path());
+    let saved = |p95_ms: f64| {
+        baseline::save(
+            &c,
+            &baseline::Baseline {
+                operation: "kubo.id".into(),
+                p50_ms: p95_ms / 2.0,
+                p95_ms,
+                p99_ms: p95_ms,
+                samples: 1000,
+                timeframe: "1h".into(),
+                taken_at: chrono::Utc::now(),
+            },
+        )
+    };
+    saved(2.0);
+    let m = Monitor::new();
+    for _ in 0..100 {
+        m.record("kubo.id", Duration::from_millis(10), true);
+    }
+    let now = unix_minute();
+    let mut snap = crate::alerts::test_support::snap();
+    let view_of = |b: &mut view::ViewBuilder, snap: &crate::model::Snapshot| {
+        let (v, baselines) = b.step(&m, &c, now);
+        view::judge(v, snap, &baselines)
+    };
+    let mut b = view::ViewBuilder::default();
+    let v = view_of(&mut b, &snap);
+    let reg = v
+        .bottlenecks
+        .iter()
+        .find(|x| x.kind == bottlenecks::REGRESSION)
+        .expect("a regression bottleneck");
+    assert_eq!(reg.subject, "kubo.id");
+    snap.performance = Some(std::sync::Arc::new(v));
+    let rules = builtin_rules();
+    assert!(rules.iter().any(|r| r.name == "performance_regression"));
+    let mut e = AlertEngine::new(rules, Context::default());
+    let t0 = chrono::Utc::now();
+    e.evaluate(&snap, t0);
+    let state = |e: &AlertEngine| {
+        e.active()
+            .into_iter()
+            .find(|a| a.rule == "performance_regression")
+            .map(|a| a.state)
+    };
+    assert_eq!(state(&e), Some(AlertState::Pending));
+    e.evaluate(&snap, t0 + chrono::Duration::seconds(121));
+    assert_eq!(state(&e), Some(AlertState::Firing));
+    let firing = e
+        .active()
+        .into_iter()
+        .find(|a| a.rule == "performance_regression")
+        .expect("firing");
+    assert!(
+        firing.message.starts_with("1 operation(s) slower"),
+        "{}",
+        firing.message
+    );
+
+    // A new baseline from today's figures: no regression; resolved after clear_for.
+    saved(10.0);
+    let mut b = view::ViewBuilder::default();
+    snap.performance = Some(std::sync::Arc::new(view_of(&mut b, &snap)));
+    e.evaluate(&snap, t0 + chrono::Duration::seconds(200));
+    e.evaluate(&snap, t0 + chrono::Duration::seconds(400));
+    assert_eq!(state(&e), None);
+}

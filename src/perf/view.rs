@@ -146,6 +146,7 @@ pub fn resources_of(s: &Snapshot) -> Resources {
             .unwrap_or_default(),
         kubo: format!("{:?}", s.kubo.state).to_lowercase(),
         cluster: format!("{:?}", s.cluster.state).to_lowercase(),
+        kubo_internal: s.kubo.data.as_ref().and_then(|k| k.own_latency.clone()),
     }
 }
 

@@ -29,6 +29,8 @@ pub struct KuboSource {
     full_repo_stat: bool,
     /// The last recursive pin count (0 before the first), which picks `pin/ls`'s form.
     last_pins: AtomicU64,
+    /// Kubo's own latencies (its Prometheus endpoint), read every 30 s.
+    own: super::kubo_metrics::OwnLatency,
 }
 
 /// Up to this many pins Kubo's buffered `pin/ls` answer (about 80 bytes a pin, built whole in
@@ -63,6 +65,7 @@ impl KuboSource {
             provide: CachedCall::new(cache, key("provide_stat"), Duration::from_secs(30)),
             full_repo_stat: true,
             last_pins: AtomicU64::new(0),
+            own: Default::default(),
         }
     }
 
@@ -117,7 +120,7 @@ impl KuboSource {
         // `id` is the liveness call, but the others do not wait for it: `pin/ls` takes a
         // while with many pins, and a daemon that is down refuses them all at once.
         let id_call = async { (self.call::<IdResponse>("id", &[]).await, started.elapsed()) };
-        let ((id, latency), version, bw, repo, full, peers, pins, bitswap, provide) = tokio::join!(
+        let ((id, latency), version, bw, repo, full, peers, pins, bitswap, provide, own) = tokio::join!(
             id_call,
             self.version.get_or_try(self.call("version", &[])),
             self.call::<BwResponse>("stats/bw", &[]),
@@ -135,6 +138,7 @@ impl KuboSource {
             self.pins.get_or_try(self.count_recursive_pins()),
             self.call::<BitswapResponse>("bitswap/stat", &[]),
             self.provide.get_or_try(self.call("provide/stat", &[])),
+            self.own.get(&self.api),
         );
 
         let id = match id {
@@ -160,6 +164,10 @@ impl KuboSource {
             provide: errs
                 .take("provide/stat", provide)
                 .and_then(|v| provide_from_value(&v)),
+            // Not a degradation when missing: a proxy in front of Kubo may pass only /api/v0.
+            own_latency: own
+                .inspect_err(|e| tracing::debug!("Kubo's own metrics: {e}"))
+                .ok(),
             ..KuboStats::default()
         };
         if let Some(v) = version {

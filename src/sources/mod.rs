@@ -8,6 +8,7 @@ pub mod host;
 pub mod http;
 pub mod kubo;
 mod kubo_api;
+pub mod kubo_metrics;
 mod listeners;
 mod pin_count;
 pub mod vfs;

@@ -153,6 +153,7 @@ pub fn kubo_stats(repo_ratio: f64) -> KuboStats {
             scheduled_keys: Some(12_345),
             connectivity: Some("online".into()),
         }),
+        own_latency: None,
     }
 }
 
