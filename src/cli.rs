@@ -126,7 +126,39 @@ pub enum Command {
         /// On SIGTERM leave the daemons running instead of stopping them.
         #[arg(long)]
         leave_running: bool,
+        #[command(flatten)]
+        api: ApiArgs,
     },
+    /// Print the OpenAPI document of the daemon's HTTP API (assets/openapi.json).
+    Openapi,
+}
+
+/// The HTTP API `supervise` serves (over `[api]` in the config).
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct ApiArgs {
+    /// Serve the API on ADDR (IP:PORT; default 127.0.0.1 on a free port). An address beyond
+    /// loopback needs a configured token ([api] token/token_env or IPFS_KIT_TOKEN).
+    #[arg(long, value_name = "ADDR", value_parser = listen_arg)]
+    pub listen: Option<std::net::SocketAddr>,
+    /// The API refuses every action (403); reads stay open.
+    #[arg(long = "read-only")]
+    pub read_only: bool,
+    /// Serve https with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) for --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+impl ApiArgs {
+    pub fn tls(&self) -> Option<(PathBuf, PathBuf)> {
+        self.tls_cert.clone().zip(self.tls_key.clone())
+    }
+}
+
+fn listen_arg(s: &str) -> Result<std::net::SocketAddr, String> {
+    crate::api::config::parse_listen(s)
 }
 
 #[derive(Debug, Subcommand)]

@@ -44,6 +44,7 @@ pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
     };
     if lock.is_some() {
         supervise_here(cfg, &mut services).await;
+        services.serve_api = true;
     }
     // The dashboard owns the terminal: write failures go to its status line meanwhile, and
     // entries still unwritten when it ends are said on stderr after it.

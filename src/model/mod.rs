@@ -22,7 +22,7 @@ use serde::Serialize;
 pub use cluster::{ClusterAlert, ClusterPeer, ClusterStats, PeerFreeSpace};
 pub use condition::{AlertCounts, Condition, local_port};
 pub use daemon::{DaemonState, DaemonStatus, PortInfo};
-pub use health::{Health, HealthLevel, Status, alert_source};
+pub use health::{Health, HealthLevel, SourceHealth, Status, alert_source};
 pub use host::{DiskStats, HostStats, ProcessStats};
 pub use kubo::{BandwidthStats, BitswapStats, KuboStats, ProvideStats, RepoStats};
 pub use perf::{OpPerf, PerfView};

@@ -121,13 +121,19 @@ async fn drive(
             collector.updates(),
         )
     });
+    let actions = crate::actions::Actions::new(std::sync::Arc::new(cfg.clone()), services.ops.clone())
+        .with_supervisor(service.as_ref().map(SupervisorService::requester))
+        .with_collector(collector.updates(), collector.snapshots.clone());
+    // Holding the state dir, this dashboard is the node's daemon for now: it serves the API
+    // (the same files as `supervise`) so that other clients can attach. Dropped at the end,
+    // which removes `<state>/api`.
+    let _api = if services.serve_api {
+        serve_api(cfg, &actions, model.info.read_only, &collector, services.ops.clone()).await
+    } else {
+        None
+    };
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut effects = Effects::new(
-        cfg.clone(),
-        tx.clone(),
-        service.as_ref().map(SupervisorService::requester),
-        services.ops,
-    );
+    let mut effects = Effects::new(cfg.clone(), tx.clone(), actions, services.ops);
     effects.send_audit();
     let mut snaps = collector.snapshots.clone();
     update(&mut model, Msg::Snapshot(snaps.borrow_and_update().clone()));
@@ -275,6 +281,43 @@ fn debug_panic() -> Option<String> {
 /// Runs a wizard on the plain terminal (in a thread of its own: it prompts, blocks and runs
 /// its connection test on a runtime of its own), then waits for Enter so its last words
 /// can be read.
+/// The API over this dashboard's collector; a failure is logged, never the dashboard's end.
+async fn serve_api(
+    cfg: &Config,
+    actions: &crate::actions::Actions,
+    read_only: bool,
+    collector: &Collector,
+    ops: Option<crate::ophistory::OpHistory>,
+) -> Option<crate::api::ApiHandle> {
+    let listen = crate::api::Listen::from_config(cfg, None, read_only, None);
+    let served = match crate::api::server::check(cfg, &listen) {
+        Ok(warning) => {
+            if let Some(w) = warning {
+                tracing::warn!("{w}");
+            }
+            crate::api::serve(
+                std::sync::Arc::new(cfg.clone()),
+                &listen,
+                collector.snapshots.clone(),
+                actions.clone(),
+                ops,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match served {
+        Ok(api) => {
+            tracing::info!(url = %api.url, "the dashboard serves the API");
+            Some(api)
+        }
+        Err(e) => {
+            tracing::warn!("the dashboard does not serve the API: {e:#}");
+            None
+        }
+    }
+}
+
 async fn run_wizard(
     cfg: &Config,
     kind: WizardChoice,

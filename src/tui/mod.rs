@@ -104,6 +104,8 @@ pub struct Services {
     pub watch_supervisor: bool,
     /// The operation history, shared with the collector and the supervisor.
     pub ops: Option<crate::ophistory::OpHistory>,
+    /// This dashboard holds the state dir: it serves the HTTP API as `supervise` would.
+    pub serve_api: bool,
 }
 
 /// Runs the dashboard on this terminal until quit or a signal; the terminal is restored on
