@@ -49,8 +49,9 @@ pub fn router(hub: Hub) -> Router {
         .route("/health", get(health))
         .merge(authed)
         .fallback(not_found)
-        .layer(axum::middleware::map_response(json_413))
+        // The limit inside, the JSON mapping of its bare 413 around it.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::map_response(json_413))
         .with_state(hub)
 }
 
