@@ -8,6 +8,7 @@
 mod support;
 
 use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
@@ -465,4 +466,104 @@ fn a_non_loopback_listen_without_a_token_is_a_usage_error() {
     assert!(!kit.kubo_repo().exists(), "nothing started");
     let out = kit.run(&["supervise", "--listen", "localhost:80"]);
     assert_eq!(out.status.code(), Some(64), "a host name is refused by clap");
+}
+
+#[test]
+fn tls_on_every_address_with_a_configured_token() {
+    let kit = Kit::new();
+    config(&kit);
+    let (ca, cert, key) = certificates(kit.root());
+    let token = "a-token-the-operator-chose-0123456789";
+    let (c, k) = (cert.display().to_string(), key.display().to_string());
+    let mut sup = kit.supervise(
+        &["--init", "--listen", "0.0.0.0:0", "--tls-cert", &c, "--tls-key", &k],
+        "tls.log",
+        &[("IPFS_KIT_TOKEN", token.to_string())],
+    );
+    kit.wait_supervised("tls.log");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let url = loop {
+        if let Ok(t) = std::fs::read_to_string(kit.state().join("api")) {
+            break t.trim().to_string();
+        }
+        assert!(Instant::now() < deadline, "{}", kit.log("tls.log"));
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    assert!(
+        !kit.state().join("api.token").exists(),
+        "a configured token is not written to a file"
+    );
+    assert!(!kit.log("tls.log").contains("plain http"), "no warning with TLS");
+    let ca = reqwest::Certificate::from_pem(&std::fs::read(&ca).expect("ca")).expect("pem");
+    let http = Client::builder()
+        .add_root_certificate(ca)
+        .build()
+        .expect("client");
+    let rt = support::runtime();
+    let get = |tok: &str| {
+        rt.block_on(async {
+            http.get(format!("{url}/api/v1/daemons"))
+                .bearer_auth(tok)
+                .send()
+                .await
+                .expect("https request")
+                .status()
+        })
+    };
+    assert_eq!(get(token), StatusCode::OK);
+    assert_eq!(get("wrong-token-wrong-token"), StatusCode::UNAUTHORIZED);
+    sup.signal(Signal::SIGTERM);
+    let (code, _) = sup.wait_exit(Duration::from_secs(60));
+    assert_eq!(code.code(), Some(0));
+    assert!(!kit.state().join("api").exists());
+}
+
+/// A test CA and a server certificate for 127.0.0.1 signed by it (webpki refuses a CA
+/// certificate as the server's own): (ca.pem, cert.pem, key.pem).
+fn certificates(dir: &std::path::Path) -> (PathBuf, PathBuf, PathBuf) {
+    let f = |n: &str| dir.join(n);
+    let ext = f("leaf.ext");
+    std::fs::write(
+        &ext,
+        "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("ext");
+    let p = |p: PathBuf| p.display().to_string();
+    let steps: [Vec<String>; 3] = [
+        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=ipfs-kit test CA"]
+            .iter()
+            .map(ToString::to_string)
+            .chain(["-keyout".into(), p(f("ca.key")), "-out".into(), p(f("ca.pem"))])
+            .collect(),
+        ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1"]
+            .iter()
+            .map(ToString::to_string)
+            .chain(["-keyout".into(), p(f("key.pem")), "-out".into(), p(f("leaf.csr"))])
+            .collect(),
+        ["x509", "-req", "-days", "1", "-CAcreateserial"]
+            .iter()
+            .map(ToString::to_string)
+            .chain([
+                "-in".into(),
+                p(f("leaf.csr")),
+                "-CA".into(),
+                p(f("ca.pem")),
+                "-CAkey".into(),
+                p(f("ca.key")),
+                "-extfile".into(),
+                p(ext.clone()),
+                "-out".into(),
+                p(f("cert.pem")),
+            ])
+            .collect(),
+    ];
+    for args in steps {
+        let out = std::process::Command::new("openssl")
+            .args(&args)
+            .output()
+            .expect("openssl (Debian package openssl) makes the test certificates");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    (f("ca.pem"), f("cert.pem"), f("key.pem"))
 }

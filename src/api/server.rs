@@ -247,8 +247,11 @@ pub async fn serve(
             }))
         }
     };
+    // Listening on every address: local clients (those that read the file) use loopback.
     let host = match bound.ip() {
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => "[::1]".to_string(),
         std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip if ip.is_unspecified() => "127.0.0.1".to_string(),
         ip => ip.to_string(),
     };
     let url = format!("{scheme}://{host}:{}", bound.port());
