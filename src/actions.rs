@@ -203,7 +203,9 @@ impl Actions {
             .iter()
             .any(|d| d.name == name);
         if !known && name != "all" {
-            let why = format!("no daemon {name:?}; the supervised daemons are named in GET /api/v1/daemons");
+            let why = format!(
+                "no daemon {name:?}; the supervised daemons are named in GET /api/v1/daemons"
+            );
             return Err(ActionError::NotFound(why));
         }
         // The supervisor records the events (or the failure) itself, as asked by `by`.
@@ -274,7 +276,11 @@ impl Actions {
         let source = crate::sources::backends::BackendsSource::new(
             [(name.to_string(), cfg.clone())],
             crate::collector::credentials_path(&self.cfg).as_deref(),
-            self.cfg.kubo.api.timeout.max(std::time::Duration::from_secs(10)),
+            self.cfg
+                .kubo
+                .api
+                .timeout
+                .max(std::time::Duration::from_secs(10)),
         );
         let Some(status) = source.poll().await.into_iter().next() else {
             return Err(ActionError::Failed("the probe returned nothing".into()));

@@ -144,7 +144,11 @@ impl Api {
             let mut events = Vec::new();
             let deadline = Instant::now() + Duration::from_secs(60);
             while events.len() < n {
-                assert!(Instant::now() < deadline, "only {} events: {text}", events.len());
+                assert!(
+                    Instant::now() < deadline,
+                    "only {} events: {text}",
+                    events.len()
+                );
                 let chunk = tokio::time::timeout(Duration::from_secs(30), r.chunk())
                     .await
                     .expect("an SSE chunk within 30 s")
@@ -231,9 +235,15 @@ fn supervise_serves_every_endpoint_with_token_actions_and_history() {
 
     // /health needs no token; the rest do (401 without, 401 with a wrong one).
     let (s, b, _) = api.send(Method::GET, "/health", None, None);
-    assert!(s == StatusCode::OK || s == StatusCode::SERVICE_UNAVAILABLE, "{s}");
+    assert!(
+        s == StatusCode::OK || s == StatusCode::SERVICE_UNAVAILABLE,
+        "{s}"
+    );
     let h = json(&b);
-    assert!(h["level"].is_string() && h["sources"]["kubo"]["level"].is_string(), "{h}");
+    assert!(
+        h["level"].is_string() && h["sources"]["kubo"]["level"].is_string(),
+        "{h}"
+    );
     assert_eq!(h["serving"], s == StatusCode::OK, "{h}");
     for path in [
         "/api/v1/status",
@@ -250,7 +260,11 @@ fn supervise_serves_every_endpoint_with_token_actions_and_history() {
     }
     let (s, b, _) = api.send(Method::POST, "/api/v1/daemons/cluster/stop", None, None);
     assert_error(s, &json(&b), StatusCode::UNAUTHORIZED, "unauthorized");
-    assert_eq!(api.daemon_state("cluster"), "ready", "no action without a token");
+    assert_eq!(
+        api.daemon_state("cluster"),
+        "ready",
+        "no action without a token"
+    );
 
     // Reads.
     let snap = api.get_json("/api/v1/snapshot");
@@ -279,7 +293,10 @@ fn supervise_serves_every_endpoint_with_token_actions_and_history() {
         "{headers:?}"
     );
     let alerts = api.get_json("/api/v1/alerts?limit=5");
-    assert!(alerts["active"].is_array() && alerts["events"].is_array(), "{alerts}");
+    assert!(
+        alerts["active"].is_array() && alerts["events"].is_array(),
+        "{alerts}"
+    );
     let (s, b) = api.get("/api/v1/alerts?severity=loud");
     assert_error(s, &json(&b), StatusCode::BAD_REQUEST, "bad_request");
     let (s, b) = api.get("/api/v1/history?status=maybe");
@@ -302,7 +319,10 @@ fn supervise_serves_every_endpoint_with_token_actions_and_history() {
     let followed = api.rt.block_on(async {
         let mut r = api
             .http
-            .get(format!("{}/api/v1/daemons/cluster/logs?tail=2&follow=true", api.url))
+            .get(format!(
+                "{}/api/v1/daemons/cluster/logs?tail=2&follow=true",
+                api.url
+            ))
             .bearer_auth(&api.token)
             .send()
             .await
@@ -363,16 +383,28 @@ fn supervise_serves_every_endpoint_with_token_actions_and_history() {
     let before = Kit::daemon(&kit.status(), "cluster")["pid"].clone();
     let (s, b) = api.post("/api/v1/daemons/cluster/restart");
     assert_eq!(s, StatusCode::OK, "{b}");
-    api.wait("cluster ready after the restart", Duration::from_secs(90), || {
-        api.daemon_state("cluster") == "ready"
-    });
-    assert_ne!(Kit::daemon(&kit.status(), "cluster")["pid"], before, "a new process");
+    api.wait(
+        "cluster ready after the restart",
+        Duration::from_secs(90),
+        || api.daemon_state("cluster") == "ready",
+    );
+    assert_ne!(
+        Kit::daemon(&kit.status(), "cluster")["pid"],
+        before,
+        "a new process"
+    );
 
     // A pin and an unpin through the API, seen in Kubo (Cluster pins into it).
     let file = kit.root().join("pinme.txt");
     std::fs::write(&file, "pinned through the ipfs-kit API\n").expect("write");
     let cid = kit
-        .ipfs(&["add", "-q", "--pin=false", "--cid-version=1", &file.display().to_string()])
+        .ipfs(&[
+            "add",
+            "-q",
+            "--pin=false",
+            "--cid-version=1",
+            &file.display().to_string(),
+        ])
         .trim()
         .to_string();
     let pinned = || {
@@ -386,7 +418,9 @@ fn supervise_serves_every_endpoint_with_token_actions_and_history() {
     api.wait("the pin in Kubo", Duration::from_secs(60), pinned);
     let (s, b) = api.delete(&format!("/api/v1/pins/{cid}"));
     assert_eq!(s, StatusCode::OK, "{b}");
-    api.wait("the pin gone from Kubo", Duration::from_secs(60), || !pinned());
+    api.wait("the pin gone from Kubo", Duration::from_secs(60), || {
+        !pinned()
+    });
 
     // Every action is in the history once, as asked by this client.
     let h = history(&api);
@@ -401,7 +435,10 @@ fn supervise_serves_every_endpoint_with_token_actions_and_history() {
             .iter()
             .filter(|e| e["action"] == action && e["resource"] == resource && by_api(e))
             .collect();
-        assert!(!mine.is_empty(), "no {action} {resource} by the API client in {h:#?}");
+        assert!(
+            !mine.is_empty(),
+            "no {action} {resource} by the API client in {h:#?}"
+        );
     }
     assert_eq!(
         h.iter()
@@ -420,8 +457,14 @@ fn supervise_serves_every_endpoint_with_token_actions_and_history() {
     sup.signal(Signal::SIGTERM);
     let (code, _) = sup.wait_exit(Duration::from_secs(60));
     assert_eq!(code.code(), Some(0), "{}", kit.log("supervise.log"));
-    assert!(!kit.state().join("api").exists(), "<state>/api removed on exit");
-    assert!(kit.state().join("api.token").exists(), "the token is kept for the next run");
+    assert!(
+        !kit.state().join("api").exists(),
+        "<state>/api removed on exit"
+    );
+    assert!(
+        kit.state().join("api.token").exists(),
+        "the token is kept for the next run"
+    );
 }
 
 #[test]
@@ -443,7 +486,11 @@ fn read_only_refuses_actions_with_403_and_records_them() {
         assert_error(s, &json(&b), StatusCode::FORBIDDEN, "read_only");
     }
     assert_eq!(api.daemon_state("cluster"), "ready");
-    assert_eq!(api.get("/api/v1/snapshot").0, StatusCode::OK, "reads stay open");
+    assert_eq!(
+        api.get("/api/v1/snapshot").0,
+        StatusCode::OK,
+        "reads stay open"
+    );
     let h = history(&api);
     let refused = h
         .iter()
@@ -459,13 +506,22 @@ fn read_only_refuses_actions_with_403_and_records_them() {
 fn a_non_loopback_listen_without_a_token_is_a_usage_error() {
     let kit = Kit::new();
     let out = kit.run(&["supervise", "--listen", "0.0.0.0:0"]);
-    assert_eq!(out.status.code(), Some(64), "{}", support::kit::stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(64),
+        "{}",
+        support::kit::stderr(&out)
+    );
     let err = support::kit::stderr(&out);
     assert!(err.contains("--listen") && err.contains("token"), "{err}");
     assert!(!kit.state().join("api").exists());
     assert!(!kit.kubo_repo().exists(), "nothing started");
     let out = kit.run(&["supervise", "--listen", "localhost:80"]);
-    assert_eq!(out.status.code(), Some(64), "a host name is refused by clap");
+    assert_eq!(
+        out.status.code(),
+        Some(64),
+        "a host name is refused by clap"
+    );
 }
 
 #[test]
@@ -476,7 +532,15 @@ fn tls_on_every_address_with_a_configured_token() {
     let token = "a-token-the-operator-chose-0123456789";
     let (c, k) = (cert.display().to_string(), key.display().to_string());
     let mut sup = kit.supervise(
-        &["--init", "--listen", "0.0.0.0:0", "--tls-cert", &c, "--tls-key", &k],
+        &[
+            "--init",
+            "--listen",
+            "0.0.0.0:0",
+            "--tls-cert",
+            &c,
+            "--tls-key",
+            &k,
+        ],
         "tls.log",
         &[("IPFS_KIT_TOKEN", token.to_string())],
     );
@@ -494,7 +558,10 @@ fn tls_on_every_address_with_a_configured_token() {
         !kit.state().join("api.token").exists(),
         "a configured token is not written to a file"
     );
-    assert!(!kit.log("tls.log").contains("plain http"), "no warning with TLS");
+    assert!(
+        !kit.log("tls.log").contains("plain http"),
+        "no warning with TLS"
+    );
     let ca = reqwest::Certificate::from_pem(&std::fs::read(&ca).expect("ca")).expect("pem");
     let http = Client::builder()
         .add_root_certificate(ca)
@@ -531,16 +598,43 @@ fn certificates(dir: &std::path::Path) -> (PathBuf, PathBuf, PathBuf) {
     .expect("ext");
     let p = |p: PathBuf| p.display().to_string();
     let steps: [Vec<String>; 3] = [
-        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=ipfs-kit test CA"]
-            .iter()
-            .map(ToString::to_string)
-            .chain(["-keyout".into(), p(f("ca.key")), "-out".into(), p(f("ca.pem"))])
-            .collect(),
-        ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1"]
-            .iter()
-            .map(ToString::to_string)
-            .chain(["-keyout".into(), p(f("key.pem")), "-out".into(), p(f("leaf.csr"))])
-            .collect(),
+        [
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=ipfs-kit test CA",
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .chain([
+            "-keyout".into(),
+            p(f("ca.key")),
+            "-out".into(),
+            p(f("ca.pem")),
+        ])
+        .collect(),
+        [
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .chain([
+            "-keyout".into(),
+            p(f("key.pem")),
+            "-out".into(),
+            p(f("leaf.csr")),
+        ])
+        .collect(),
         ["x509", "-req", "-days", "1", "-CAcreateserial"]
             .iter()
             .map(ToString::to_string)
@@ -563,7 +657,11 @@ fn certificates(dir: &std::path::Path) -> (PathBuf, PathBuf, PathBuf) {
             .args(&args)
             .output()
             .expect("openssl (Debian package openssl) makes the test certificates");
-        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     (f("ca.pem"), f("cert.pem"), f("key.pem"))
 }

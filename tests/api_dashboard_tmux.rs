@@ -70,24 +70,36 @@ fn the_dashboard_serves_the_api_and_removes_its_file_on_quit() {
     t.keys(&["6"]);
     let (s, b) = call(reqwest::Method::POST, "/api/v1/daemons/cluster/stop");
     assert_eq!(s, 200, "{b}");
-    t.wait_for("cluster stopped on the Daemons tab", Duration::from_secs(30), |s| {
-        s.lines().any(|l| l.contains("stopped") && l.contains("cluster"))
-    });
+    t.wait_for(
+        "cluster stopped on the Daemons tab",
+        Duration::from_secs(30),
+        |s| {
+            s.lines()
+                .any(|l| l.contains("stopped") && l.contains("cluster"))
+        },
+    );
     let (s, b) = call(reqwest::Method::POST, "/api/v1/daemons/cluster/start");
     assert_eq!(s, 200, "{b}");
     let (_, hist) = call(reqwest::Method::GET, "/api/v1/history?limit=100");
     assert!(
-        hist["entries"].as_array().is_some_and(|e| e.iter().any(|e| {
-            e["action"] == "daemon.stop"
-                && e["user_id"].as_str().is_some_and(|u| u.starts_with("api:127.0.0.1"))
-        })),
+        hist["entries"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|e| {
+                e["action"] == "daemon.stop"
+                    && e["user_id"]
+                        .as_str()
+                        .is_some_and(|u| u.starts_with("api:127.0.0.1"))
+            })),
         "{hist}"
     );
 
     t.keys(&["q"]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while state.join("api").exists() {
-        assert!(Instant::now() < deadline, "<state>/api outlived the dashboard");
+        assert!(
+            Instant::now() < deadline,
+            "<state>/api outlived the dashboard"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }

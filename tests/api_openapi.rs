@@ -12,17 +12,19 @@ fn committed_openapi_is_current_and_complete() {
         .expect("run ipfs-kit openapi");
     assert_eq!(out.status.code(), Some(0));
     let generated = String::from_utf8_lossy(&out.stdout);
-    let committed = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/assets/openapi.json"
-    ))
-    .expect("assets/openapi.json");
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/openapi.json"))
+            .expect("assets/openapi.json");
     assert_eq!(
         generated, committed,
         "assets/openapi.json is stale: run `cargo run -- openapi > assets/openapi.json`"
     );
     let doc: serde_json::Value = serde_json::from_str(&committed).expect("JSON");
-    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")));
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1"))
+    );
     for (path, method) in [
         ("/health", "get"),
         ("/api/v1/status", "get"),
@@ -43,7 +45,11 @@ fn committed_openapi_is_current_and_complete() {
         let op = &doc["paths"][path][method];
         assert!(op.is_object(), "{method} {path} missing");
         // Everything but /health needs the token.
-        assert_eq!(op["security"].is_array(), path != "/health", "{method} {path}");
+        assert_eq!(
+            op["security"].is_array(),
+            path != "/health",
+            "{method} {path}"
+        );
     }
     let schemas = doc["components"]["schemas"].as_object().expect("schemas");
     for r in committed.split("\"#/components/schemas/").skip(1) {

@@ -50,7 +50,11 @@ pub fn authorized(header: Option<&str>, token: &Secret) -> bool {
 }
 
 /// The middleware: 401 without the right token.
-pub async fn require(State(hub): State<Hub>, req: Request, next: Next) -> Result<Response, ApiError> {
+pub async fn require(
+    State(hub): State<Hub>,
+    req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     let header = req
         .headers()
         .get(AUTHORIZATION)

@@ -75,7 +75,9 @@ pub fn resolve(
 /// address a name resolves to decides who can reach the API).
 pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
     text.trim().parse::<SocketAddr>().map_err(|_| {
-        format!("{text:?} is not an address to listen on; use IP:PORT, e.g. 127.0.0.1:8080 or [::]:8080")
+        format!(
+            "{text:?} is not an address to listen on; use IP:PORT, e.g. 127.0.0.1:8080 or [::]:8080"
+        )
     })
 }
 

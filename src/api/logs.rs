@@ -56,7 +56,12 @@ fn tail(path: &std::path::Path, n: usize) -> std::io::Result<(Vec<u8>, u64)> {
     Ok((bytes[start..].to_vec(), len))
 }
 
-pub async fn respond(hub: &Hub, path: PathBuf, n: usize, follow: bool) -> Result<Response, ApiError> {
+pub async fn respond(
+    hub: &Hub,
+    path: PathBuf,
+    n: usize,
+    follow: bool,
+) -> Result<Response, ApiError> {
     let p = path.clone();
     let (first, end) = tokio::task::spawn_blocking(move || tail(&p, n))
         .await

@@ -4,6 +4,7 @@
 //! - `server`: bind (loopback on a free port by default), TLS, `<state>/api`, shutdown.
 //! - `auth`: `<state>/api.token` and the bearer check; `error`: the JSON errors.
 //! - `routes`: the handlers, documented for `openapi`; `status`, `logs`: what they build.
+//!
 //! Actions go through `crate::actions`, the same path as the dashboard's keys.
 
 pub mod auth;

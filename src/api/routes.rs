@@ -62,7 +62,9 @@ async fn not_found() -> ApiError {
 /// The body-limit layer answers 413 with a bare body: make it the API's JSON error.
 async fn json_413(r: Response) -> Response {
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE
-        && r.headers().get(header::CONTENT_TYPE).is_none_or(|v| v != "application/json")
+        && r.headers()
+            .get(header::CONTENT_TYPE)
+            .is_none_or(|v| v != "application/json")
     {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -135,10 +137,16 @@ pub(super) async fn health(State(hub): State<Hub>) -> Response {
         (status = 401, description = "No or wrong token", body = ErrorBody),
         (status = 503, description = "Not collected yet", body = ErrorBody),
     ))]
-pub(super) async fn status(State(hub): State<Hub>) -> Result<Json<super::status::StatusDoc>, ApiError> {
+pub(super) async fn status(
+    State(hub): State<Hub>,
+) -> Result<Json<super::status::StatusDoc>, ApiError> {
     let snap = ready_snapshot(&hub)?;
     let recent = hub.ops().map(|o| o.recent(20)).unwrap_or_default();
-    Ok(Json(super::status::build(&snap, &recent, hub.actions().is_read_only())))
+    Ok(Json(super::status::build(
+        &snap,
+        &recent,
+        hub.actions().is_read_only(),
+    )))
 }
 
 /// `GET /api/v1/snapshot`: the `--once --json` document, from the running collector.
@@ -176,7 +184,8 @@ pub(super) async fn snapshots(
             return Some((Ok(ev), (rx, hub)));
         }
     });
-    Sse::new(until_stopping(stream, &hub)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Sse::new(until_stopping(stream, &hub))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
 /// Ends `s` when the API shuts down (an SSE client would otherwise hold the shutdown).
@@ -371,7 +380,12 @@ pub(super) async fn daemon_action(
             )));
         }
     };
-    let mut done = act(&hub, Request::Daemon { action, name }, &client(peer, &headers)).await?;
+    let mut done = act(
+        &hub,
+        Request::Daemon { action, name },
+        &client(peer, &headers),
+    )
+    .await?;
     done.0.daemons = Some(hub.snapshot().daemons.clone());
     Ok(done)
 }
@@ -440,7 +454,12 @@ pub(super) async fn backend_check(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Result<Json<Done>, ApiError> {
-    act(&hub, Request::BackendCheck { name }, &client(peer, &headers)).await
+    act(
+        &hub,
+        Request::BackendCheck { name },
+        &client(peer, &headers),
+    )
+    .await
 }
 
 /// `POST /api/v1/pins/{cid}`: pins the CID (through Cluster when it answers, else Kubo).
@@ -494,7 +513,10 @@ pub(super) async fn metrics(State(hub): State<Hub>) -> Result<Response, ApiError
     let snap = ready_snapshot(&hub)?;
     let text = super::metrics::render(&snap);
     Ok((
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         text,
     )
         .into_response())

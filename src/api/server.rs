@@ -212,8 +212,8 @@ pub async fn serve(
         json: Mutex::new(None),
         stopping,
     }));
-    let app = super::routes::router(hub.clone())
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let app =
+        super::routes::router(hub.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let std_listener = std::net::TcpListener::bind(addr)
         .map_err(|e| anyhow::anyhow!("the API cannot listen on {addr}: {e}"))?;
     std_listener.set_nonblocking(true)?;
@@ -232,19 +232,25 @@ pub async fn serve(
                     )
                 })?;
             let server = axum_server::from_tcp_rustls(std_listener, tls).handle(handle.clone());
-            ("https", tokio::spawn(async move {
-                if let Err(e) = server.serve(app).await {
-                    tracing::error!("the API stopped: {e}");
-                }
-            }))
+            (
+                "https",
+                tokio::spawn(async move {
+                    if let Err(e) = server.serve(app).await {
+                        tracing::error!("the API stopped: {e}");
+                    }
+                }),
+            )
         }
         None => {
             let server = axum_server::from_tcp(std_listener).handle(handle.clone());
-            ("http", tokio::spawn(async move {
-                if let Err(e) = server.serve(app).await {
-                    tracing::error!("the API stopped: {e}");
-                }
-            }))
+            (
+                "http",
+                tokio::spawn(async move {
+                    if let Err(e) = server.serve(app).await {
+                        tracing::error!("the API stopped: {e}");
+                    }
+                }),
+            )
         }
     };
     // Listening on every address: local clients (those that read the file) use loopback.
@@ -256,9 +262,7 @@ pub async fn serve(
     };
     let url = format!("{scheme}://{host}:{}", bound.port());
     crate::atomic_file::write(&url_file(&cfg.state_dir), format!("{url}\n").as_bytes())
-        .map_err(|e| {
-            anyhow::anyhow!("cannot write {}: {e}", url_file(&cfg.state_dir).display())
-        })?;
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", url_file(&cfg.state_dir).display()))?;
     tracing::info!(%url, read_only = listen.read_only, "API listening");
     Ok(ApiHandle {
         url,

@@ -155,14 +155,19 @@ pub fn resources(snap: &Snapshot) -> Resources {
         .disks
         .iter()
         .filter(|d| d.total_bytes > 0)
-        .map(|d| (d.total_bytes - d.free_bytes.min(d.total_bytes)) as f64 * 100.0 / d.total_bytes as f64)
+        .map(|d| {
+            (d.total_bytes - d.free_bytes.min(d.total_bytes)) as f64 * 100.0 / d.total_bytes as f64
+        })
         .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
     let cpu = f64::from(h.cpu_percent);
     let m = mem.unwrap_or(0.0);
     let (status, message) = if cpu > 90.0 || m > 90.0 {
         (Verdict::Error, Some("High resource usage".to_string()))
     } else if cpu > 75.0 || m > 75.0 {
-        (Verdict::Warning, Some("Elevated resource usage".to_string()))
+        (
+            Verdict::Warning,
+            Some("Elevated resource usage".to_string()),
+        )
     } else {
         (Verdict::Ok, None)
     };
@@ -233,11 +238,15 @@ pub fn build(snap: &Snapshot, recent: &[OpEntry], read_only: bool) -> StatusDoc 
         kubo_peers: k.and_then(|k| k.peers),
         kubo_pins: k.and_then(|k| k.recursive_pins),
         repo_size_bytes: k.and_then(|k| k.repo.as_ref()).map(|r| r.size_bytes),
-        repo_storage_max_bytes: k.and_then(|k| k.repo.as_ref()).and_then(|r| r.storage_max_bytes),
+        repo_storage_max_bytes: k
+            .and_then(|k| k.repo.as_ref())
+            .and_then(|r| r.storage_max_bytes),
         repo_usage_ratio: k.and_then(|k| k.repo.as_ref()).and_then(|r| r.usage_ratio),
         cluster_peers: c.map(|c| c.peer_count),
         cluster_pins: c.map(|c| c.pin_count),
-        bandwidth_in_bytes_per_sec: k.and_then(|k| k.bandwidth.as_ref()).map(|b| b.rate_in_bytes_per_sec),
+        bandwidth_in_bytes_per_sec: k
+            .and_then(|k| k.bandwidth.as_ref())
+            .map(|b| b.rate_in_bytes_per_sec),
         bandwidth_out_bytes_per_sec: k
             .and_then(|k| k.bandwidth.as_ref())
             .map(|b| b.rate_out_bytes_per_sec),

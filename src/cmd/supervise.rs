@@ -38,9 +38,8 @@ pub async fn run(
     let ops = open_history(cfg);
     // The monitor's minutes (supervisor actions) go to the cache's store for `performance`
     // until the collector, which persists them itself, runs.
-    let monitor = crate::perf::store::spawn_persister(Arc::new(crate::cache::Cache::open(
-        &cfg.cache,
-    )));
+    let monitor =
+        crate::perf::store::spawn_persister(Arc::new(crate::cache::Cache::open(&cfg.cache)));
 
     let shared = Arc::new(cfg.clone());
     let (snap_tx, snap_rx) = watch::channel(Arc::new(Snapshot::empty(

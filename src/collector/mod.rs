@@ -21,7 +21,10 @@ pub enum Update {
     Cluster(Box<Poll<ClusterStats>>),
     /// The operator acknowledged an alert (by id); `by`: who asked, when not this
     /// process's user (an API client).
-    Acknowledge { id: String, by: Option<String> },
+    Acknowledge {
+        id: String,
+        by: Option<String>,
+    },
     Vfs(Vec<VfsMountStats>),
     Backends(Vec<BackendStatus>),
     /// From the supervisor service: the daemons it runs.

@@ -182,7 +182,9 @@ impl CollectorState {
                     if let Some(ops) = &self.ops {
                         let op = NewOp::new(EventType::Admin, "alert.acknowledge")
                             .resource("alert", id.clone());
-                        let ops = by.as_deref().map_or_else(|| ops.clone(), |u| ops.as_user(u));
+                        let ops = by
+                            .as_deref()
+                            .map_or_else(|| ops.clone(), |u| ops.as_user(u));
                         let _ = ops.record(op, OpStatus::Ok);
                     }
                 }

@@ -279,12 +279,10 @@ impl Collector {
 
     /// Marks an active alert as seen; the next snapshot shows it acknowledged.
     pub fn acknowledge(&self, alert_id: &str) {
-        let _ = self
-            .control
-            .try_send(Update::Acknowledge {
-                id: alert_id.to_string(),
-                by: None,
-            });
+        let _ = self.control.try_send(Update::Acknowledge {
+            id: alert_id.to_string(),
+            by: None,
+        });
     }
 
     /// Polls every source now instead of waiting for its next tick.

@@ -16,8 +16,8 @@ use super::LaunchError;
 use super::manager::{Event, Supervisor};
 use super::notify::{Notifier, summary};
 use super::service::Request;
-use crate::ophistory::OpHistory;
 use crate::model::{DaemonState, DaemonStatus};
+use crate::ophistory::OpHistory;
 
 pub struct Options {
     /// Create missing repos (`--init`).

@@ -82,7 +82,7 @@ impl Request {
                 }
             }
         }
-        let events = result.as_ref().map(Vec::clone).unwrap_or_default();
+        let events = result.clone().unwrap_or_default();
         let _ = reply.send(result);
         events
     }

@@ -10,10 +10,10 @@ use tokio::sync::mpsc;
 
 use super::model::{DaemonAction, LogTail, PinList, PinRow, WizardChoice};
 use super::update::{Command, Msg};
+use crate::actions::{Actions, Request};
 use crate::collector::Collector;
 use crate::config::Config;
 use crate::ophistory::{EventType, NewOp, OpHistory};
-use crate::actions::{Actions, Request};
 use crate::supervisor::service::Action;
 
 /// Pins the Pins tab loads at most.

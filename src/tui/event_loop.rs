@@ -121,14 +121,22 @@ async fn drive(
             collector.updates(),
         )
     });
-    let actions = crate::actions::Actions::new(std::sync::Arc::new(cfg.clone()), services.ops.clone())
-        .with_supervisor(service.as_ref().map(SupervisorService::requester))
-        .with_collector(collector.updates(), collector.snapshots.clone());
+    let actions =
+        crate::actions::Actions::new(std::sync::Arc::new(cfg.clone()), services.ops.clone())
+            .with_supervisor(service.as_ref().map(SupervisorService::requester))
+            .with_collector(collector.updates(), collector.snapshots.clone());
     // Holding the state dir, this dashboard is the node's daemon for now: it serves the API
     // (the same files as `supervise`) so that other clients can attach. Dropped at the end,
     // which removes `<state>/api`.
     let _api = if services.serve_api {
-        serve_api(cfg, &actions, model.info.read_only, &collector, services.ops.clone()).await
+        serve_api(
+            cfg,
+            &actions,
+            model.info.read_only,
+            &collector,
+            services.ops.clone(),
+        )
+        .await
     } else {
         None
     };
