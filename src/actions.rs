@@ -66,7 +66,7 @@ pub enum ActionError {
 }
 
 /// What an action did.
-#[derive(Clone, Debug, Default, serde::Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Done {
     /// One line: what happened.
     pub message: String,
@@ -89,6 +89,8 @@ pub struct Actions {
     snapshots: Option<watch::Receiver<Arc<Snapshot>>>,
     /// Refuse every action (recorded as refused).
     read_only: bool,
+    /// An attached client: actions go to the daemon's API (which records them).
+    remote: Option<crate::api::client::Remote>,
 }
 
 impl Actions {
@@ -100,7 +102,13 @@ impl Actions {
             collector: None,
             snapshots: None,
             read_only: false,
+            remote: None,
         }
+    }
+
+    pub fn with_remote(mut self, r: crate::api::client::Remote) -> Self {
+        self.remote = Some(r);
+        self
     }
 
     pub fn with_supervisor(mut self, s: Option<SupervisorRequester>) -> Self {
@@ -144,6 +152,9 @@ impl Actions {
             let why = "read-only: this ipfs-kit refuses actions (--read-only or [api] read_only)";
             self.refused(&req, by, why);
             return Err(ActionError::ReadOnly(why.into()));
+        }
+        if let Some(r) = &self.remote {
+            return r.act(&req).await;
         }
         match req {
             Request::Daemon { action, name } => self.daemon(action, &name, by).await,

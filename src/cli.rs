@@ -48,6 +48,14 @@ pub struct Cli {
     /// With --once: deadline for all sources together.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_interval)]
     pub timeout: Duration,
+    /// Attach to the ipfs-kit daemon at URL (its API) instead of the local one found through
+    /// `<state>/api`; with no daemon, every mode collects itself.
+    #[arg(long, global = true, value_name = "URL")]
+    pub connect: Option<String>,
+    /// The daemon's API token for --connect (default: IPFS_KIT_TOKEN, [api] token, or
+    /// `<state>/api.token`).
+    #[arg(long, global = true, value_name = "TOKEN")]
+    pub token: Option<String>,
     /// Dashboard: refuse actions that change something (repo gc, pins, daemons, wizards).
     #[arg(long)]
     pub read_only: bool,

@@ -145,10 +145,26 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         }) => cmd::supervise::run(&cfg, *init, *leave_running, api).await,
         Some(Command::Openapi) => Ok(print_openapi()),
         Some(Command::Snapshot { json, timeout }) => {
-            cmd::once::run(&mut cfg, *json, *timeout).await
+            cmd::once::run(
+                &mut cfg,
+                *json,
+                *timeout,
+                cli.connect.as_deref(),
+                cli.token.as_deref(),
+            )
+            .await
         }
         Some(Command::Schema) => Ok(print_schema()),
-        None if cli.once => cmd::once::run(&mut cfg, cli.json, cli.timeout).await,
+        None if cli.once => {
+            cmd::once::run(
+                &mut cfg,
+                cli.json,
+                cli.timeout,
+                cli.connect.as_deref(),
+                cli.token.as_deref(),
+            )
+            .await
+        }
         None if ipfs_kit::tui::can_run() => cmd::tui::run(&mut cfg, &cli).await,
         None => cmd::once::embedded_default(&mut cfg, cli.timeout).await,
     }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::actions::ActionError;
 
 /// The body of every error answer.
-#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct ErrorBody {
     /// A short, stable word: `bad_request`, `unauthorized`, `read_only`, `not_found`,
     /// `conflict`, `too_large`, `unavailable`, `failed`.

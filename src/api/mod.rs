@@ -8,12 +8,13 @@
 //! Actions go through `crate::actions`, the same path as the dashboard's keys.
 
 pub mod auth;
+pub mod client;
 pub mod config;
 pub mod error;
 mod logs;
 pub mod metrics;
 pub mod openapi;
-mod routes;
+pub mod routes;
 pub mod server;
 pub mod status;
 

@@ -10,7 +10,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
 use super::error::ErrorBody;
-use super::routes;
+use super::routes::{self, SeriesDoc};
 use super::status::{AlertsDoc, HealthDoc, HistoryDoc, StatusDoc};
 use crate::actions::Done;
 use crate::model::{BackendStatus, DaemonStatus, Snapshot};
@@ -34,6 +34,7 @@ macro_rules! schemars_body {
 }
 
 schemars_body!(
+    SeriesDoc,
     Snapshot,
     DaemonStatus,
     BackendStatus,
@@ -81,6 +82,7 @@ route but /health needs `Authorization: Bearer <token>`.",
         routes::backend_check,
         routes::pin,
         routes::unpin,
+        routes::series,
         routes::metrics,
     ),
     modifiers(&Bearer),
@@ -114,6 +116,7 @@ fn schemas() -> Map<String, Value> {
     add("StatusDoc", generator.subschema_for::<StatusDoc>());
     add("HistoryDoc", generator.subschema_for::<HistoryDoc>());
     add("AlertsDoc", generator.subschema_for::<AlertsDoc>());
+    add("SeriesDoc", generator.subschema_for::<SeriesDoc>());
     let mut all = generator.take_definitions(true);
     all.extend(direct);
     all

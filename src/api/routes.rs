@@ -40,6 +40,7 @@ pub fn router(hub: Hub) -> Router {
         .route("/api/v1/backends", get(backends))
         .route("/api/v1/backends/{name}/check", post(backend_check))
         .route("/api/v1/pins/{cid}", post(pin).delete(unpin))
+        .route("/api/v1/series", get(series))
         .route("/metrics", get(metrics))
         .route_layer(axum::middleware::from_fn_with_state(
             hub.clone(),
@@ -499,6 +500,29 @@ pub(super) async fn unpin(
     headers: HeaderMap,
 ) -> Result<Json<Done>, ApiError> {
     act(&hub, Request::Unpin { cid }, &client(peer, &headers)).await
+}
+
+/// The charts' time series as the collector keeps them: what an attached dashboard draws.
+#[derive(Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct SeriesDoc {
+    /// How far back the rings reach.
+    pub window_secs: u64,
+    /// Per series (in `model::Series` order), (Unix ms, value) pairs; null = a gap.
+    pub rings: Vec<Vec<(i64, Option<f64>)>>,
+}
+
+/// `GET /api/v1/series`: the time series behind the dashboard's charts.
+#[utoipa::path(get, path = "/api/v1/series", tag = "read", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The rings", body = SeriesDoc),
+        (status = 401, description = "No or wrong token", body = ErrorBody),
+    ))]
+pub(super) async fn series(State(hub): State<Hub>) -> Json<SeriesDoc> {
+    let h = Arc::clone(&hub.snapshot().history);
+    Json(SeriesDoc {
+        window_secs: h.window().as_secs(),
+        rings: h.save().rings,
+    })
 }
 
 /// `GET /metrics`: Prometheus text format 0.0.4 (the token is required here too: Prometheus

@@ -116,13 +116,16 @@ impl Effects {
     }
 
     /// Starts a command; returns what only the event loop can do.
-    pub fn run(&mut self, collector: &Collector, cmd: Command) -> Option<Handover> {
+    /// `collector`: this process's own, `None` while attached to a daemon.
+    pub fn run(&mut self, collector: Option<&Collector>, cmd: Command) -> Option<Handover> {
         match cmd {
             Command::Quit => {}
             Command::Stamp { op } => self.started(op),
             Command::Refresh { op } => {
                 self.started(op);
-                collector.refresh_now();
+                if let Some(c) = collector {
+                    c.refresh_now();
+                }
             }
             Command::RepoGc { op } => {
                 let api = self.cfg.kubo.api.clone();
