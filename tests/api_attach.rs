@@ -63,7 +63,10 @@ fn once_and_the_dashboard_attach_to_the_daemon_and_fall_back_when_it_goes() {
     assert_eq!(doc["schema_version"], 1);
 
     // A wrong token: said, and collected here (no performance section in a one-shot run).
-    let (_, doc, err) = once_json(&kit, &["--connect", &url, "--token", "wrong-wrong-wrong-wrong"]);
+    let (_, doc, err) = once_json(
+        &kit,
+        &["--connect", &url, "--token", "wrong-wrong-wrong-wrong"],
+    );
     assert!(err.contains("collecting here instead"), "{err}");
     assert!(doc["performance"].is_null(), "{doc}");
     assert_eq!(doc["kubo"]["state"], "ok");
@@ -72,8 +75,14 @@ fn once_and_the_dashboard_attach_to_the_daemon_and_fall_back_when_it_goes() {
     let env: Vec<(String, String)> = vec![
         ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
         ("HOME".into(), kit.root().join("home").display().to_string()),
-        ("XDG_CONFIG_HOME".into(), kit.root().join("config").display().to_string()),
-        ("XDG_STATE_HOME".into(), kit.root().join("state").display().to_string()),
+        (
+            "XDG_CONFIG_HOME".into(),
+            kit.root().join("config").display().to_string(),
+        ),
+        (
+            "XDG_STATE_HOME".into(),
+            kit.root().join("state").display().to_string(),
+        ),
         (
             "IPFS_KIT_TOOLS_BIN".into(),
             support::tools()
@@ -91,9 +100,11 @@ fn once_and_the_dashboard_attach_to_the_daemon_and_fall_back_when_it_goes() {
     });
     // Cluster stopped from the keys goes through the daemon's API.
     t.keys(&["6"]);
-    t.wait_for("the daemons from the daemon", Duration::from_secs(30), |s| {
-        s.contains("cluster") && s.contains("ready")
-    });
+    t.wait_for(
+        "the daemons from the daemon",
+        Duration::from_secs(30),
+        |s| s.contains("cluster") && s.contains("ready"),
+    );
     t.keys(&["j"]);
     t.wait_for("the cluster selected", Duration::from_secs(30), |s| {
         s.contains("Log: cluster")

@@ -175,10 +175,9 @@ impl Remote {
                 let block: Vec<u8> = buf.drain(..end + 2).collect();
                 if let Some(data) = snapshot_event(&block)
                     && let Ok(snap) = serde_json::from_str::<Snapshot>(&data)
+                    && !on(snap)
                 {
-                    if !on(snap) {
-                        return "nobody reads the snapshots".into();
-                    }
+                    return "nobody reads the snapshots".into();
                 }
             }
             if buf.len() > 64 * 1024 * 1024 {
