@@ -208,7 +208,7 @@ fn perf_metrics_come_from_the_monitor_view_and_are_absent_without_one() {
         p95_per_minute: vec![],
     };
     let b = |kind: &'static str| Bottleneck {
-        kind,
+        kind: kind.into(),
         subject: "kubo.id".into(),
         severity: Severity::Medium,
         observed: String::new(),

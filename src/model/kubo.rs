@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct KuboStats {
     pub peer_id: String,
     pub agent_version: String,
@@ -28,7 +28,7 @@ pub struct KuboStats {
 
 /// Kubo's own latencies (`/debug/metrics/prometheus`): its datastore's operations and its
 /// RPC as a whole. Kubo labels no RPC endpoint; per endpoint, ipfs-kit's monitor times them.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct KuboOwnLatency {
     /// Seconds between the two reads the figures are the difference of; `None`: since Kubo
     /// started (one read, as a one-shot command makes).
@@ -36,7 +36,7 @@ pub struct KuboOwnLatency {
     pub ops: Vec<KuboOwnOp>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct KuboOwnOp {
     /// `datastore.get`, `datastore.put`, … or `rpc` (every RPC call).
     pub operation: String,
@@ -49,7 +49,7 @@ pub struct KuboOwnOp {
     pub p99_ms: Option<f64>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct BandwidthStats {
     pub total_in_bytes: u64,
     pub total_out_bytes: u64,
@@ -57,7 +57,7 @@ pub struct BandwidthStats {
     pub rate_out_bytes_per_sec: f64,
 }
 
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct RepoStats {
     pub size_bytes: u64,
     /// `Datastore.StorageMax`; None when unset (unlimited).
@@ -69,7 +69,7 @@ pub struct RepoStats {
     pub path: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct BitswapStats {
     pub wantlist_len: u64,
     pub partners: u64,
@@ -83,7 +83,7 @@ pub struct BitswapStats {
 }
 
 /// Provide/reprovide progress; `system` says which provider reported it.
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct ProvideStats {
     /// `sweep` (default since 0.39) or `legacy`.
     pub system: String,
