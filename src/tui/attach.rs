@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::api::client::Remote;
@@ -22,8 +22,17 @@ pub struct Feed {
     pub snapshots: watch::Receiver<Arc<Snapshot>>,
     /// What the header says: `attached <url>`, then `local: daemon gone` after a fallback.
     pub label: watch::Receiver<Option<String>>,
+    /// After a fallback: the local collector's channel and snapshots, for the actions
+    /// (set before the label changes).
+    pub local: watch::Receiver<Option<Local>>,
     task: JoinHandle<()>,
 }
+
+/// The handles of the collector a fallen-back feed runs.
+pub type Local = (
+    mpsc::Sender<crate::collector::Update>,
+    watch::Receiver<Arc<Snapshot>>,
+);
 
 impl Drop for Feed {
     fn drop(&mut self) {
@@ -35,6 +44,7 @@ impl Drop for Feed {
 pub fn attach(cfg: Config, remote: Remote, ops: Option<OpHistory>, first: Arc<Snapshot>) -> Feed {
     let (tx, snapshots) = watch::channel(first);
     let (label_tx, label) = watch::channel(Some(format!("attached {}", remote.url)));
+    let (local_tx, local) = watch::channel(None::<Local>);
     let task = tokio::spawn(async move {
         let rings = Arc::new(Mutex::new(None::<Arc<History>>));
         let fetcher = {
@@ -63,8 +73,9 @@ pub fn attach(cfg: Config, remote: Remote, ops: Option<OpHistory>, first: Arc<Sn
             .await;
         fetcher.abort();
         tracing::warn!(url = %remote.url, "the daemon went away ({why}); collecting here");
-        let _ = label_tx.send(Some("local: daemon gone".into()));
         let collector = Collector::spawn_with(&cfg, ops);
+        let _ = local_tx.send(Some((collector.updates(), collector.snapshots.clone())));
+        let _ = label_tx.send(Some("local: daemon gone".into()));
         let mut snaps = collector.snapshots.clone();
         while snaps.changed().await.is_ok() {
             if tx.send(snaps.borrow_and_update().clone()).is_err() {
@@ -75,6 +86,7 @@ pub fn attach(cfg: Config, remote: Remote, ops: Option<OpHistory>, first: Arc<Sn
     Feed {
         snapshots,
         label,
+        local,
         task,
     }
 }

@@ -156,6 +156,7 @@ async fn drive(
         _ => None,
     };
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let local_ops = services.ops.clone();
     let mut effects = Effects::new(cfg.clone(), tx.clone(), actions, services.ops);
     effects.send_audit();
     let mut snaps = match (&collector, &feed) {
@@ -196,6 +197,18 @@ async fn drive(
                     if let Some(l) = feed_label.as_mut().filter(|l| l.has_changed().unwrap_or(false)) {
                         model.info.feed = l.borrow_and_update().clone();
                         model.dirty = true;
+                        // Fallen back: pins and acknowledgements go to the local collector,
+                        // not to the daemon that is gone.
+                        if let Some((updates, snapshots)) =
+                            feed.as_ref().and_then(|f| f.local.borrow().clone())
+                        {
+                            effects.actions = crate::actions::Actions::new(
+                                std::sync::Arc::new(cfg.clone()),
+                                local_ops.clone(),
+                            )
+                            .with_collector(updates, snapshots)
+                            .read_only(model.info.read_only);
+                        }
                     }
                     Some(Msg::Snapshot(snaps.borrow_and_update().clone()))
                 }
