@@ -107,11 +107,20 @@ fn dashboard_in_tmux_against_real_daemons() {
         after.display()
     ));
 
-    // The identity: shortened in the header, in full on the Node tab.
-    t.wait_for(
+    // The identity: shortened in the header, in full on the Node tab; the title bar says
+    // the figures are collected here (no daemon to attach to).
+    let first = t.wait_for(
         "Kubo's peer ID in the header",
         Duration::from_secs(20),
         |s| s.contains(&short) && s.contains("[1 Overview]"),
+    );
+    let title = first
+        .lines()
+        .find(|l| l.contains(&short))
+        .unwrap_or_default();
+    assert!(
+        title.contains("local "),
+        "the title bar says local: {title}"
     );
     t.keys(&["2"]);
     let node = t.wait_for(

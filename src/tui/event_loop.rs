@@ -121,7 +121,11 @@ async fn drive(
             );
             (None, Some(feed))
         }
-        None => (Some(Collector::spawn_with(cfg, services.ops.clone())), None),
+        None => {
+            // The title bar says which: collecting here, or attached (above).
+            model.info.feed = Some("local".into());
+            (Some(Collector::spawn_with(cfg, services.ops.clone())), None)
+        }
     };
     let _watcher = collector.as_ref().and_then(|c| {
         services

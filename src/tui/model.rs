@@ -430,8 +430,8 @@ pub struct AppInfo {
     pub no_supervisor: Option<String>,
     /// Daemons this dashboard starts are stopped when it ends (`--stop-on-exit`).
     pub stop_on_exit: bool,
-    /// Where the snapshots come from when not from this process's own collector: `attached
-    /// <url>`, or `local: daemon gone` after a fallback. Shown in the header.
+    /// Where the snapshots come from: `local` (this process's collector), `attached <url>`,
+    /// or `local: daemon gone` after a fallback. Shown in the header.
     pub feed: Option<String>,
 }
 

@@ -94,12 +94,15 @@ pub fn header(m: &Model, area: Rect, buf: &mut Buffer) {
         right.push((" ".into(), Style::new()));
     }
     if let Some(feed) = &m.info.feed {
-        let level = if feed.starts_with("attached") {
-            Level::Info
+        // `local` (collecting here) is the usual case and stays quiet; a fallback warns.
+        let style = if feed.starts_with("attached") {
+            t.level(Level::Info)
+        } else if feed == "local" {
+            t.muted()
         } else {
-            Level::Warning
+            t.level(Level::Warning)
         };
-        right.push((format!("{feed} "), t.level(level)));
+        right.push((format!("{feed} "), style));
     }
     right.push((format!("{} UTC ", convert::clock(s.time)), t.muted()));
 
