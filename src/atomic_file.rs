@@ -6,6 +6,17 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` atomically, creating the parent directory when missing.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_mode(path, bytes, 0o666)
+}
+
+/// As `write`, readable by the owner only (0600 from the start: a secret is never in a file
+/// others could open, not even for a moment).
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_mode(path, bytes, 0o600)
+}
+
+fn write_mode(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -14,7 +25,12 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let _ = std::fs::remove_file(&tmp);
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)?;

@@ -48,6 +48,14 @@ pub struct Cli {
     /// With --once: deadline for all sources together.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_interval)]
     pub timeout: Duration,
+    /// Attach to the ipfs-kit daemon at URL (its API) instead of the local one found through
+    /// `<state>/api`; with no daemon, every mode collects itself.
+    #[arg(long, global = true, value_name = "URL")]
+    pub connect: Option<String>,
+    /// The daemon's API token for --connect (default: IPFS_KIT_TOKEN, [api] token, or
+    /// `<state>/api.token`).
+    #[arg(long, global = true, value_name = "TOKEN")]
+    pub token: Option<String>,
     /// Dashboard: refuse actions that change something (repo gc, pins, daemons, wizards).
     #[arg(long)]
     pub read_only: bool,
@@ -126,7 +134,39 @@ pub enum Command {
         /// On SIGTERM leave the daemons running instead of stopping them.
         #[arg(long)]
         leave_running: bool,
+        #[command(flatten)]
+        api: ApiArgs,
     },
+    /// Print the OpenAPI document of the daemon's HTTP API (assets/openapi.json).
+    Openapi,
+}
+
+/// The HTTP API `supervise` serves (over `[api]` in the config).
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct ApiArgs {
+    /// Serve the API on ADDR (IP:PORT; default 127.0.0.1 on a free port). An address beyond
+    /// loopback needs a configured token ([api] token/token_env or IPFS_KIT_TOKEN).
+    #[arg(long, value_name = "ADDR", value_parser = listen_arg)]
+    pub listen: Option<std::net::SocketAddr>,
+    /// The API refuses every action (403); reads stay open.
+    #[arg(long = "read-only")]
+    pub read_only: bool,
+    /// Serve https with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) for --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+impl ApiArgs {
+    pub fn tls(&self) -> Option<(PathBuf, PathBuf)> {
+        self.tls_cert.clone().zip(self.tls_key.clone())
+    }
+}
+
+fn listen_arg(s: &str) -> Result<std::net::SocketAddr, String> {
+    crate::api::config::parse_listen(s)
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 //! The binary (`main.rs`) is a thin edge over this library, so integration tests and
 //! benchmarks can use the same code.
 
+pub mod actions;
 pub mod alerts;
 pub mod analytics;
 pub mod api;

@@ -106,6 +106,9 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     if let Some(Command::Schema) = cli.command {
         return Ok(print_schema());
     }
+    if let Some(Command::Openapi) = cli.command {
+        return Ok(print_openapi());
+    }
     let mut cfg = config::load(&cli.overrides(), &ProcessEnv)?;
     let _log_guard = logging::init_at(&cfg.state_dir, &cfg.log_level);
     tracing::info!(kubo = %cfg.kubo.api.endpoint, cluster = %cfg.cluster.api.endpoint, "ipfs-kit starting");
@@ -138,12 +141,30 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Supervise {
             init,
             leave_running,
-        }) => cmd::supervise::run(&cfg, *init, *leave_running).await,
+            api,
+        }) => cmd::supervise::run(&cfg, *init, *leave_running, api).await,
+        Some(Command::Openapi) => Ok(print_openapi()),
         Some(Command::Snapshot { json, timeout }) => {
-            cmd::once::run(&mut cfg, *json, *timeout).await
+            cmd::once::run(
+                &mut cfg,
+                *json,
+                *timeout,
+                cli.connect.as_deref(),
+                cli.token.as_deref(),
+            )
+            .await
         }
         Some(Command::Schema) => Ok(print_schema()),
-        None if cli.once => cmd::once::run(&mut cfg, cli.json, cli.timeout).await,
+        None if cli.once => {
+            cmd::once::run(
+                &mut cfg,
+                cli.json,
+                cli.timeout,
+                cli.connect.as_deref(),
+                cli.token.as_deref(),
+            )
+            .await
+        }
         None if ipfs_kit::tui::can_run() => cmd::tui::run(&mut cfg, &cli).await,
         None => cmd::once::embedded_default(&mut cfg, cli.timeout).await,
     }
@@ -153,6 +174,15 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
 fn print_schema() -> u8 {
     use std::io::Write;
     match std::io::stdout().write_all(schema::snapshot_schema_json().as_bytes()) {
+        Ok(()) => 0,
+        Err(_) => EX_SOFTWARE,
+    }
+}
+
+/// The API's OpenAPI document, as committed in assets/openapi.json.
+fn print_openapi() -> u8 {
+    use std::io::Write;
+    match std::io::stdout().write_all(ipfs_kit::api::openapi::document_json().as_bytes()) {
         Ok(()) => 0,
         Err(_) => EX_SOFTWARE,
     }

@@ -66,6 +66,7 @@ fn the_host_tab_tells_the_watched_kubo_from_another_repos() {
         version: "ipfs-kit (test)".into(),
         no_supervisor: None,
         stop_on_exit: false,
+        feed: None,
     };
     let mut m = Model::new(info, Theme::default(), Arc::new((*snap).clone()), (140, 40));
     m.tab = Tab::Host;

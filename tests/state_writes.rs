@@ -432,9 +432,11 @@ fn supervise_keeps_what_a_full_disk_refuses_and_writes_it_in_order_when_space_is
     );
 
     disk.free();
+    // The supervisor's own entries: `supervise` also runs the collector now, whose
+    // source.down/up entries wait beside them.
     let kubo_entries = |all: &[String]| -> Vec<String> {
         all.iter()
-            .filter(|a| a.ends_with(" kubo"))
+            .filter(|a| a.starts_with("daemon.") && a.ends_with(" kubo"))
             .cloned()
             .collect()
     };

@@ -18,10 +18,36 @@ use crate::supervisor::lock::{Mode, StateLock};
 use crate::supervisor::watch::watching;
 use crate::term;
 
-/// `--once` / `snapshot`: one collection pass, printed; the exit code is the health status.
-pub async fn run(cfg: &mut Config, json: bool, deadline: Duration) -> anyhow::Result<u8> {
-    locate(cfg).await;
-    let snap = collect_once(cfg, deadline).await;
+/// `--once` / `snapshot`: the running daemon's newest snapshot (found through `<state>/api`
+/// or `--connect`), else one collection pass; printed; the exit code is the health status.
+pub async fn run(
+    cfg: &mut Config,
+    json: bool,
+    deadline: Duration,
+    connect: Option<&str>,
+    token: Option<&str>,
+) -> anyhow::Result<u8> {
+    let attached = match crate::api::client::attach(cfg, connect, token).await {
+        Ok(Some(remote)) => match remote.snapshot().await {
+            Ok(snap) => Some(snap),
+            Err(e) => {
+                crate::say!("ipfs-kit: {e}; collecting here instead");
+                None
+            }
+        },
+        Ok(None) => None,
+        Err(e) => {
+            crate::say!("ipfs-kit: {e}; collecting here instead");
+            None
+        }
+    };
+    let snap = match attached {
+        Some(snap) => std::sync::Arc::new(snap),
+        None => {
+            locate(cfg).await;
+            collect_once(cfg, deadline).await
+        }
+    };
     // One write for the document, not one per line (stdout is line-buffered).
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {

@@ -19,6 +19,22 @@ pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
         ops: open_history(cfg),
         ..Default::default()
     };
+    // A running daemon (`supervise`, another dashboard, or --connect): attach to it. The
+    // node is still located, for the fallback when the daemon goes away.
+    match crate::api::client::attach(cfg, cli.connect.as_deref(), cli.token.as_deref()).await {
+        Ok(Some(remote)) => {
+            services.remote = Some(remote);
+            if locate(cfg).await == Located::NotFound
+                && let Some((kubo, cluster)) =
+                    published_apis(&cfg.state_dir).or_else(|| configured_apis(cfg))
+            {
+                crate::locate::point_at(cfg, kubo, cluster);
+            }
+            return dashboard(cfg, cli, services, None).await;
+        }
+        Ok(None) => {}
+        Err(e) => crate::say!("ipfs-kit: {e}; collecting here instead"),
+    }
     // One supervisor per state dir, held until the dashboard has ended its supervisor.
     let lock = match StateLock::acquire(&cfg.state_dir, Mode::Dashboard) {
         Ok(lock) => Some(lock),
@@ -44,7 +60,18 @@ pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
     };
     if lock.is_some() {
         supervise_here(cfg, &mut services).await;
+        services.serve_api = true;
     }
+    dashboard(cfg, cli, services, lock).await
+}
+
+/// Runs the dashboard; `lock` is released after its supervisor has ended.
+async fn dashboard(
+    cfg: &Config,
+    cli: &Cli,
+    services: crate::tui::Services,
+    lock: Option<StateLock>,
+) -> anyhow::Result<u8> {
     // The dashboard owns the terminal: write failures go to its status line meanwhile, and
     // entries still unwritten when it ends are said on stderr after it.
     let ops = services.ops.clone();

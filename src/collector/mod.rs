@@ -8,7 +8,7 @@ mod tasks;
 
 pub use once::collect_once;
 pub use state::CollectorState;
-pub use tasks::{Collector, backoff};
+pub use tasks::{Collector, backoff, credentials_path};
 
 use crate::model::{BackendStatus, ClusterStats, HostStats, KuboStats, VfsMountStats};
 use crate::sources::Poll;
@@ -19,8 +19,12 @@ pub enum Update {
     Host(Box<Poll<HostStats>>),
     Kubo(Box<Poll<KuboStats>>),
     Cluster(Box<Poll<ClusterStats>>),
-    /// The operator acknowledged an alert (by id).
-    Acknowledge(String),
+    /// The operator acknowledged an alert (by id); `by`: who asked, when not this
+    /// process's user (an API client).
+    Acknowledge {
+        id: String,
+        by: Option<String>,
+    },
     Vfs(Vec<VfsMountStats>),
     Backends(Vec<BackendStatus>),
     /// From the supervisor service: the daemons it runs.

@@ -173,7 +173,7 @@ impl CollectorState {
             }
             return;
         }
-        if let Update::Acknowledge(id) = &update {
+        if let Update::Acknowledge { id, by } = &update {
             match self.alerts.acknowledge(id, now) {
                 Ok(Some(event)) => {
                     if let Some(log) = &mut self.alert_log {
@@ -182,6 +182,9 @@ impl CollectorState {
                     if let Some(ops) = &self.ops {
                         let op = NewOp::new(EventType::Admin, "alert.acknowledge")
                             .resource("alert", id.clone());
+                        let ops = by
+                            .as_deref()
+                            .map_or_else(|| ops.clone(), |u| ops.as_user(u));
                         let _ = ops.record(op, OpStatus::Ok);
                     }
                 }
@@ -212,7 +215,7 @@ impl CollectorState {
     fn apply_poll(&mut self, update: Update, now: chrono::DateTime<Utc>) {
         let h = Arc::make_mut(&mut self.history);
         match update {
-            Update::Acknowledge(_) | Update::RetryWrites => {}
+            Update::Acknowledge { .. } | Update::RetryWrites => {}
             Update::Perf(view, baselines) => {
                 let judged = crate::perf::view::judge(*view, &self.snap, &baselines);
                 self.snap.performance = Some(Arc::new(judged));

@@ -83,7 +83,7 @@ impl Collector {
                 // tick (the sources poll on one grid and answer within milliseconds of each
                 // other); an acknowledgement goes out with whatever is already waiting.
                 let wait = match update {
-                    Update::Acknowledge(_) => Duration::ZERO,
+                    Update::Acknowledge { .. } => Duration::ZERO,
                     _ => COALESCE,
                 };
                 // The supervisor reports twice a second; a report that changes nothing but
@@ -279,9 +279,10 @@ impl Collector {
 
     /// Marks an active alert as seen; the next snapshot shows it acknowledged.
     pub fn acknowledge(&self, alert_id: &str) {
-        let _ = self
-            .control
-            .try_send(Update::Acknowledge(alert_id.to_string()));
+        let _ = self.control.try_send(Update::Acknowledge {
+            id: alert_id.to_string(),
+            by: None,
+        });
     }
 
     /// Polls every source now instead of waiting for its next tick.
@@ -530,7 +531,7 @@ fn write_snapshot_file(path: &std::path::Path, snap: &Snapshot) {
 }
 
 /// `credentials.toml` beside the config file (where the wizards put secrets).
-pub(super) fn credentials_path(cfg: &Config) -> Option<std::path::PathBuf> {
+pub fn credentials_path(cfg: &Config) -> Option<std::path::PathBuf> {
     cfg.file
         .clone()
         .or_else(|| crate::config::default_config_path(&crate::config::ProcessEnv))

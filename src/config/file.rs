@@ -22,6 +22,8 @@ pub struct FileConfig {
     pub history: crate::ophistory::HistorySection,
     pub audit: crate::analytics::AuditSection,
     pub cache: crate::cache::CacheSection,
+    /// The daemon's HTTP API (`supervise`, and a dashboard running its own collector).
+    pub api: crate::api::config::ApiSection,
     /// Storage backends probed on an interval (written by `ipfs-kit wizard backend`).
     pub backends: std::collections::BTreeMap<String, ipfs_kit_wizards::BackendConfig>,
     /// VFS mounts (written by `ipfs-kit wizard vfs`).

@@ -89,6 +89,8 @@ pub struct Config {
     pub audit: crate::analytics::AuditSection,
     /// `[cache]`: the memory and disk tiers of the cache.
     pub cache: crate::cache::CacheSection,
+    /// `[api]`: the daemon's HTTP API.
+    pub api: crate::api::config::ApiConfig,
     pub backends: std::collections::BTreeMap<String, ipfs_kit_wizards::BackendConfig>,
     pub vfs: std::collections::BTreeMap<String, ipfs_kit_wizards::VfsConfig>,
     /// How often backends are probed and VFS mounts stat'ed; None = off.
@@ -328,6 +330,7 @@ fn resolve(
         })?,
         op_history: file.history,
         audit: file.audit,
+        api: crate::api::config::resolve(file.api, env)?,
         cache: crate::cache::CacheSection {
             path: Some(
                 file.cache

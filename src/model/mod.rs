@@ -22,7 +22,7 @@ use serde::Serialize;
 pub use cluster::{ClusterAlert, ClusterPeer, ClusterStats, PeerFreeSpace};
 pub use condition::{AlertCounts, Condition, local_port};
 pub use daemon::{DaemonState, DaemonStatus, PortInfo};
-pub use health::{Health, HealthLevel, Status, alert_source};
+pub use health::{Health, HealthLevel, SourceHealth, Status, alert_source};
 pub use host::{DiskStats, HostStats, ProcessStats};
 pub use kubo::{BandwidthStats, BitswapStats, KuboStats, ProvideStats, RepoStats};
 pub use perf::{OpPerf, PerfView};
@@ -34,7 +34,7 @@ pub use storage::{BackendStatus, VfsMountStats};
 /// Bumped whenever a field changes meaning or disappears; additions keep the version.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, JsonSchema)]
 pub struct Snapshot {
     pub schema_version: u32,
     /// When this snapshot was assembled (RFC 3339, UTC).

@@ -78,7 +78,7 @@ pub struct History {
 }
 
 /// The rings as stored in the cache between runs: per series, (Unix ms, value) pairs.
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct SavedHistory {
     pub rings: Vec<Vec<(i64, Option<f64>)>>,
 }
@@ -96,6 +96,19 @@ impl History {
             rings: vec![Ring::default(); Series::ALL.len()],
             restored_until: None,
         }
+    }
+
+    /// The rings exactly as `saved` has them (an attached client's copy of the daemon's).
+    pub fn from_saved(saved: &SavedHistory, window: Duration) -> Self {
+        let mut h = History::new(window);
+        for (ring, points) in h.rings.iter_mut().zip(&saved.rings) {
+            for &(ms, v) in points.iter().rev().take(MAX_POINTS).rev() {
+                if let Some(t) = DateTime::from_timestamp_millis(ms) {
+                    ring.points.push_back((t, v));
+                }
+            }
+        }
+        h
     }
 
     /// Where the restored part of the charts ends, if they start with one.

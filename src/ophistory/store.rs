@@ -30,6 +30,8 @@ use crate::model::StateWrites;
 #[derive(Clone)]
 pub struct OpHistory {
     inner: Arc<Inner>,
+    /// Who asked, when not this process's OS user (an API client: `api:<peer>`).
+    user: Option<Arc<str>>,
 }
 
 struct Inner {
@@ -89,6 +91,7 @@ impl OpHistory {
                     log,
                 }),
             }),
+            user: None,
         };
         Ok((history, loaded.warnings))
     }
@@ -98,7 +101,16 @@ impl OpHistory {
     }
 
     pub fn user_id(&self) -> &str {
-        &self.inner.user_id
+        self.user.as_deref().unwrap_or(&self.inner.user_id)
+    }
+
+    /// The same history, its entries recorded as asked by `user` (an API client) rather
+    /// than the OS user running ipfs-kit.
+    pub fn as_user(&self, user: &str) -> OpHistory {
+        OpHistory {
+            inner: Arc::clone(&self.inner),
+            user: Some(Arc::from(user)),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -189,7 +201,7 @@ impl OpHistory {
             action: op.action,
             resource: op.resource,
             resource_type: op.resource_type,
-            user_id: self.inner.user_id.clone(),
+            user_id: self.user_id().to_string(),
             status,
             details: op.details,
         }

@@ -22,7 +22,7 @@ pub struct Baseline {
     pub taken_at: chrono::DateTime<chrono::Utc>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Regression {
     pub operation: String,
     pub baseline_p95_ms: f64,

@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use super::Minute;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub enum Timeframe {
     #[serde(rename = "1m")]
     Minute,
@@ -49,7 +51,7 @@ impl FromStr for Timeframe {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct OpMetrics {
     pub operation: String,
     pub timeframe: Timeframe,

@@ -9,18 +9,27 @@ use std::future::Future;
 use std::time::Duration;
 
 use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{mpsc, oneshot};
 use tokio::time::{Interval, MissedTickBehavior, interval};
 
 use super::LaunchError;
 use super::manager::{Event, Supervisor};
 use super::notify::{Notifier, summary};
+use super::service::Request;
 use crate::model::{DaemonState, DaemonStatus};
+use crate::ophistory::OpHistory;
 
 pub struct Options {
     /// Create missing repos (`--init`).
     pub init: bool,
     /// Leave the daemons running on the way out (`--leave-running`).
     pub leave_running: bool,
+    /// Actions asked by others (the HTTP API), run between ticks; each recorded in `ops`
+    /// as asked by its requester.
+    pub requests: Option<mpsc::Receiver<Request>>,
+    pub ops: Option<OpHistory>,
+    /// Told once the first start is done (the node's APIs then exist to be watched).
+    pub started: Option<oneshot::Sender<()>>,
 }
 
 /// What the caller does with what happens: print, record, publish.
@@ -31,6 +40,10 @@ pub struct Hooks<'a> {
     pub start_failed: &'a mut dyn FnMut(&LaunchError),
     /// The daemon statuses, when anything but an uptime changed.
     pub publish: &'a mut dyn FnMut(&[DaemonStatus]),
+    /// The daemon statuses, every tick (the collector's copy, uptimes included).
+    pub statuses: &'a mut dyn FnMut(&[DaemonStatus]),
+    /// The events of a requested action (already recorded).
+    pub acted: &'a mut dyn FnMut(&[Event]),
 }
 
 /// How a run ended.
@@ -88,6 +101,9 @@ pub async fn run(sup: &mut Supervisor, opts: Options, hooks: Hooks<'_>) -> anyho
         notifier,
         beat,
         published: None,
+        requests: opts.requests,
+        ops: opts.ops,
+        started: opts.started,
     };
     let outcome = r.supervise(opts.init).await;
     on_signal.abort();
@@ -119,6 +135,9 @@ struct Runner<'a, 'h> {
     /// WATCHDOG=1 every half WATCHDOG_USEC, when systemd asked for it.
     beat: Option<Interval>,
     published: Option<Vec<DaemonStatus>>,
+    requests: Option<mpsc::Receiver<Request>>,
+    ops: Option<OpHistory>,
+    started: Option<oneshot::Sender<()>>,
 }
 
 impl Runner<'_, '_> {
@@ -145,6 +164,9 @@ impl Runner<'_, '_> {
         if let Some(n) = &self.notifier {
             n.ready(&summary(&self.sup.status()));
         }
+        if let Some(tx) = self.started.take() {
+            let _ = tx.send(());
+        }
         let mut tick = interval(Duration::from_millis(500));
         tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
@@ -154,6 +176,16 @@ impl Runner<'_, '_> {
                     if let Some(n) = &self.notifier {
                         n.watchdog();
                     }
+                }
+                Some(req) = next_request(&mut self.requests) => {
+                    let events = beating(
+                        &mut self.beat,
+                        self.notifier.as_ref(),
+                        req.perform(self.sup, self.ops.as_ref()),
+                    )
+                    .await;
+                    (self.hooks.acted)(&events);
+                    self.publish();
                 }
                 _ = tick.tick() => {
                     let events =
@@ -178,6 +210,7 @@ impl Runner<'_, '_> {
     /// supervisor.json and STATUS=, when anything but an uptime changed.
     fn publish(&mut self) {
         let st = self.sup.status();
+        (self.hooks.statuses)(&st);
         if self
             .published
             .as_deref()
@@ -209,6 +242,20 @@ async fn beating<T>(
             out = &mut work => return out,
             () = next_beat(beat) => n.watchdog(),
         }
+    }
+}
+
+/// The next requested action; never, without a channel (or once it closed).
+async fn next_request(rx: &mut Option<mpsc::Receiver<Request>>) -> Option<Request> {
+    match rx {
+        Some(r) => match r.recv().await {
+            Some(req) => Some(req),
+            None => {
+                *rx = None;
+                std::future::pending().await
+            }
+        },
+        None => std::future::pending().await,
     }
 }
 

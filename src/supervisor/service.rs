@@ -35,8 +35,66 @@ impl Action {
 
 type Reply = oneshot::Sender<Result<Vec<Event>, String>>;
 
+/// One daemon action on its way to whoever owns the Supervisor (this service, or the
+/// `supervise` loop): what, on which daemon, who asked, and where the outcome goes.
+pub struct Request {
+    pub action: Action,
+    pub which: String,
+    /// Who asked, when not this process's user (an API client): recorded as the user.
+    pub by: Option<String>,
+    reply: Reply,
+}
+
+impl Request {
+    /// Runs the action on `sup`, records its events (or its failure) in `ops` once, as
+    /// asked by `by`, answers the requester, and returns the events.
+    pub async fn perform(self, sup: &mut Supervisor, ops: Option<&OpHistory>) -> Vec<Event> {
+        let Request {
+            action,
+            which,
+            by,
+            reply,
+        } = self;
+        let result = match action {
+            Action::Start => sup.start(&which, false).await,
+            Action::Stop => sup.stop(&which).await,
+            Action::Restart => match sup.stop(&which).await {
+                Ok(mut stopped) => sup.start(&which, false).await.map(|started| {
+                    stopped.extend(started);
+                    stopped
+                }),
+                Err(e) => Err(e),
+            },
+        };
+        let result = result.map_err(|e| e.to_string());
+        let ops = ops.map(|o| by.as_deref().map_or_else(|| o.clone(), |u| o.as_user(u)));
+        match &result {
+            Ok(events) => events.iter().for_each(|e| record_event(ops.as_ref(), e)),
+            Err(e) => {
+                if let Some(ops) = &ops {
+                    let op = crate::ophistory::NewOp::new(
+                        crate::ophistory::EventType::System,
+                        format!("daemon.{}", action.as_str()),
+                    )
+                    .resource("daemon", which.clone())
+                    .detail("error", e.clone());
+                    let _ = ops.record(op, crate::ophistory::OpStatus::Failed);
+                }
+            }
+        }
+        let events = result.clone().unwrap_or_default();
+        let _ = reply.send(result);
+        events
+    }
+}
+
+/// A requester and the receiving end its requests arrive at.
+pub fn requests() -> (SupervisorRequester, mpsc::Receiver<Request>) {
+    let (tx, rx) = mpsc::channel(16);
+    (SupervisorRequester { tx }, rx)
+}
+
 enum Msg {
-    Run(Action, String, Reply),
     Shutdown {
         stop_started: bool,
         done: oneshot::Sender<Vec<(String, Option<u32>)>>,
@@ -46,6 +104,7 @@ enum Msg {
 /// Handle on the running supervisor service.
 pub struct SupervisorService {
     tx: mpsc::Sender<Msg>,
+    requester: SupervisorRequester,
     task: JoinHandle<()>,
     cancel: Cancel,
 }
@@ -58,7 +117,8 @@ impl SupervisorService {
         state_dir: PathBuf,
         updates: mpsc::Sender<Update>,
     ) -> Self {
-        let (tx, mut rx) = mpsc::channel::<Msg>(16);
+        let (tx, mut rx) = mpsc::channel::<Msg>(4);
+        let (requester, mut requests) = requests();
         let cancel = sup.cancel_handle();
         let task = tokio::spawn(async move {
             // supervisor.json is rewritten when something other than uptimes changed (other
@@ -89,37 +149,11 @@ impl SupervisorService {
                         }
                         publish(&sup);
                     }
+                    Some(req) = requests.recv() => {
+                        req.perform(&mut sup, ops.as_ref()).await;
+                        publish(&sup);
+                    }
                     msg = rx.recv() => match msg {
-                        Some(Msg::Run(action, which, reply)) => {
-                            let result = match action {
-                                Action::Start => sup.start(&which, false).await,
-                                Action::Stop => sup.stop(&which).await,
-                                Action::Restart => match sup.stop(&which).await {
-                                    Ok(mut stopped) => sup.start(&which, false).await.map(|started| {
-                                        stopped.extend(started);
-                                        stopped
-                                    }),
-                                    Err(e) => Err(e),
-                                },
-                            };
-                            let result = result.map_err(|e| e.to_string());
-                            match &result {
-                                Ok(events) => events.iter().for_each(|e| record_event(ops.as_ref(), e)),
-                                Err(e) => {
-                                    if let Some(ops) = &ops {
-                                        let op = crate::ophistory::NewOp::new(
-                                            crate::ophistory::EventType::System,
-                                            format!("daemon.{}", action.as_str()),
-                                        )
-                                        .resource("daemon", which.clone())
-                                        .detail("error", e.clone());
-                                        let _ = ops.record(op, crate::ophistory::OpStatus::Failed);
-                                    }
-                                }
-                            }
-                            publish(&sup);
-                            let _ = reply.send(result);
-                        }
                         Some(Msg::Shutdown { stop_started, done }) => {
                             let started = sup.started_here();
                             if stop_started {
@@ -144,25 +178,22 @@ impl SupervisorService {
                 }
             }
         });
-        SupervisorService { tx, task, cancel }
+        SupervisorService {
+            tx,
+            requester,
+            task,
+            cancel,
+        }
     }
 
     /// Runs an action and waits for its outcome.
     pub async fn run(&self, action: Action, which: &str) -> Result<Vec<Event>, String> {
-        let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(Msg::Run(action, which.to_string(), reply))
-            .await
-            .map_err(|_| "the supervisor has stopped".to_string())?;
-        rx.await
-            .map_err(|_| "the supervisor has stopped".to_string())?
+        self.requester.run(action, which).await
     }
 
     /// A sender the dashboard can keep in its command handlers.
     pub fn requester(&self) -> SupervisorRequester {
-        SupervisorRequester {
-            tx: self.tx.clone(),
-        }
+        self.requester.clone()
     }
 
     /// Ends the service: stops the daemons this process started when `stop_started`, else
@@ -189,14 +220,29 @@ impl SupervisorService {
 /// A cloneable way to send actions to the service.
 #[derive(Clone)]
 pub struct SupervisorRequester {
-    tx: mpsc::Sender<Msg>,
+    tx: mpsc::Sender<Request>,
 }
 
 impl SupervisorRequester {
     pub async fn run(&self, action: Action, which: &str) -> Result<Vec<Event>, String> {
+        self.run_as(action, which, None).await
+    }
+
+    /// As `run`, recorded as asked by `by` (an API client).
+    pub async fn run_as(
+        &self,
+        action: Action,
+        which: &str,
+        by: Option<String>,
+    ) -> Result<Vec<Event>, String> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Msg::Run(action, which.to_string(), reply))
+            .send(Request {
+                action,
+                which: which.to_string(),
+                by,
+                reply,
+            })
             .await
             .map_err(|_| "the supervisor has stopped".to_string())?;
         rx.await

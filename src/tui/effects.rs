@@ -1,6 +1,7 @@
 //! Running the dashboard's commands: each effect starts here and its outcome comes back to
-//! `update` as a message. Actions on the node are written to the operation history by the
-//! code that performs them (supervisor service, pins, wizards, collector) or here (repo gc).
+//! `update` as a message. Actions on the node (daemons, pins, acknowledgements) go through
+//! `crate::actions`, the same path as the HTTP API's, and are written to the operation
+//! history there; wizards and repo gc are recorded by their own code or here.
 
 use std::time::{Duration, SystemTime};
 
@@ -9,10 +10,11 @@ use tokio::sync::mpsc;
 
 use super::model::{DaemonAction, LogTail, PinList, PinRow, WizardChoice};
 use super::update::{Command, Msg};
+use crate::actions::{Actions, Request};
 use crate::collector::Collector;
 use crate::config::Config;
 use crate::ophistory::{EventType, NewOp, OpHistory};
-use crate::supervisor::service::{Action, SupervisorRequester};
+use crate::supervisor::service::Action;
 
 /// Pins the Pins tab loads at most.
 pub const PIN_LIST_LIMIT: usize = 5000;
@@ -28,7 +30,8 @@ pub const AUDIT_ROWS: usize = 300;
 pub struct Effects {
     pub cfg: Config,
     pub tx: mpsc::UnboundedSender<Msg>,
-    pub supervisor: Option<SupervisorRequester>,
+    /// Daemons, pins, acknowledgements: the one way in the API uses too.
+    pub actions: Actions,
     pub ops: Option<OpHistory>,
     /// The log last sent to the model: daemon, size, modification time.
     last_log: Option<(String, u64, Option<SystemTime>)>,
@@ -53,13 +56,13 @@ impl Effects {
     pub fn new(
         cfg: Config,
         tx: mpsc::UnboundedSender<Msg>,
-        supervisor: Option<SupervisorRequester>,
+        actions: Actions,
         ops: Option<OpHistory>,
     ) -> Self {
         Effects {
             cfg,
             tx,
-            supervisor,
+            actions,
             ops,
             last_log: None,
             last_audit: None,
@@ -113,13 +116,16 @@ impl Effects {
     }
 
     /// Starts a command; returns what only the event loop can do.
-    pub fn run(&mut self, collector: &Collector, cmd: Command) -> Option<Handover> {
+    /// `collector`: this process's own, `None` while attached to a daemon.
+    pub fn run(&mut self, collector: Option<&Collector>, cmd: Command) -> Option<Handover> {
         match cmd {
             Command::Quit => {}
             Command::Stamp { op } => self.started(op),
             Command::Refresh { op } => {
                 self.started(op);
-                collector.refresh_now();
+                if let Some(c) = collector {
+                    c.refresh_now();
+                }
             }
             Command::RepoGc { op } => {
                 let api = self.cfg.kubo.api.clone();
@@ -147,48 +153,15 @@ impl Effects {
                 });
             }
             Command::Daemon { op, action, name } => {
-                let Some(sup) = self.supervisor.clone() else {
-                    self.spawn_op(op, async { Err("no supervisor in this run".to_string()) });
-                    return None;
-                };
                 let action = match action {
                     DaemonAction::Start => Action::Start,
                     DaemonAction::Stop => Action::Stop,
                     DaemonAction::Restart => Action::Restart,
                 };
-                self.spawn_op(op, async move {
-                    let events = sup.run(action, &name).await?;
-                    let failed: Vec<String> = events
-                        .iter()
-                        .filter(|e| !e.ok)
-                        .map(|e| e.detail.clone())
-                        .collect();
-                    if !failed.is_empty() {
-                        return Err(failed.join("; "));
-                    }
-                    Ok(events
-                        .iter()
-                        .map(|e| format!("{} {}", e.daemon, e.kind.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", "))
-                });
+                self.act(op, Request::Daemon { action, name });
             }
-            Command::Pin { op, cid } => {
-                let (cfg, ops) = (self.cfg.clone(), self.ops.clone());
-                self.spawn_op(op, async move {
-                    crate::pins::add(&cfg, &cid, ops.as_ref())
-                        .await
-                        .map(|via| format!("through {}", via.as_str()))
-                });
-            }
-            Command::Unpin { op, cid } => {
-                let (cfg, ops) = (self.cfg.clone(), self.ops.clone());
-                self.spawn_op(op, async move {
-                    crate::pins::remove(&cfg, &cid, ops.as_ref())
-                        .await
-                        .map(|via| format!("through {}", via.as_str()))
-                });
-            }
+            Command::Pin { op, cid } => self.act(op, Request::Pin { cid }),
+            Command::Unpin { op, cid } => self.act(op, Request::Unpin { cid }),
             Command::LoadPins => {
                 let (cfg, tx) = (self.cfg.clone(), self.tx.clone());
                 tokio::spawn(async move {
@@ -231,7 +204,15 @@ impl Effects {
                     let _ = tx.send(Msg::Log(read_tail(&name, &path)));
                 });
             }
-            Command::Acknowledge { id } => collector.acknowledge(&id),
+            Command::Acknowledge { id } => {
+                // No op row: the alert's own state shows the outcome.
+                let actions = self.actions.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = actions.execute(Request::Ack { id }, None).await {
+                        tracing::warn!("acknowledge: {e}");
+                    }
+                });
+            }
             Command::Wizard { op, kind } => {
                 self.started(op);
                 return Some(Handover::Wizard { op, kind });
@@ -239,6 +220,18 @@ impl Effects {
             Command::Analyse(q) => self.analyse(q),
         }
         None
+    }
+
+    /// Runs an action through `crate::actions` as op `op`.
+    fn act(&self, op: u64, req: Request) {
+        let actions = self.actions.clone();
+        self.spawn_op(op, async move {
+            actions
+                .execute(req, None)
+                .await
+                .map(|done| done.message)
+                .map_err(|e| e.to_string())
+        });
     }
 
     /// Hands a query to the analysis worker, started on the first one (a dashboard that

@@ -109,27 +109,61 @@ async fn drive(
     draw(&mut guard.terminal, &model).context("cannot draw")?;
     tracing::debug!("first frame drawn");
 
-    let collector = Collector::spawn_with(cfg, services.ops.clone());
-    let _watcher = services
-        .watch_supervisor
-        .then(|| Watcher::spawn(cfg.state_dir.clone(), collector.updates()));
-    *service = services.supervisor.map(|sup| {
-        SupervisorService::spawn(
+    // Attached to a daemon: its snapshots and actions, no collector here (until it goes).
+    let (collector, feed) = match services.remote.clone() {
+        Some(remote) => {
+            model.info.feed = Some(format!("attached {}", remote.url));
+            let feed = crate::tui::attach::attach(
+                cfg.clone(),
+                remote,
+                services.ops.clone(),
+                model.snap.clone(),
+            );
+            (None, Some(feed))
+        }
+        None => (Some(Collector::spawn_with(cfg, services.ops.clone())), None),
+    };
+    let _watcher = collector.as_ref().and_then(|c| {
+        services
+            .watch_supervisor
+            .then(|| Watcher::spawn(cfg.state_dir.clone(), c.updates()))
+    });
+    *service = match (services.supervisor, &collector) {
+        (Some(sup), Some(c)) => Some(SupervisorService::spawn(
             sup,
             services.ops.clone(),
             cfg.state_dir.clone(),
-            collector.updates(),
-        )
-    });
+            c.updates(),
+        )),
+        _ => None,
+    };
+    let mut actions =
+        crate::actions::Actions::new(std::sync::Arc::new(cfg.clone()), services.ops.clone())
+            .with_supervisor(service.as_ref().map(SupervisorService::requester));
+    if let Some(c) = &collector {
+        actions = actions.with_collector(c.updates(), c.snapshots.clone());
+    }
+    if let Some(r) = services.remote.clone() {
+        actions = actions.with_remote(r);
+    }
+    // Holding the state dir, this dashboard is the node's daemon for now: it serves the API
+    // (the same files as `supervise`) so that other clients can attach. Dropped at the end,
+    // which removes `<state>/api`.
+    let _api = match (&collector, services.serve_api) {
+        (Some(c), true) => {
+            serve_api(cfg, &actions, model.info.read_only, c, services.ops.clone()).await
+        }
+        _ => None,
+    };
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut effects = Effects::new(
-        cfg.clone(),
-        tx.clone(),
-        service.as_ref().map(SupervisorService::requester),
-        services.ops,
-    );
+    let mut effects = Effects::new(cfg.clone(), tx.clone(), actions, services.ops);
     effects.send_audit();
-    let mut snaps = collector.snapshots.clone();
+    let mut snaps = match (&collector, &feed) {
+        (Some(c), _) => c.snapshots.clone(),
+        (None, Some(f)) => f.snapshots.clone(),
+        (None, None) => unreachable!("a dashboard has a collector or a feed"),
+    };
+    let mut feed_label = feed.as_ref().map(|f| f.label.clone());
     update(&mut model, Msg::Snapshot(snaps.borrow_and_update().clone()));
     draw(&mut guard.terminal, &model).context("cannot draw")?;
     model.dirty = false;
@@ -157,7 +191,14 @@ async fn drive(
                 None => break,
             },
             changed = snaps.changed() => match changed {
-                Ok(()) => Some(Msg::Snapshot(snaps.borrow_and_update().clone())),
+                Ok(()) => {
+                    // An attached dashboard that fell back to collecting says so.
+                    if let Some(l) = feed_label.as_mut().filter(|l| l.has_changed().unwrap_or(false)) {
+                        model.info.feed = l.borrow_and_update().clone();
+                        model.dirty = true;
+                    }
+                    Some(Msg::Snapshot(snaps.borrow_and_update().clone()))
+                }
                 Err(_) => break,
             },
             Some(msg) = rx.recv() => {
@@ -187,7 +228,7 @@ async fn drive(
                 }
                 let snapshot = matches!(msg, Msg::Snapshot(_));
                 for cmd in update(&mut model, msg) {
-                    handovers.extend(effects.run(&collector, cmd));
+                    handovers.extend(effects.run(collector.as_ref(), cmd));
                 }
                 if snapshot {
                     // Supervisor events, source changes and CLI actions reach the file
@@ -269,6 +310,43 @@ fn debug_panic() -> Option<String> {
         std::env::var("IPFS_KIT_DEBUG_PANIC").ok()
     } else {
         None
+    }
+}
+
+/// The API over this dashboard's collector; a failure is logged, never the dashboard's end.
+async fn serve_api(
+    cfg: &Config,
+    actions: &crate::actions::Actions,
+    read_only: bool,
+    collector: &Collector,
+    ops: Option<crate::ophistory::OpHistory>,
+) -> Option<crate::api::ApiHandle> {
+    let listen = crate::api::Listen::from_config(cfg, None, read_only, None);
+    let served = match crate::api::server::check(cfg, &listen) {
+        Ok(warning) => {
+            if let Some(w) = warning {
+                tracing::warn!("{w}");
+            }
+            crate::api::serve(
+                std::sync::Arc::new(cfg.clone()),
+                &listen,
+                collector.snapshots.clone(),
+                actions.clone(),
+                ops,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match served {
+        Ok(api) => {
+            tracing::info!(url = %api.url, "the dashboard serves the API");
+            Some(api)
+        }
+        Err(e) => {
+            tracing::warn!("the dashboard does not serve the API: {e:#}");
+            None
+        }
     }
 }
 

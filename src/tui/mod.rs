@@ -7,6 +7,7 @@
 //! - `event_loop`: the one tokio loop; `terminal`: setup and restore; `theme`: colours.
 
 pub mod analysis;
+pub mod attach;
 pub mod convert;
 pub mod effects;
 pub mod event_loop;
@@ -89,6 +90,7 @@ pub fn app_info(cfg: &Config, opts: &Options) -> AppInfo {
         version: concat!("ipfs-kit ", env!("CARGO_PKG_VERSION")).into(),
         no_supervisor: None,
         stop_on_exit: opts.stop_on_exit,
+        feed: None,
     }
 }
 
@@ -104,6 +106,10 @@ pub struct Services {
     pub watch_supervisor: bool,
     /// The operation history, shared with the collector and the supervisor.
     pub ops: Option<crate::ophistory::OpHistory>,
+    /// This dashboard holds the state dir: it serves the HTTP API as `supervise` would.
+    pub serve_api: bool,
+    /// A running daemon to attach to: its snapshots and actions instead of a collector here.
+    pub remote: Option<crate::api::client::Remote>,
 }
 
 /// Runs the dashboard on this terminal until quit or a signal; the terminal is restored on

@@ -430,6 +430,9 @@ pub struct AppInfo {
     pub no_supervisor: Option<String>,
     /// Daemons this dashboard starts are stopped when it ends (`--stop-on-exit`).
     pub stop_on_exit: bool,
+    /// Where the snapshots come from when not from this process's own collector: `attached
+    /// <url>`, or `local: daemon gone` after a fallback. Shown in the header.
+    pub feed: Option<String>,
 }
 
 /// Kubo bandwidth by (day, hour): the heat map's data, accumulated from the history rings as

@@ -330,6 +330,7 @@ pub fn info() -> AppInfo {
         version: "ipfs-kit (test)".into(),
         no_supervisor: None,
         stop_on_exit: false,
+        feed: None,
     }
 }
 

@@ -93,6 +93,14 @@ pub fn header(m: &Model, area: Rect, buf: &mut Buffer) {
         ));
         right.push((" ".into(), Style::new()));
     }
+    if let Some(feed) = &m.info.feed {
+        let level = if feed.starts_with("attached") {
+            Level::Info
+        } else {
+            Level::Warning
+        };
+        right.push((format!("{feed} "), t.level(level)));
+    }
     right.push((format!("{} UTC ", convert::clock(s.time)), t.muted()));
 
     let rw = parts_width(&right);
