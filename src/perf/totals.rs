@@ -28,13 +28,15 @@ impl Totals {
         self.ok + self.failed
     }
 
-    /// Adds a minute's samples. Each sample is placed by its HDR bucket's midpoint, so
-    /// the sum and the buckets agree and the split is the same whenever a minute is added.
+    /// Adds a minute's samples. A sample goes to a bucket by the low end of its HDR bucket
+    /// (so 1 ms is ≤ 1 ms) and into the sum by its midpoint, both within HDR's 1%.
     pub fn add(&mut self, m: &Minute) {
         for v in m.hist.iter_recorded() {
-            let us = m.hist.median_equivalent(v.value_iterated_to());
+            let at = v.value_iterated_to();
+            let us = m.hist.median_equivalent(at);
             let n = v.count_at_value();
-            let i = BOUNDS_US.partition_point(|&b| b < us);
+            let low = m.hist.lowest_equivalent(at);
+            let i = BOUNDS_US.partition_point(|&b| b < low);
             self.buckets[i] += n;
             self.sum_us = self.sum_us.saturating_add(us.saturating_mul(n));
         }
@@ -47,7 +49,6 @@ impl Totals {
 mod tests {
     use std::time::Duration;
 
-    use super::*;
     use crate::perf::Monitor;
 
     #[test]
