@@ -2,9 +2,9 @@
 //! Cluster: the figures are the snapshot's and what the daemons say, names from outside are
 //! escaped, and `promtool check metrics` finds nothing to say.
 
-mod support;
 #[path = "support/prometheus.rs"]
 mod prometheus;
+mod support;
 
 use std::time::Duration;
 
@@ -111,7 +111,10 @@ fn a_real_nodes_figures_are_exported_as_the_snapshot_has_them_and_promtool_is_cl
         n
     );
     assert!(get("ipfskit_rpc_duration_seconds_sum{op=\"kubo.id\"}") > 0.0);
-    assert!(m.keys().any(|k| k.starts_with("ipfskit_build_info{version=\"")));
+    assert!(
+        m.keys()
+            .any(|k| k.starts_with("ipfskit_build_info{version=\""))
+    );
 
     prometheus::check_metrics(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
 

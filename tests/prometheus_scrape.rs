@@ -2,9 +2,9 @@
 //! every second for 30 s with the API token (`authorization: credentials_file`); its query
 //! API then returns the series with the values Kubo and Cluster themselves report.
 
-mod support;
 #[path = "support/prometheus.rs"]
 mod prometheus;
+mod support;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -37,7 +37,9 @@ fn lines(s: &str) -> f64 {
 #[test]
 fn prometheus_scrapes_metrics_for_30s_and_queries_the_right_values() {
     let kit = Kit::new();
-    kit.config(&format!("[host]\ninterval = \"1s\"\n\n{NO_HOST_DISK_ALERT}"));
+    kit.config(&format!(
+        "[host]\ninterval = \"1s\"\n\n{NO_HOST_DISK_ALERT}"
+    ));
     let _sup = kit.supervise(&["--init"], "supervise.log", &[]);
     kit.wait_supervised("supervise.log");
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -111,7 +113,10 @@ fn prometheus_scrapes_metrics_for_30s_and_queries_the_right_values() {
             prometheus::check_metrics(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
             break;
         }
-        assert!(Instant::now() < deadline, "metrics never caught up:\n{text}");
+        assert!(
+            Instant::now() < deadline,
+            "metrics never caught up:\n{text}"
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
 

@@ -141,7 +141,11 @@ fn sources(t: &mut Text, snap: &Snapshot) {
     );
     for p in all {
         if let Some(at) = p.last_success {
-            t.sample("", &[("source", p.name)], at.timestamp_millis() as f64 / 1000.0);
+            t.sample(
+                "",
+                &[("source", p.name)],
+                at.timestamp_millis() as f64 / 1000.0,
+            );
         }
     }
 }
@@ -411,7 +415,11 @@ fn host(t: &mut Text, snap: &Snapshot) {
             "Physical memory in use.",
             h.memory_used_bytes,
         ),
-        ("ipfskit_host_swap_total_bytes", "Swap space.", h.swap_total_bytes),
+        (
+            "ipfskit_host_swap_total_bytes",
+            "Swap space.",
+            h.swap_total_bytes,
+        ),
         (
             "ipfskit_host_swap_used_bytes",
             "Swap space in use.",
@@ -427,8 +435,16 @@ fn host(t: &mut Text, snap: &Snapshot) {
         t.value(v);
     }
     for (name, help, v) in [
-        ("ipfskit_host_load1", "Load average over 1 minute.", h.load_average[0]),
-        ("ipfskit_host_load5", "Load average over 5 minutes.", h.load_average[1]),
+        (
+            "ipfskit_host_load1",
+            "Load average over 1 minute.",
+            h.load_average[0],
+        ),
+        (
+            "ipfskit_host_load5",
+            "Load average over 5 minutes.",
+            h.load_average[1],
+        ),
         (
             "ipfskit_host_load15",
             "Load average over 15 minutes.",
@@ -596,11 +612,9 @@ fn storage(t: &mut Text, snap: &Snapshot) {
             "Bytes of each VFS mount held by this node.",
             |v| v.local_bytes,
         ),
-        (
-            "ipfskit_vfs_blocks",
-            "Blocks of each VFS mount.",
-            |v| v.blocks,
-        ),
+        ("ipfskit_vfs_blocks", "Blocks of each VFS mount.", |v| {
+            v.blocks
+        }),
     ];
     for (name, help, f) in vfs {
         t.family(name, Kind::Gauge, help);
@@ -656,7 +670,10 @@ fn alerts(t: &mut Text, snap: &Snapshot) {
                 ("metric", &a.metric),
                 ("severity", a.severity.as_str()),
                 ("state", state),
-                ("acknowledged", if a.acknowledged { "true" } else { "false" }),
+                (
+                    "acknowledged",
+                    if a.acknowledged { "true" } else { "false" },
+                ),
             ],
             1u64,
         );

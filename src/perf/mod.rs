@@ -180,8 +180,11 @@ impl Monitor {
     /// progress), for `/metrics`: the counts only grow.
     pub fn totals(&self) -> HashMap<String, totals::Totals> {
         let c = self.current.lock().unwrap_or_else(|p| p.into_inner());
-        let mut out: HashMap<String, totals::Totals> =
-            c.totals.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut out: HashMap<String, totals::Totals> = c
+            .totals
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         for (op, m) in &c.ops {
             out.entry(op.clone()).or_default().add(m);
         }

@@ -48,14 +48,13 @@ pub fn tool(bin: &str) -> PathBuf {
         return p;
     }
     eprintln!("{bin} missing: apt-get install -y prometheus");
-    let installed = apt(&["install", "-y", "--no-install-recommends", "prometheus"]).or_else(
-        |first| {
+    let installed =
+        apt(&["install", "-y", "--no-install-recommends", "prometheus"]).or_else(|first| {
             // A fresh machine's package lists may be missing or old.
             apt(&["update"])
                 .and_then(|()| apt(&["install", "-y", "--no-install-recommends", "prometheus"]))
                 .map_err(|e| format!("{first}\nthen: {e}"))
-        },
-    );
+        });
     match (installed, find(bin)) {
         (_, Some(p)) => p,
         (Err(e), None) => panic!("{bin} is needed and could not be installed ({e}); {HOW}"),

@@ -113,11 +113,7 @@ fn le_labels_are_the_monitors_bounds() {
 fn call_latencies_are_cumulative_histograms() {
     // The process's monitor, as /metrics reads it; the op name is this test's own.
     for ms in [1, 2, 3, 40, 700] {
-        crate::perf::record(
-            "kubo.metrics-test",
-            Duration::from_millis(ms),
-            ms != 700,
-        );
+        crate::perf::record("kubo.metrics-test", Duration::from_millis(ms), ms != 700);
     }
     crate::perf::record("collector.metrics-test", Duration::from_millis(5), true);
     let snap = Snapshot::empty("http://127.0.0.1:5001".into(), String::new(), false);
@@ -148,6 +144,10 @@ fn call_latencies_are_cumulative_histograms() {
         .expect("sum");
     assert!((sum - 0.746).abs() < 0.746 * 0.01, "{sum}");
     // ipfs-kit's own operations go to their own family.
-    assert!(text.contains("ipfskit_operation_duration_seconds_count{op=\"collector.metrics-test\"} 1\n"));
+    assert!(
+        text.contains(
+            "ipfskit_operation_duration_seconds_count{op=\"collector.metrics-test\"} 1\n"
+        )
+    );
     assert!(!text.contains("ipfskit_rpc_duration_seconds_count{op=\"collector.metrics-test\"}"));
 }

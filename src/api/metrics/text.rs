@@ -91,7 +91,10 @@ impl Text {
 
 /// Label values escape `\`, `"` and newline; HELP text `\` and newline.
 fn escape_into(buf: &mut String, s: &str, quote: bool) {
-    if !s.bytes().any(|b| b == b'\\' || b == b'\n' || (quote && b == b'"')) {
+    if !s
+        .bytes()
+        .any(|b| b == b'\\' || b == b'\n' || (quote && b == b'"'))
+    {
         buf.push_str(s);
         return;
     }
