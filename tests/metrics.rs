@@ -2,8 +2,12 @@
 //! Cluster: the figures are the snapshot's and what the daemons say, names from outside are
 //! escaped, and `promtool check metrics` finds nothing to say.
 
+// Test progress and figures on stderr.
+#![allow(clippy::disallowed_macros)]
+
 #[path = "support/prometheus.rs"]
 mod prometheus;
+
 mod support;
 
 use std::time::Duration;

@@ -86,7 +86,9 @@ fn figures_a_source_does_not_have_are_left_out() {
     // Up again, but the pin count call failed: peers yes, pins absent (not 0).
     snap.kubo.state = SourceState::Degraded;
     snap.kubo.stale = false;
-    snap.kubo.data.as_mut().map(|k| k.recursive_pins = None);
+    if let Some(k) = snap.kubo.data.as_mut() {
+        k.recursive_pins = None;
+    }
     let text = render(&snap);
     assert_eq!(
         lines_of(&text, "ipfskit_kubo_peers"),
