@@ -11,6 +11,7 @@
 pub mod baseline;
 pub mod bottlenecks;
 pub mod store;
+pub mod totals;
 pub mod view;
 pub mod window;
 
@@ -93,6 +94,8 @@ struct Current {
     ops: OpMap,
     /// Finished minutes not yet written to the store.
     done: Vec<(i64, HashMap<String, Minute>)>,
+    /// Every finished minute, folded in as it closes (for `/metrics`).
+    totals: HashMap<String, totals::Totals, std::hash::BuildHasherDefault<Fnv>>,
 }
 
 pub struct Monitor {
@@ -110,6 +113,7 @@ impl Monitor {
                 minute: unix_minute(),
                 ops: OpMap::default(),
                 done: Vec::new(),
+                totals: HashMap::default(),
             }),
         }
     }
@@ -136,6 +140,9 @@ impl Monitor {
         let mut c = self.current.lock().unwrap_or_else(|p| p.into_inner());
         if now_minute > c.minute {
             let ops: HashMap<String, Minute> = std::mem::take(&mut c.ops).into_iter().collect();
+            for (op, m) in &ops {
+                c.totals.entry(op.clone()).or_default().add(m);
+            }
             let minute = c.minute;
             if !ops.is_empty() {
                 c.done.push((minute, ops));
@@ -166,6 +173,21 @@ impl Monitor {
             c.minute,
             c.ops.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         ));
+        out
+    }
+
+    /// Each operation's samples since the process started (finished minutes and the one in
+    /// progress), for `/metrics`: the counts only grow.
+    pub fn totals(&self) -> HashMap<String, totals::Totals> {
+        let c = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out: HashMap<String, totals::Totals> = c
+            .totals
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (op, m) in &c.ops {
+            out.entry(op.clone()).or_default().add(m);
+        }
         out
     }
 }
