@@ -106,6 +106,12 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     if let Some(Command::Schema) = cli.command {
         return Ok(print_schema());
     }
+    // Generated from the command line alone.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return cmd::completions::completions(*shell),
+        Some(Command::Man) => return cmd::completions::man(),
+        _ => {}
+    }
     let mut cfg = config::load(&cli.overrides(), &ProcessEnv)?;
     let _log_guard = logging::init_at(&cfg.state_dir, &cfg.log_level);
     tracing::info!(kubo = %cfg.kubo.api.endpoint, cluster = %cfg.cluster.api.endpoint, "ipfs-kit starting");
@@ -135,6 +141,10 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         }) => cmd::history::run(&cfg, *status, *since, *limit, *json),
         Some(Command::AuditAnalytics { action }) => cmd::audit_analytics::run(&cfg, action).await,
         Some(Command::Performance { action }) => cmd::performance::run(&cfg, action).await,
+        Some(Command::Dashboard { action }) => cmd::dashboard::run(&cfg, action).await,
+        Some(Command::Completions { .. } | Command::Man) => {
+            unreachable!("handled before the config")
+        }
         Some(Command::Supervise {
             init,
             leave_running,

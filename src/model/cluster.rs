@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct ClusterStats {
     pub peer_id: String,
     pub peer_name: String,
@@ -34,7 +34,7 @@ pub struct ClusterPeer {
     pub error: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, JsonSchema)]
 pub struct ClusterAlert {
     pub name: String,
     pub peer: String,

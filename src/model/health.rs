@@ -24,7 +24,9 @@ use serde::Serialize;
 use super::{Snapshot, SourceState, SourceStatus};
 use crate::alerts::{Alert, Severity};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum HealthLevel {
     Healthy,
@@ -34,7 +36,9 @@ pub enum HealthLevel {
 }
 
 /// Monitoring-plugin status; its number is the process exit code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Status {
     Ok,
@@ -62,14 +66,14 @@ impl Status {
     }
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, JsonSchema)]
 pub struct SourceHealth {
     pub level: HealthLevel,
     pub score: Option<u8>,
     pub reasons: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, JsonSchema)]
 pub struct Health {
     pub level: HealthLevel,
     pub score: Option<u8>,

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct HostStats {
     pub hostname: Option<String>,
     /// CPU use over all cores, 0-100.
@@ -28,7 +28,7 @@ pub struct HostStats {
 }
 
 /// One filesystem's space, in df's terms (`df -B1 --output=size,used,avail,pcent`).
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, JsonSchema)]
 pub struct DiskStats {
     pub mount_point: String,
     pub file_system: String,
@@ -76,7 +76,7 @@ impl DiskStats {
     }
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, JsonSchema)]
 pub struct ProcessStats {
     /// `kubo` or `cluster`.
     pub role: String,

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct KuboStats {
     pub peer_id: String,
     pub agent_version: String,
@@ -24,7 +24,7 @@ pub struct KuboStats {
     pub provide: Option<ProvideStats>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct BandwidthStats {
     pub total_in_bytes: u64,
     pub total_out_bytes: u64,
@@ -32,7 +32,7 @@ pub struct BandwidthStats {
     pub rate_out_bytes_per_sec: f64,
 }
 
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct RepoStats {
     pub size_bytes: u64,
     /// `Datastore.StorageMax`; None when unset (unlimited).
@@ -44,7 +44,7 @@ pub struct RepoStats {
     pub path: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct BitswapStats {
     pub wantlist_len: u64,
     pub partners: u64,
@@ -58,7 +58,7 @@ pub struct BitswapStats {
 }
 
 /// Provide/reprovide progress; `system` says which provider reported it.
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct ProvideStats {
     /// `sweep` (default since 0.39) or `legacy`.
     pub system: String,

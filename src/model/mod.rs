@@ -34,7 +34,7 @@ pub use storage::{BackendStatus, VfsMountStats};
 /// Bumped whenever a field changes meaning or disappears; additions keep the version.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, JsonSchema)]
 pub struct Snapshot {
     pub schema_version: u32,
     /// When this snapshot was assembled (RFC 3339, UTC).

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct PerfView {
     pub at: Option<DateTime<Utc>>,
     /// Slowest p95 over the last hour first.
@@ -17,7 +17,7 @@ pub struct PerfView {
     pub last_bulk: Option<serde_json::Value>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct OpPerf {
     pub operation: String,
     pub count_1h: u64,

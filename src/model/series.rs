@@ -143,6 +143,20 @@ impl History {
         self.restored_until = last;
     }
 
+    /// The rings exactly as saved (no gap added, unlike `restore`): a snapshot file that
+    /// carries its own history.
+    pub fn from_saved(window: Duration, saved: &SavedHistory) -> History {
+        let mut h = History::new(window);
+        for (ring, points) in h.rings.iter_mut().zip(&saved.rings) {
+            let keep = points.len().saturating_sub(MAX_POINTS);
+            ring.points = points[keep..]
+                .iter()
+                .filter_map(|&(ms, v)| Some((DateTime::from_timestamp_millis(ms)?, v)))
+                .collect();
+        }
+        h
+    }
+
     pub fn window(&self) -> Duration {
         self.window
     }

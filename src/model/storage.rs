@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::SourceState;
 
 /// One `[backends.<name>]` entry and what its last connection probe found.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, JsonSchema)]
 pub struct BackendStatus {
     pub name: String,
     /// kubo, cluster, s3, filesystem or pinning-service.
@@ -26,7 +26,7 @@ pub struct BackendStatus {
 }
 
 /// One `[vfs.<name>]` mount.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, JsonSchema)]
 pub struct VfsMountStats {
     pub name: String,
     /// `mfs:/path` or `mount:/local/path`.

@@ -10,7 +10,7 @@ use crate::perf::baseline::{self, Baseline};
 use crate::perf::window::OpMetrics;
 use crate::term;
 
-#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Resources {
     pub cpu_percent: Option<f64>,
     pub memory_used_percent: Option<f64>,
@@ -48,7 +48,18 @@ pub fn print_resources(w: &mut dyn Write, r: &Resources) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Low,
@@ -56,9 +67,11 @@ pub enum Severity {
     High,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Bottleneck {
-    pub kind: &'static str,
+    /// `cpu`, `memory`, `io_wait`, `disk_space`, `slow_endpoint`, `regression` (owned when
+    /// read back from a snapshot document).
+    pub kind: std::borrow::Cow<'static, str>,
     pub subject: String,
     pub severity: Severity,
     pub observed: String,
@@ -120,7 +133,7 @@ pub fn find(
     let mut out = Vec::new();
     if let Some(cpu) = r.cpu_percent.filter(|c| *c >= t.cpu) {
         out.push(Bottleneck {
-            kind: "cpu",
+            kind: "cpu".into(),
             subject: "host".into(),
             severity: sev(cpu, t.cpu),
             observed: format!("CPU {cpu:.1}% (threshold {:.0}%)", t.cpu),
@@ -129,7 +142,7 @@ pub fn find(
     }
     if let Some(mem) = r.memory_used_percent.filter(|m| *m >= t.memory) {
         out.push(Bottleneck {
-            kind: "memory",
+            kind: "memory".into(),
             subject: "host".into(),
             severity: sev(mem, t.memory),
             observed: format!("memory {mem:.1}% used (threshold {:.0}%)", t.memory),
@@ -138,7 +151,7 @@ pub fn find(
     }
     if let Some(io) = r.iowait_percent.filter(|w| *w >= 20.0) {
         out.push(Bottleneck {
-            kind: "io_wait",
+            kind: "io_wait".into(),
             subject: "host".into(),
             severity: if io >= 40.0 { Severity::High } else { Severity::Medium },
             observed: format!("{io:.1}% of CPU time waiting for I/O"),
@@ -147,7 +160,7 @@ pub fn find(
     }
     for (mount, used) in r.disks.iter().filter(|(_, u)| *u >= 90.0) {
         out.push(Bottleneck {
-            kind: "disk_space",
+            kind: "disk_space".into(),
             subject: mount.clone(),
             severity: if *used >= 95.0 {
                 Severity::High
@@ -164,7 +177,7 @@ pub fn find(
         .filter(|o| o.p95_ms >= SLOW_P95_MS && o.count >= MIN_SAMPLES)
     {
         out.push(Bottleneck {
-            kind: "slow_endpoint",
+            kind: "slow_endpoint".into(),
             subject: o.operation.clone(),
             severity: if o.p95_ms >= 4.0 * SLOW_P95_MS {
                 Severity::High
@@ -187,7 +200,7 @@ pub fn find(
         };
         if let Some(reg) = baseline::check(b, o.p95_ms, o.count, t.slow_factor, MIN_SAMPLES) {
             out.push(Bottleneck {
-                kind: "regression",
+                kind: "regression".into(),
                 subject: reg.operation.clone(),
                 severity: if reg.ratio >= 2.0 * t.slow_factor {
                     Severity::High
@@ -284,7 +297,7 @@ mod tests {
             &[b],
             &Thresholds::default(),
         );
-        let kinds: Vec<&str> = found.iter().map(|b| b.kind).collect();
+        let kinds: Vec<&str> = found.iter().map(|b| &*b.kind).collect();
         assert!(
             kinds.contains(&"cpu") && kinds.contains(&"memory"),
             "{kinds:?}"
