@@ -26,7 +26,18 @@ pub fn completions(shell: Shell) -> anyhow::Result<u8> {
         Shell::Fish => clap_complete::Shell::Fish,
     };
     clap_complete::generate(shell, &mut cmd, "ipfs-kit", &mut out);
+    if shell == clap_complete::Shell::Bash {
+        out = fix_bash_hyphen(&out).into_bytes();
+    }
     write(&out)
+}
+
+/// clap_complete's bash script spells a subcommand's state `ipfs__kit__subcmd__X` where it
+/// dispatches and `ipfs__subcmd__kit__subcmd__X` where it matches (the bin name's hyphen
+/// escaped twice), so nothing after the first word ever completed: clap-rs/clap#6421, open.
+/// The match arms are spelled the way the dispatch spells them.
+fn fix_bash_hyphen(script: &[u8]) -> String {
+    String::from_utf8_lossy(script).replace("ipfs__subcmd__kit__", "ipfs__kit__")
 }
 
 /// The man page (roff) on stdout: ipfs-kit(1) with every subcommand's synopsis and options
@@ -43,7 +54,8 @@ pub fn man() -> anyhow::Result<u8> {
     render_subcommands(&mut out, &cmd, "ipfs-kit")?;
     page.render_version_section(&mut out)?;
     page.render_extra_section(&mut out)?;
-    write(&out)
+    let roff = String::from_utf8(out).context("clap_mangen wrote non-UTF-8 roff")?;
+    write(ascii_roff(&roff).as_bytes())
 }
 
 /// Every subcommand (nested ones too) as a subsection: its synopsis, about and options, the
@@ -95,6 +107,21 @@ fn escape(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Non-ASCII characters (the help's dashes, arrows, ellipses) as groff's `\[uXXXX]`
+/// escapes: troff reads its input as Latin-1 unless preconv runs first (`man` runs it,
+/// plain `groff` does not).
+fn ascii_roff(roff: &str) -> String {
+    let mut out = String::with_capacity(roff.len());
+    for c in roff.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\[u{:04X}]", u32::from(c)));
+        }
+    }
+    out
 }
 
 /// Generated text, not terminal text: written as it is.
