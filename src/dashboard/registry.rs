@@ -473,6 +473,26 @@ pub fn ids() -> Vec<&'static str> {
     WIDGETS.iter().map(|w| w.id).collect()
 }
 
+/// The README's table of widget ids (between its `widget ids` markers; a test keeps the two
+/// the same).
+pub fn markdown_table() -> String {
+    let mut t = String::from("| id | kind | tabs | shows |\n|---|---|---|---|\n");
+    for w in WIDGETS {
+        let kind = serde_json::to_value(w.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let tabs: Vec<String> = w.tabs.iter().map(|t| t.title().to_lowercase()).collect();
+        t.push_str(&format!(
+            "| `{}` | {kind} | {} | {} |\n",
+            w.id,
+            tabs.join(", "),
+            w.title
+        ));
+    }
+    t
+}
+
 /// Lines of text as the Performance tab shows them, each with its level.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LinesView {
@@ -640,6 +660,21 @@ mod tests {
                 w.id
             );
         }
+    }
+
+    #[test]
+    fn the_readme_lists_every_widget_id() {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("<!-- widget ids:")
+            .and_then(|i| readme[i..].find('\n').map(|j| i + j + 1))
+            .expect("the README's widget ids marker");
+        let end = readme.find("<!-- end widget ids -->").expect("end marker");
+        assert_eq!(
+            &readme[start..end],
+            markdown_table(),
+            "README.md's widget table is out of date; replace it with markdown_table()'s output"
+        );
     }
 
     /// Every panel any tab draws at any size has an id, and each widget's tabs are exactly

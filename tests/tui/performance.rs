@@ -57,7 +57,7 @@ pub fn perf_view() -> PerfView {
             ..CacheStats::default()
         },
         bottlenecks: vec![Bottleneck {
-            kind: "slow-endpoint",
+            kind: "slow-endpoint".into(),
             subject: "kubo.repo/stat".into(),
             severity: Severity::Medium,
             observed: "p95 41 ms over the hour".into(),
