@@ -69,8 +69,7 @@ pub enum Severity {
 
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Bottleneck {
-    /// `cpu`, `memory`, `io_wait`, `disk_space`, `slow_endpoint`, `regression` (owned when
-    /// read back from a snapshot document).
+    // A Cow so a snapshot document can be read back (`dashboard … --snapshot FILE`).
     pub kind: std::borrow::Cow<'static, str>,
     pub subject: String,
     pub severity: Severity,
