@@ -126,6 +126,19 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::cmd::performance::PerfAction,
     },
+    /// The dashboard's widgets, their data, charts, operations, wizards and status, without
+    /// a terminal (the original design's dashboard CLI).
+    Dashboard {
+        #[command(subcommand)]
+        action: crate::cmd::dashboard::DashboardAction,
+    },
+    /// Print a shell completion script: `source <(ipfs-kit completions bash)`.
+    Completions {
+        #[arg(value_enum)]
+        shell: crate::cmd::completions::Shell,
+    },
+    /// Print the man page (roff): `ipfs-kit man | man -l -`.
+    Man,
     /// Run the daemons in the foreground and restart them when they crash (for systemd).
     Supervise {
         /// Create missing repos/configs under the state dir.

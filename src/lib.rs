@@ -15,6 +15,7 @@ pub mod cli;
 pub mod cmd;
 pub mod collector;
 pub mod config;
+pub mod dashboard;
 pub mod embedded;
 pub mod format;
 pub mod locate;

@@ -106,8 +106,12 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     if let Some(Command::Schema) = cli.command {
         return Ok(print_schema());
     }
-    if let Some(Command::Openapi) = cli.command {
-        return Ok(print_openapi());
+    // Generated from the command line alone.
+    match &cli.command {
+        Some(Command::Openapi) => return Ok(print_openapi()),
+        Some(Command::Completions { shell }) => return cmd::completions::completions(*shell),
+        Some(Command::Man) => return cmd::completions::man(),
+        _ => {}
     }
     let mut cfg = config::load(&cli.overrides(), &ProcessEnv)?;
     let _log_guard = logging::init_at(&cfg.state_dir, &cfg.log_level);
@@ -138,6 +142,10 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         }) => cmd::history::run(&cfg, *status, *since, *limit, *json),
         Some(Command::AuditAnalytics { action }) => cmd::audit_analytics::run(&cfg, action).await,
         Some(Command::Performance { action }) => cmd::performance::run(&cfg, action).await,
+        Some(Command::Dashboard { action }) => cmd::dashboard::run(&cfg, action).await,
+        Some(Command::Completions { .. } | Command::Man) => {
+            unreachable!("handled before the config")
+        }
         Some(Command::Supervise {
             init,
             leave_running,

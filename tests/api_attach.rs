@@ -62,6 +62,21 @@ fn once_and_the_dashboard_attach_to_the_daemon_and_fall_back_when_it_goes() {
     );
     assert_eq!(doc["schema_version"], 1);
 
+    // The `dashboard` CLI reads the daemon's snapshot too, and its widget data is that
+    // snapshot's (the performance view only a running collector has).
+    let out = kit.run(&["dashboard", "status", "--json"]);
+    let st: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    assert_eq!(st["origin"]["from"], "daemon", "{st}");
+    assert_eq!(st["origin"]["url"], url.as_str(), "{st}");
+    let out = kit.run(&[
+        "dashboard",
+        "widget-data",
+        "--widget-id",
+        "performance.cache",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", support::kit::stderr(&out));
+
     // A wrong token: said, and collected here (no performance section in a one-shot run).
     let (_, doc, err) = once_json(
         &kit,

@@ -3,7 +3,9 @@
 
 pub mod audit_analytics;
 pub mod audit_verify;
+pub mod completions;
 pub mod daemon;
+pub mod dashboard;
 mod data_error;
 pub mod history;
 pub mod once;

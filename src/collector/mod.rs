@@ -6,8 +6,8 @@ mod once;
 mod state;
 mod tasks;
 
-pub use once::collect_once;
-pub use state::CollectorState;
+pub use once::{collect_once, collect_once_with};
+pub use state::{ALERT_LOG_ROWS, CollectorState};
 pub use tasks::{Collector, backoff, credentials_path};
 
 use crate::model::{BackendStatus, ClusterStats, HostStats, KuboStats, VfsMountStats};

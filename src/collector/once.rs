@@ -26,7 +26,20 @@ const ONCE_CPU_WINDOW: Duration = Duration::from_millis(20);
 use super::tasks::{credentials_path, sources_client};
 
 pub async fn collect_once(cfg: &Config, deadline: Duration) -> Arc<Snapshot> {
+    collect_once_with(cfg, deadline, None).await
+}
+
+/// As [`collect_once`], the charts' rings first seeded with a running collector's (saved in
+/// the cache), so `dashboard chart` and the sparklines have the history the screen has.
+pub async fn collect_once_with(
+    cfg: &Config,
+    deadline: Duration,
+    rings: Option<&crate::model::SavedHistory>,
+) -> Arc<Snapshot> {
     let mut state = CollectorState::new(cfg);
+    if let Some(saved) = rings {
+        state.restore_history(saved, chrono::Utc::now());
+    }
     let timed_out = |what: &str| format!("{what} did not answer within the {deadline:?} deadline");
 
     // The first host reading now; the second once the daemons have answered (below).

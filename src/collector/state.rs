@@ -12,8 +12,8 @@ use crate::sources::Poll;
 
 use super::Update;
 
-/// Alert events the snapshot carries for the dashboard's alert history.
-const ALERT_LOG_ROWS: usize = 200;
+/// Alert events a snapshot carries for the dashboard's alert history.
+pub const ALERT_LOG_ROWS: usize = 200;
 
 /// The merge side: applies polls to the snapshot and history. Pure apart from the clock
 /// value it is handed, so `--once` and the running collector share it.

@@ -98,7 +98,8 @@ impl History {
         }
     }
 
-    /// The rings exactly as `saved` has them (an attached client's copy of the daemon's).
+    /// The rings exactly as `saved` has them, no gap added (unlike `restore`): an attached
+    /// client's copy of the daemon's, a snapshot file that carries its own history.
     pub fn from_saved(saved: &SavedHistory, window: Duration) -> Self {
         let mut h = History::new(window);
         for (ring, points) in h.rings.iter_mut().zip(&saved.rings) {

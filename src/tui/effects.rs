@@ -42,7 +42,7 @@ pub struct Effects {
 }
 
 /// This host's UTC offset now, for the heat maps' hours and days.
-fn local_offset() -> ipfs_kit_audit::time::Local {
+pub fn local_offset() -> ipfs_kit_audit::time::Local {
     let secs = chrono::Local::now().offset().local_minus_utc();
     ipfs_kit_audit::time::Local::new(secs / 60)
 }
@@ -165,27 +165,7 @@ impl Effects {
             Command::LoadPins => {
                 let (cfg, tx) = (self.cfg.clone(), self.tx.clone());
                 tokio::spawn(async move {
-                    let list = match crate::pins::list(&cfg, PIN_LIST_LIMIT).await {
-                        Ok((via, pins, truncated)) => PinList {
-                            via: via.as_str().into(),
-                            pins: pins
-                                .into_iter()
-                                .map(|p| PinRow {
-                                    cid: p.cid,
-                                    name: p.name,
-                                    status: p.status,
-                                })
-                                .collect(),
-                            truncated,
-                            error: None,
-                            loading: false,
-                        },
-                        Err(e) => PinList {
-                            error: Some(e),
-                            ..PinList::default()
-                        },
-                    };
-                    let _ = tx.send(Msg::Pins(list));
+                    let _ = tx.send(Msg::Pins(load_pins(&cfg).await));
                 });
             }
             Command::LoadLog { name, path } => {
@@ -260,6 +240,30 @@ impl Effects {
     /// scratch, or when the model dropped it).
     pub fn forget_log(&mut self) {
         self.last_log = None;
+    }
+}
+
+/// The Pins tab's list: through Cluster when it answers, else Kubo; the error kept in it.
+pub async fn load_pins(cfg: &Config) -> PinList {
+    match crate::pins::list(cfg, PIN_LIST_LIMIT).await {
+        Ok((via, pins, truncated)) => PinList {
+            via: via.as_str().into(),
+            pins: pins
+                .into_iter()
+                .map(|p| PinRow {
+                    cid: p.cid,
+                    name: p.name,
+                    status: p.status,
+                })
+                .collect(),
+            truncated,
+            error: None,
+            loading: false,
+        },
+        Err(e) => PinList {
+            error: Some(e),
+            ..PinList::default()
+        },
     }
 }
 

@@ -357,7 +357,7 @@ impl WizardChoice {
 }
 
 /// The tail of a daemon's log, as last read from its file.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct LogTail {
     pub daemon: String,
     pub path: String,

@@ -11,16 +11,18 @@ use ratatui::{
 };
 
 /// One row; `level` styles the first cell, which should carry a glyph and a word.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct TableRow {
     pub level: Option<Level>,
     pub cells: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct TableView {
     pub title: String,
-    /// Header text and width of each column.
+    /// Header text and width of each column (the JSON has the headers: widths are the
+    /// screen's business).
+    #[serde(serialize_with = "column_names")]
     pub columns: Vec<(&'static str, Constraint)>,
     /// Rows that passed the filter.
     pub rows: Vec<TableRow>,
@@ -35,6 +37,13 @@ pub struct TableView {
     pub middle_cut: Vec<usize>,
     /// The cursor row (index into `rows`), drawn reversed: reads without colour too.
     pub selected: Option<usize>,
+}
+
+fn column_names<S: serde::Serializer>(
+    columns: &[(&'static str, Constraint)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_seq(columns.iter().map(|(name, _)| name))
 }
 
 impl TableView {

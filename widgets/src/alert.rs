@@ -10,7 +10,8 @@ use crate::{
 };
 
 /// How urgent an alert is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Act now.
     Critical,
@@ -40,7 +41,7 @@ impl Indicator for Severity {
 }
 
 /// One alert as shown.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct AlertRow {
     /// When it fired, already formatted by the caller (`12:03:44`).
     pub time: String,
@@ -51,7 +52,7 @@ pub struct AlertRow {
 }
 
 /// Alerts per severity, over all alerts and not only the rows shown.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SeverityCounts {
     /// Critical alerts.
     pub critical: usize,
@@ -76,7 +77,7 @@ impl SeverityCounts {
 }
 
 /// View data for the alert widget.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct AlertView {
     /// Block title.
     pub title: String,

@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// One bar.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct BarItem {
     /// What the bar is: `pinned`, `peer-3`, `cpu0`.
     pub label: String,
@@ -33,7 +33,7 @@ impl BarItem {
 }
 
 /// View data for the bar chart widget.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct BarsView {
     /// Block title.
     pub title: String,

@@ -11,7 +11,8 @@ use crate::{
 };
 
 /// Which way a counter moved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Trend {
     /// Went up.
     Up,
@@ -61,7 +62,8 @@ impl Indicator for Trend {
 }
 
 /// Whether a rising counter is good news, which colours the trend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Polarity {
     /// Neither: the trend is not coloured.
     #[default]
@@ -73,7 +75,7 @@ pub enum Polarity {
 }
 
 /// View data for the counter widget.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct CounterView {
     /// Block title, e.g. `Pins`.
     pub title: String,

@@ -10,7 +10,8 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 pub const NOT_AVAILABLE: &str = "n/a";
 
 /// How a number is shown to a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// A plain count: `12,345` or `0.25`.
     #[default]

@@ -10,7 +10,8 @@ use crate::{
 };
 
 /// How healthy a service is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum HealthLevel {
     /// Answering and within limits.
     Healthy,
@@ -55,7 +56,7 @@ impl Indicator for HealthLevel {
 }
 
 /// One service in the health list.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct ServiceHealth {
     /// Service name, e.g. `Kubo API`.
     pub name: String,
@@ -68,7 +69,7 @@ pub struct ServiceHealth {
 }
 
 /// View data for the health widget.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct HealthView {
     /// Block title.
     pub title: String,

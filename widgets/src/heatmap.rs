@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// View data for the heat map widget.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct HeatmapView {
     /// Block title.
     pub title: String,

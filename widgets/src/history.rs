@@ -10,7 +10,8 @@ use crate::{
 };
 
 /// How an operation ended, or that it has not yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OpStatus {
     /// Succeeded.
     #[default]
@@ -48,7 +49,7 @@ impl Indicator for OpStatus {
 }
 
 /// One operation.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct OpRow {
     /// When it started, already formatted (`12:03:44`).
     pub time: String,
@@ -78,7 +79,7 @@ impl OpRow {
 }
 
 /// View data for the operation history widget.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct HistoryView {
     /// Block title.
     pub title: String,

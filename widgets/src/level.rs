@@ -1,7 +1,8 @@
 //! The shared notion of how good or bad something is, and how a state shows itself.
 
 /// How good or bad a state is; decides colour and the default glyph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Level {
     /// All is well.
     Ok,

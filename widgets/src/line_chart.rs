@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// One line of the chart.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Series {
     /// Legend name: `in`, `out`.
     pub name: String,
@@ -26,7 +26,7 @@ pub struct Series {
 }
 
 /// View data for the line chart widget.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct LineChartView {
     /// Block title.
     pub title: String,

@@ -11,7 +11,8 @@ use crate::{
 };
 
 /// Which side of the thresholds is bad.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// CPU, memory, disk use: at or above a threshold is bad.
     #[default]
@@ -21,7 +22,7 @@ pub enum Direction {
 }
 
 /// Warning and critical thresholds, compared inclusively.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Thresholds {
     /// Where warning starts.
     pub warning: f64,
@@ -94,7 +95,7 @@ impl Indicator for MetricState {
 }
 
 /// View data for the metric widget.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MetricView {
     /// Block title, e.g. `CPU`.
     pub title: String,

@@ -15,7 +15,7 @@ use crate::{
 };
 
 /// View data for the sparkline widget.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct SparklineView {
     /// Block title; the latest value is shown after it.
     pub title: String,

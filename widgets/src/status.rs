@@ -13,7 +13,8 @@ use crate::{
 };
 
 /// The run state of a node or daemon.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NodeState {
     /// Up and answering.
     Running,
@@ -76,7 +77,7 @@ impl Indicator for NodeState {
 }
 
 /// View data for the status widget.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct StatusView {
     /// Block title, e.g. `Kubo`.
     pub title: String,

@@ -90,7 +90,7 @@ pub struct AnomalyRow {
     pub description: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct RuleRow {
     pub id: String,
     pub severity: String,
@@ -98,7 +98,7 @@ pub struct RuleRow {
     pub description: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ComplianceView {
     pub policy: String,
     /// Weighted score, 0-100.

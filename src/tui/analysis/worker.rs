@@ -87,6 +87,38 @@ pub fn policy(path: Option<&PathBuf>) -> PolicyChoice {
     }
 }
 
+/// What the view says about its input and its cost.
+fn annotate(view: &mut AuditView, bad: u64, problems: &[String], sources: usize, started: Instant) {
+    view.bad_lines = bad;
+    view.problems = problems.to_vec();
+    view.sources = sources;
+    view.took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+}
+
+/// One analysis now, on this thread, as the worker would compute it (the `dashboard` CLI's
+/// Audit widgets and the operations heat map).
+pub fn analyse_once(setup: &Setup, q: &AuditQuery) -> AuditView {
+    let started = Instant::now();
+    let files = setup
+        .sources
+        .clone()
+        .unwrap_or_else(|| input::sources(&setup.state_dir));
+    let (ix, report, mut problems) = input::load(&files);
+    problems.extend(load_problems(&report));
+    let pol = policy(setup.policy.as_ref());
+    let mut view = compute(&ix, q, Utc::now(), setup.local, setup.off_hours, &pol);
+    annotate(&mut view, report.bad_lines, &problems, files.len(), started);
+    view
+}
+
+fn load_problems(report: &ipfs_kit_audit::LoadReport) -> impl Iterator<Item = String> + '_ {
+    report
+        .bad
+        .iter()
+        .take(3)
+        .map(|b| format!("skipped {}:{}: {}", b.source, b.line, b.message))
+}
+
 fn run(setup: Setup, rx: mpsc::Receiver<Option<AuditQuery>>, out: impl Fn(Report)) {
     let paths = || {
         setup
@@ -136,13 +168,7 @@ fn run(setup: Setup, rx: mpsc::Receiver<Option<AuditQuery>>, out: impl Fn(Report
         }
         if stale {
             let (ix, report, mut problems) = input::load(&files);
-            problems.extend(
-                report
-                    .bad
-                    .iter()
-                    .take(3)
-                    .map(|b| format!("skipped {}:{}: {}", b.source, b.line, b.message)),
-            );
+            problems.extend(load_problems(&report));
             loaded = Some((sig, ix, report.bad_lines, problems, files.len()));
         }
         let Some((_, ix, bad, problems, n_sources)) = &loaded else {
@@ -152,10 +178,7 @@ fn run(setup: Setup, rx: mpsc::Receiver<Option<AuditQuery>>, out: impl Fn(Report
             continue;
         };
         let mut view = compute(ix, &q, Utc::now(), setup.local, setup.off_hours, pol);
-        view.bad_lines = *bad;
-        view.problems = problems.clone();
-        view.sources = *n_sources;
-        view.took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        annotate(&mut view, *bad, problems, *n_sources, started);
         last_run = Instant::now();
         out(Report::Done(Arc::new(view)));
     }

@@ -16,6 +16,11 @@ use super::notices;
 pub use log::first_line as log_first_line;
 pub use overlay::help_max_scroll;
 
+/// One panel alone into `area`, as the tab draws it (`dashboard widget-data` prints it).
+pub fn panel(m: &Model, p: crate::tui::model::Panel, area: Rect, buf: &mut Buffer) {
+    panels::draw(m, p, area, buf, false);
+}
+
 /// Draws the whole screen into `buf` (its area is the screen).
 pub fn render(m: &Model, buf: &mut Buffer) {
     let area = buf.area;

@@ -1,0 +1,90 @@
+//! `ipfs-kit dashboard`: the original design's dashboard CLI — the widgets and their data,
+//! charts, the operation history, the wizards and the status — drawn from the dashboard's
+//! own code (`crate::dashboard`), so the JSON is what the screen shows. Human output on
+//! stdout by default; `--json` is one document. Bad ids and metrics exit 64 naming the
+//! valid ones.
+
+mod args;
+mod chart;
+mod operations;
+mod status;
+mod widgets;
+mod wizard;
+
+pub use args::{ChartFormat, DashboardAction, SnapshotArgs};
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::dashboard::source::{self, Obtained, Want};
+use crate::term;
+
+pub async fn run(cfg: &Config, action: &DashboardAction) -> anyhow::Result<u8> {
+    match action {
+        DashboardAction::Widgets { out } => widgets::list(out.json),
+        DashboardAction::WidgetData {
+            widget_id,
+            snapshot,
+            columns,
+            ascii,
+            out,
+        } => {
+            widgets::data(
+                cfg,
+                widget_id,
+                snapshot,
+                usize::from(*columns),
+                *ascii,
+                out.json,
+            )
+            .await
+        }
+        DashboardAction::Chart {
+            chart_type,
+            metric,
+            format,
+            snapshot,
+        } => chart::run(cfg, *chart_type, metric, *format, snapshot).await,
+        DashboardAction::Operations {
+            status,
+            hours,
+            limit,
+            out,
+        } => operations::run(cfg, status.as_deref(), *hours, *limit, out.json),
+        DashboardAction::ListWizards { out } => wizard::list(out.json),
+        DashboardAction::Wizard {
+            wizard_id,
+            template,
+            sets,
+            apply,
+        } => wizard::run(cfg, wizard_id, template, sets, *apply),
+        DashboardAction::Status { snapshot, out } => status::run(cfg, snapshot, out.json).await,
+    }
+}
+
+/// The snapshot the flags ask for.
+async fn obtain(cfg: &Config, a: &SnapshotArgs) -> anyhow::Result<Obtained> {
+    source::obtain(
+        cfg,
+        &Want {
+            refresh: a.refresh,
+            file: a.snapshot.clone(),
+            timeout: a.timeout,
+        },
+    )
+    .await
+}
+
+fn print_json(v: &impl Serialize) -> anyhow::Result<u8> {
+    let mut out = std::io::stdout().lock();
+    term::json::write_pretty(&mut out, v)?;
+    writeln!(out)?;
+    Ok(0)
+}
+
+macro_rules! out {
+    ($w:expr, $($arg:tt)*) => { $crate::term::line($w, format_args!($($arg)*))? };
+}
+pub(crate) use out;
