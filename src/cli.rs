@@ -49,9 +49,11 @@ pub struct Cli {
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_interval)]
     pub timeout: Duration,
     /// Attach to the ipfs-kit daemon at URL (its API) instead of the local one found through
-    /// `<state>/api`; with no daemon, every mode collects itself.
+    /// `<state>/api`; with no daemon, every mode collects itself. Repeat it for a fleet: the
+    /// dashboard attaches to the first and lists all of them (with `[[fleet.nodes]]`) in
+    /// its Fleet tab.
     #[arg(long, global = true, value_name = "URL")]
-    pub connect: Option<String>,
+    pub connect: Vec<String>,
     /// The daemon's API token for --connect (default: IPFS_KIT_TOKEN, [api] token, or
     /// `<state>/api.token`).
     #[arg(long, global = true, value_name = "TOKEN")]
@@ -71,6 +73,13 @@ pub struct Cli {
     pub theme: Option<crate::tui::ThemeName>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The daemon a single-node client attaches to: the first `--connect`.
+    pub fn connect_first(&self) -> Option<&str> {
+        self.connect.first().map(String::as_str)
+    }
 }
 
 #[derive(Debug, Subcommand)]

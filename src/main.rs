@@ -157,7 +157,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 &mut cfg,
                 *json,
                 *timeout,
-                cli.connect.as_deref(),
+                cli.connect_first(),
                 cli.token.as_deref(),
             )
             .await
@@ -168,7 +168,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 &mut cfg,
                 cli.json,
                 cli.timeout,
-                cli.connect.as_deref(),
+                cli.connect_first(),
                 cli.token.as_deref(),
             )
             .await

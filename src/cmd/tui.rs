@@ -21,7 +21,7 @@ pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
     };
     // A running daemon (`supervise`, another dashboard, or --connect): attach to it. The
     // node is still located, for the fallback when the daemon goes away.
-    match crate::api::client::attach(cfg, cli.connect.as_deref(), cli.token.as_deref()).await {
+    match crate::api::client::attach(cfg, cli.connect_first(), cli.token.as_deref()).await {
         Ok(Some(remote)) => {
             services.remote = Some(remote);
             if locate(cfg).await == Located::NotFound
