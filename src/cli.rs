@@ -161,6 +161,16 @@ pub enum Command {
     },
     /// Print the OpenAPI document of the daemon's HTTP API (assets/openapi.json).
     Openapi,
+    /// One line per fleet node (`[[fleet.nodes]]`, or --connect for each): health, Kubo and
+    /// Cluster, peers, pins, repo, alerts. Exits with the worst node's status (down = 2).
+    Fleet {
+        /// Print JSON (`{time, nodes: [...]}`) instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Deadline for all nodes together.
+        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_interval)]
+        timeout: Duration,
+    },
 }
 
 /// The HTTP API `supervise` serves (over `[api]` in the config).

@@ -17,6 +17,7 @@ pub mod collector;
 pub mod config;
 pub mod dashboard;
 pub mod embedded;
+pub mod fleet;
 pub mod format;
 pub mod locate;
 pub mod logging;

@@ -152,6 +152,9 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             api,
         }) => cmd::supervise::run(&cfg, *init, *leave_running, api).await,
         Some(Command::Openapi) => Ok(print_openapi()),
+        Some(Command::Fleet { json, timeout }) => {
+            cmd::fleet::run(&cfg, &cli.connect, cli.token.as_deref(), *json, *timeout).await
+        }
         Some(Command::Snapshot { json, timeout }) => {
             cmd::once::run(
                 &mut cfg,

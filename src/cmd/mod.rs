@@ -7,6 +7,7 @@ pub mod completions;
 pub mod daemon;
 pub mod dashboard;
 mod data_error;
+pub mod fleet;
 pub mod history;
 pub mod once;
 pub mod performance;

@@ -24,6 +24,8 @@ pub struct FileConfig {
     pub cache: crate::cache::CacheSection,
     /// The daemon's HTTP API (`supervise`, and a dashboard running its own collector).
     pub api: crate::api::config::ApiSection,
+    /// `[[fleet.nodes]]`: remote ipfs-kit daemons for the Fleet tab and `ipfs-kit fleet`.
+    pub fleet: crate::fleet::FleetSection,
     /// Storage backends probed on an interval (written by `ipfs-kit wizard backend`).
     pub backends: std::collections::BTreeMap<String, ipfs_kit_wizards::BackendConfig>,
     /// VFS mounts (written by `ipfs-kit wizard vfs`).

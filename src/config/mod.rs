@@ -91,6 +91,8 @@ pub struct Config {
     pub cache: crate::cache::CacheSection,
     /// `[api]`: the daemon's HTTP API.
     pub api: crate::api::config::ApiConfig,
+    /// `[[fleet.nodes]]`: the remote daemons of the Fleet tab.
+    pub fleet: Vec<crate::fleet::FleetNode>,
     pub backends: std::collections::BTreeMap<String, ipfs_kit_wizards::BackendConfig>,
     pub vfs: std::collections::BTreeMap<String, ipfs_kit_wizards::VfsConfig>,
     /// How often backends are probed and VFS mounts stat'ed; None = off.
@@ -178,6 +180,14 @@ pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
             path.to_path_buf(),
             text,
             first,
+            message,
+        ));
+    }
+    if let Some((span, message)) = file.fleet.check().into_iter().next() {
+        return Err(ConfigError::at_offset(
+            path.to_path_buf(),
+            text,
+            span.start,
             message,
         ));
     }
@@ -331,6 +341,7 @@ fn resolve(
         op_history: file.history,
         audit: file.audit,
         api: crate::api::config::resolve(file.api, env)?,
+        fleet: crate::fleet::config::resolve(file.fleet, env)?,
         cache: crate::cache::CacheSection {
             path: Some(
                 file.cache

@@ -35,6 +35,18 @@ pub enum HealthLevel {
     Unhealthy,
 }
 
+impl HealthLevel {
+    /// As the JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthLevel::Healthy => "healthy",
+            HealthLevel::Unknown => "unknown",
+            HealthLevel::Degraded => "degraded",
+            HealthLevel::Unhealthy => "unhealthy",
+        }
+    }
+}
+
 /// Monitoring-plugin status; its number is the process exit code.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, JsonSchema,
