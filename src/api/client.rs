@@ -187,6 +187,18 @@ impl Remote {
     }
 }
 
+/// The token a client sends where none is given per node: `--token`, else `[api] token`
+/// (or IPFS_KIT_TOKEN), else this state dir's `api.token`.
+pub fn default_token(cfg: &crate::config::Config, flag: Option<&str>) -> Option<Secret> {
+    flag.map(Secret::new)
+        .or_else(|| cfg.api.token.clone())
+        .or_else(|| {
+            std::fs::read_to_string(super::auth::token_file(&cfg.state_dir))
+                .ok()
+                .map(|t| Secret::new(t.trim()))
+        })
+}
+
 /// The daemon a client mode uses: `connect` (with `token`, else the configured or the state
 /// dir's token) — an error when it does not answer — else the local one if it runs.
 pub async fn attach(

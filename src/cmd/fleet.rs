@@ -37,7 +37,7 @@ pub async fn run(
         );
         return Ok(EX_USAGE);
     }
-    let default_token = token.map(Secret::new).or_else(|| cfg.api.token.clone());
+    let default_token = crate::api::client::default_token(cfg, token);
     let rows = ask_all(&nodes, default_token, timeout).await;
     let worst = rows.iter().map(row_status).max().unwrap_or(Status::Ok);
     if json {

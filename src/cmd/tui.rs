@@ -17,6 +17,9 @@ use crate::supervisor::watch::{configured_apis, published_apis, watching};
 pub async fn run(cfg: &mut Config, cli: &Cli) -> anyhow::Result<u8> {
     let mut services = crate::tui::Services {
         ops: open_history(cfg),
+        // `[[fleet.nodes]]`, and --connect when it repeats: the Fleet tab.
+        fleet: crate::fleet::config::fleet(&cfg.fleet, &cli.connect),
+        fleet_token: crate::api::client::default_token(cfg, cli.token.as_deref()),
         ..Default::default()
     };
     // A running daemon (`supervise`, another dashboard, or --connect): attach to it. The

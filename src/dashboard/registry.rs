@@ -63,8 +63,8 @@ fn tab_titles<S: serde::Serializer>(tabs: &&'static [Tab], s: S) -> Result<S::Ok
 }
 
 use Tab::{
-    Alerts as TAl, Audit as TAu, Cluster as TCl, Daemons as TDa, Host as THo, Node as TNo,
-    Operations as TOp, Overview as TOv, Performance as TPe, Pins as TPi,
+    Alerts as TAl, Audit as TAu, Cluster as TCl, Daemons as TDa, Fleet as TFl, Host as THo,
+    Node as TNo, Operations as TOp, Overview as TOv, Performance as TPe, Pins as TPi,
 };
 
 const fn w(
@@ -456,6 +456,13 @@ pub const WIDGETS: &[Widget] = &[
         &[TAu],
         Panel::Audit(AuditPart::Operation),
     ),
+    w(
+        "fleet.nodes",
+        "Fleet nodes: health, Kubo and Cluster, peers, pins, repo, alerts, last seen",
+        Kind::Table,
+        &[TFl],
+        Panel::List(ListKind::Fleet),
+    ),
 ];
 
 /// The widget with this id.
@@ -618,6 +625,8 @@ pub enum Needs {
     Log,
     /// The audit analysis of the history files.
     Analysis,
+    /// Every fleet node's snapshot (`[[fleet.nodes]]`).
+    Fleet,
 }
 
 pub fn needs(w: &Widget) -> Needs {
@@ -625,6 +634,7 @@ pub fn needs(w: &Widget) -> Needs {
         Panel::List(ListKind::Pins) => Needs::Pins,
         Panel::List(ListKind::DaemonLog) => Needs::Log,
         Panel::Audit(_) => Needs::Analysis,
+        Panel::List(ListKind::Fleet) => Needs::Fleet,
         _ => Needs::Nothing,
     }
 }

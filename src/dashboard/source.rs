@@ -215,6 +215,16 @@ pub async fn load(cfg: &Config, m: &mut Model, needs: Needs) -> anyhow::Result<(
     match needs {
         Needs::Nothing => {}
         Needs::Pins => m.pins = crate::tui::effects::load_pins(cfg).await,
+        Needs::Fleet => {
+            let token = crate::api::client::default_token(cfg, None);
+            let rows =
+                crate::cmd::fleet::ask_all(&cfg.fleet, token, std::time::Duration::from_secs(5))
+                    .await;
+            m.fleet = Some(crate::tui::model::FleetState {
+                rows: std::sync::Arc::new(rows),
+                ..Default::default()
+            });
+        }
         Needs::Log => {
             let first = crate::tui::lists::daemon_rows(m)
                 .first()

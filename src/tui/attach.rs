@@ -46,32 +46,7 @@ pub fn attach(cfg: Config, remote: Remote, ops: Option<OpHistory>, first: Arc<Sn
     let (label_tx, label) = watch::channel(Some(format!("attached {}", remote.url)));
     let (local_tx, local) = watch::channel(None::<Local>);
     let task = tokio::spawn(async move {
-        let rings = Arc::new(Mutex::new(None::<Arc<History>>));
-        let fetcher = {
-            let (remote, rings) = (remote.clone(), Arc::clone(&rings));
-            tokio::spawn(async move {
-                loop {
-                    match remote.series().await {
-                        Ok(h) => {
-                            if let Ok(mut g) = rings.lock() {
-                                *g = Some(Arc::new(h));
-                            }
-                        }
-                        Err(e) => tracing::debug!("series: {e}"),
-                    }
-                    tokio::time::sleep(SERIES_EVERY).await;
-                }
-            })
-        };
-        let why = remote
-            .follow(|mut snap| {
-                if let Some(h) = rings.lock().ok().and_then(|g| g.clone()) {
-                    snap.history = h;
-                }
-                tx.send(Arc::new(snap)).is_ok()
-            })
-            .await;
-        fetcher.abort();
+        let why = stream(&remote, &tx, || {}).await;
         tracing::warn!(url = %remote.url, "the daemon went away ({why}); collecting here");
         let collector = Collector::spawn_with(&cfg, ops);
         let _ = local_tx.send(Some((collector.updates(), collector.snapshots.clone())));
@@ -89,4 +64,75 @@ pub fn attach(cfg: Config, remote: Remote, ops: Option<OpHistory>, first: Arc<Sn
         local,
         task,
     }
+}
+
+/// Follows fleet node `name` for the dashboard switched to it: like `attach`, but when its
+/// daemon goes away the screen keeps its last frame, the header says it is down, and it is
+/// asked again (it is that node the operator chose to look at, not this host's).
+pub fn view(name: String, remote: Remote, first: Arc<Snapshot>) -> Feed {
+    let up = format!("fleet {name} {}", remote.url);
+    let (tx, snapshots) = watch::channel(first);
+    let (label_tx, label) = watch::channel(Some(up.clone()));
+    let (_, local) = watch::channel(None::<Local>);
+    let task = tokio::spawn(async move {
+        loop {
+            let why = stream(&remote, &tx, || {
+                label_tx.send_if_modified(|l| {
+                    let changed = l.as_deref() != Some(up.as_str());
+                    *l = Some(up.clone());
+                    changed
+                });
+            })
+            .await;
+            if tx.is_closed() {
+                return;
+            }
+            let why = crate::term::one_line(&why).into_owned();
+            let _ = label_tx.send(Some(format!("fleet {name}: down, {why}")));
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+    });
+    Feed {
+        snapshots,
+        label,
+        local,
+        task,
+    }
+}
+
+/// Sends `remote`'s snapshots (with the charts' rings fetched beside them) into `tx` until
+/// its stream ends; returns why. `on_snapshot` runs for each.
+async fn stream(
+    remote: &Remote,
+    tx: &watch::Sender<Arc<Snapshot>>,
+    mut on_snapshot: impl FnMut(),
+) -> String {
+    let rings = Arc::new(Mutex::new(None::<Arc<History>>));
+    let fetcher = {
+        let (remote, rings) = (remote.clone(), Arc::clone(&rings));
+        tokio::spawn(async move {
+            loop {
+                match remote.series().await {
+                    Ok(h) => {
+                        if let Ok(mut g) = rings.lock() {
+                            *g = Some(Arc::new(h));
+                        }
+                    }
+                    Err(e) => tracing::debug!("series: {e}"),
+                }
+                tokio::time::sleep(SERIES_EVERY).await;
+            }
+        })
+    };
+    let why = remote
+        .follow(|mut snap| {
+            if let Some(h) = rings.lock().ok().and_then(|g| g.clone()) {
+                snap.history = h;
+            }
+            on_snapshot();
+            tx.send(Arc::new(snap)).is_ok()
+        })
+        .await;
+    fetcher.abort();
+    why
 }

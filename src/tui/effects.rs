@@ -49,7 +49,12 @@ pub fn local_offset() -> ipfs_kit_audit::time::Local {
 
 /// A command the event loop itself must carry out (it owns the terminal).
 pub enum Handover {
-    Wizard { op: u64, kind: WizardChoice },
+    Wizard {
+        op: u64,
+        kind: WizardChoice,
+    },
+    /// Show fleet node `name` (`None`: this dashboard's own node).
+    View(Option<String>),
 }
 
 impl Effects {
@@ -198,6 +203,7 @@ impl Effects {
                 return Some(Handover::Wizard { op, kind });
             }
             Command::Analyse(q) => self.analyse(q),
+            Command::View(name) => return Some(Handover::View(name)),
         }
         None
     }

@@ -169,6 +169,14 @@ async fn drive(
         (None, None) => unreachable!("a dashboard has a collector or a feed"),
     };
     let mut feed_label = feed.as_ref().map(|f| f.label.clone());
+    // The fleet: every node followed at once; Enter on the Fleet tab shows one of them.
+    let fleet = (!services.fleet.is_empty())
+        .then(|| crate::fleet::Fleet::spawn(services.fleet.clone(), services.fleet_token.clone()));
+    let mut fleet_rows = fleet.as_ref().map(|f| f.rows.clone());
+    if let Some(rows) = fleet_rows.as_mut() {
+        update(&mut model, Msg::Fleet(rows.borrow_and_update().clone()));
+    }
+    let mut viewed: Option<Viewed> = None;
     update(&mut model, Msg::Snapshot(snaps.borrow_and_update().clone()));
     draw(&mut guard.terminal, &model).context("cannot draw")?;
     model.dirty = false;
@@ -195,8 +203,16 @@ async fn drive(
                 Some(Err(e)) => return Err(e).context("cannot read the terminal"),
                 None => break,
             },
-            changed = snaps.changed() => match changed {
+            Some(rows) = next_rows(fleet_rows.as_mut()) => Some(Msg::Fleet(rows)),
+            changed = snaps_of(&mut snaps, viewed.as_mut()).changed() => match changed {
                 Ok(()) => {
+                    if let Some(v) = viewed.as_mut() {
+                        if v.feed.label.has_changed().unwrap_or(false) {
+                            model.info.feed = v.feed.label.borrow_and_update().clone();
+                            model.dirty = true;
+                        }
+                        Some(Msg::Snapshot(v.feed.snapshots.borrow_and_update().clone()))
+                    } else {
                     // An attached dashboard that fell back to collecting says so.
                     if let Some(l) = feed_label.as_mut().filter(|l| l.has_changed().unwrap_or(false)) {
                         model.info.feed = l.borrow_and_update().clone();
@@ -215,7 +231,9 @@ async fn drive(
                         }
                     }
                     Some(Msg::Snapshot(snaps.borrow_and_update().clone()))
+                    }
                 }
+                Err(_) if viewed.is_some() => None,
                 Err(_) => break,
             },
             Some(msg) = rx.recv() => {
@@ -261,8 +279,9 @@ async fn drive(
                 Poll::Ready(Some(Err(e))) => return Err(e).context("cannot read the terminal"),
                 Poll::Ready(None) | Poll::Pending => {}
             }
-            if snaps.has_changed().unwrap_or(false) {
-                pending.push(Msg::Snapshot(snaps.borrow_and_update().clone()));
+            let current = snaps_of(&mut snaps, viewed.as_mut());
+            if current.has_changed().unwrap_or(false) {
+                pending.push(Msg::Snapshot(current.borrow_and_update().clone()));
             }
             while let Ok(msg) = rx.try_recv() {
                 now_please = true;
@@ -278,7 +297,21 @@ async fn drive(
         if debug_panic.as_deref() == Some("loop") && model.snap.host.data.is_some() {
             panic!("IPFS_KIT_DEBUG_PANIC=loop: the event loop panics, as asked");
         }
-        for Handover::Wizard { op, kind } in handovers {
+        let (views, handovers): (Vec<Handover>, Vec<Handover>) = handovers
+            .into_iter()
+            .partition(|h| matches!(h, Handover::View(_)));
+        for h in views {
+            let Handover::View(name) = h else { continue };
+            let home = view(&mut model, &mut effects, &mut viewed, fleet.as_ref(), name);
+            if home {
+                update(&mut model, Msg::Snapshot(snaps.borrow_and_update().clone()));
+            }
+            now_please = true;
+        }
+        for h in handovers {
+            let Handover::Wizard { op, kind } = h else {
+                continue;
+            };
             // The wizard owns the terminal meanwhile: lend it, run the wizard, take the
             // terminal back and draw everything again. `events` is kept and simply not polled:
             // its reader thread and the wizard's prompts share crossterm's one input queue, so
@@ -318,6 +351,81 @@ async fn drive(
     drop(events);
     drop(guard);
     Ok(exit)
+}
+
+/// The fleet node on screen: its feed, and what the dashboard's own node had (restored by
+/// Esc).
+struct Viewed {
+    feed: crate::tui::attach::Feed,
+    home_actions: crate::actions::Actions,
+    home_label: Option<String>,
+}
+
+/// The snapshots on screen: the viewed fleet node's, else this dashboard's own.
+fn snaps_of<'a>(
+    home: &'a mut tokio::sync::watch::Receiver<std::sync::Arc<crate::model::Snapshot>>,
+    viewed: Option<&'a mut Viewed>,
+) -> &'a mut tokio::sync::watch::Receiver<std::sync::Arc<crate::model::Snapshot>> {
+    match viewed {
+        Some(v) => &mut v.feed.snapshots,
+        None => home,
+    }
+}
+
+/// The fleet's next rows (never, without a fleet or once its watcher has ended).
+async fn next_rows(
+    rows: Option<&mut tokio::sync::watch::Receiver<std::sync::Arc<Vec<crate::fleet::FleetRow>>>>,
+) -> Option<std::sync::Arc<Vec<crate::fleet::FleetRow>>> {
+    if let Some(r) = rows
+        && r.changed().await.is_ok()
+    {
+        return Some(r.borrow_and_update().clone());
+    }
+    std::future::pending().await
+}
+
+/// Switches the screen to fleet node `name`, or back home with `None`; returns whether it is
+/// home now (the caller shows the home snapshot). The node's snapshots come from a feed of
+/// its own (with its charts' rings); the keys act on it through its API.
+fn view(
+    model: &mut Model,
+    effects: &mut Effects,
+    viewed: &mut Option<Viewed>,
+    fleet: Option<&crate::fleet::Fleet>,
+    name: Option<String>,
+) -> bool {
+    let node = name.as_deref().and_then(|n| fleet?.node(n));
+    let (home_actions, home_label) = match viewed.take() {
+        Some(v) => (v.home_actions, v.home_label),
+        None => (effects.actions.clone(), model.info.feed.clone()),
+    };
+    let Some(node) = node else {
+        effects.actions = home_actions;
+        model.info.feed = home_label;
+        model.dirty = true;
+        return true;
+    };
+    let first = node
+        .snapshots
+        .borrow()
+        .clone()
+        .unwrap_or_else(|| model.snap.clone());
+    let feed = crate::tui::attach::view(node.node.name.clone(), node.remote.clone(), first);
+    effects.actions = crate::actions::Actions::new(
+        std::sync::Arc::new(effects.cfg.clone()),
+        effects.ops.clone(),
+    )
+    .with_remote(node.remote.clone())
+    .read_only(model.info.read_only);
+    model.info.feed = feed.label.borrow().clone();
+    update(model, Msg::Snapshot(feed.snapshots.borrow().clone()));
+    *viewed = Some(Viewed {
+        feed,
+        home_actions,
+        home_label,
+    });
+    model.dirty = true;
+    false
 }
 
 /// `IPFS_KIT_DEBUG_PANIC` (`task` or `loop`): the panic the end-to-end tests need to check

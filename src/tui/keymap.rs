@@ -14,6 +14,10 @@ pub enum Action {
     PrevTab,
     /// Tab by number, 1-based.
     GoTab(u32),
+    /// The Fleet tab (`F`).
+    GoFleet,
+    /// The Fleet tab's next order.
+    FleetSort,
     FocusLeft,
     FocusRight,
     FocusUp,
@@ -134,7 +138,7 @@ pub const KEYMAP: &[Binding] = &[
         ],
         label: "Enter / e",
         footer: Some(("e", "expand")),
-        help: "expand the focused widget (again to shrink it)",
+        help: "expand the focused widget (again to shrink it); Fleet tab: show the node",
     },
     Binding {
         keys: &[(Key::Char('?'), A::Help)],
@@ -236,6 +240,18 @@ pub const KEYMAP: &[Binding] = &[
         help: "run a setup wizard (backend, VFS, monitoring)",
     },
     Binding {
+        keys: &[(Key::Char('F'), A::GoFleet)],
+        label: "F",
+        footer: None,
+        help: "the Fleet tab: every node, Enter shows one on the whole dashboard, Esc back",
+    },
+    Binding {
+        keys: &[(Key::Char('o'), A::FleetSort)],
+        label: "o",
+        footer: None,
+        help: "Fleet tab: order by worst first, name, pins, peers, repo use, alerts",
+    },
+    Binding {
         keys: &[
             (Key::Code(C::PageUp), A::ScrollUp),
             (Key::Code(C::PageDown), A::ScrollDown),
@@ -248,7 +264,7 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[(Key::Code(C::Esc), A::Close)],
         label: "Esc",
         footer: None,
-        help: "close the overlay, shrink the widget, clear the filter",
+        help: "close the overlay, shrink the widget, clear the filter, back from a fleet node",
     },
     Binding {
         keys: &[(Key::Char('q'), A::Quit), (Key::Ctrl('c'), A::Quit)],
@@ -276,6 +292,14 @@ pub fn availability(m: &Model, action: Action) -> Result<(), String> {
     let read_only = || Err::<(), String>("read-only mode (--read-only)".into());
     match action {
         A::Refresh if m.frozen => Err("frozen: press f to resume first".into()),
+        A::GoFleet | A::FleetSort if m.fleet.is_none() => {
+            Err("no fleet ([[fleet.nodes]] in the config, or --connect twice)".into())
+        }
+        A::FleetSort if m.tab != Tab::Fleet => Err("only on the Fleet tab (F)".into()),
+        A::RepoGc if m.viewing().is_some() => Err(format!(
+            "showing fleet node {}: garbage collection is run on its own host",
+            m.viewing().unwrap_or_default()
+        )),
         A::RepoGc if m.info.read_only => read_only(),
         A::RepoGc if !m.kubo_up() => Err("Kubo is not answering".into()),
         A::RepoGc if m.running(GC_ACTION) => Err("a garbage collection is running".into()),
@@ -323,7 +347,8 @@ pub fn availability(m: &Model, action: Action) -> Result<(), String> {
             if m.overlay == Overlay::None
                 && !m.expanded
                 && m.filter.is_empty()
-                && !audit_filter(m) =>
+                && !audit_filter(m)
+                && m.viewing().is_none() =>
         {
             Err("nothing to close".into())
         }

@@ -414,6 +414,8 @@ const PINS: &[Row] = &[
     (fill(1), &[(List(ListKind::Pins), 1)]),
 ];
 
+const FLEET: &[Row] = &[(fill(1), &[(List(ListKind::Fleet), 1)])];
+
 use super::model::AuditPart as Au;
 use super::model::PerfPart as Pf;
 
@@ -497,6 +499,7 @@ fn rows_for(tab: Tab, tier: Tier) -> &'static [Row] {
         (Tab::Performance, _) => PERFORMANCE,
         (Tab::Audit, Tier::Compact) => AUDIT_COMPACT,
         (Tab::Audit, _) => AUDIT_NORMAL,
+        (Tab::Fleet, _) => FLEET,
     }
 }
 
@@ -611,9 +614,9 @@ pub fn panel_at(m: &Model, x: u16, y: u16) -> Option<Panel> {
 
 /// The tab labels on the tab bar: ` 1 Overview ` and where each starts and ends. Full
 /// titles when they fit, else short ones, else numbers only (the current tab keeps its title).
-pub fn tab_spans(tabs: Rect, current: Tab) -> Vec<(Tab, String, u16, u16)> {
+pub fn tab_spans(tabs: Rect, shown: &[Tab], current: Tab) -> Vec<(Tab, String, u16, u16)> {
     let labels = |style: u8| -> Vec<String> {
-        Tab::ALL
+        shown
             .iter()
             .map(|t| match style {
                 0 => format!(" {} {} ", t.key(), t.title()),
@@ -630,7 +633,7 @@ pub fn tab_spans(tabs: Rect, current: Tab) -> Vec<(Tab, String, u16, u16)> {
         .find(|ls| width(ls) <= room)
         .unwrap_or_else(|| labels(2));
     let mut x = tabs.x;
-    Tab::ALL
+    shown
         .iter()
         .zip(chosen)
         .map(|(t, label)| {
@@ -648,7 +651,7 @@ pub fn tab_at(m: &Model, x: u16, y: u16) -> Option<Tab> {
     if y != tabs.y {
         return None;
     }
-    tab_spans(tabs, m.tab)
+    tab_spans(tabs, &m.tabs(), m.tab)
         .into_iter()
         .find(|(_, _, a, b)| (*a..*b).contains(&x))
         .map(|(t, ..)| t)

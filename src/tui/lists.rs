@@ -51,3 +51,28 @@ pub fn log_lines(m: &Model) -> Vec<&str> {
         })
         .collect()
 }
+
+/// Fleet nodes that pass the filter, in the tab's order.
+pub fn fleet_rows(m: &Model) -> Vec<&crate::fleet::FleetRow> {
+    let Some(f) = &m.fleet else {
+        return Vec::new();
+    };
+    let mut rows: Vec<&crate::fleet::FleetRow> = f
+        .rows
+        .iter()
+        .filter(|r| {
+            matches(
+                m,
+                &[
+                    &r.name,
+                    &r.url,
+                    r.state.as_str(),
+                    r.health.map_or("", |h| h.as_str()),
+                    r.error.as_deref().unwrap_or(""),
+                ],
+            )
+        })
+        .collect();
+    f.sort.sort(&mut rows);
+    rows
+}

@@ -110,6 +110,10 @@ pub struct Services {
     pub serve_api: bool,
     /// A running daemon to attach to: its snapshots and actions instead of a collector here.
     pub remote: Option<crate::api::client::Remote>,
+    /// Fleet nodes for the Fleet tab (empty: no fleet, the tab is hidden), and the token
+    /// for those without one of their own.
+    pub fleet: Vec<crate::fleet::FleetNode>,
+    pub fleet_token: Option<crate::config::Secret>,
 }
 
 /// Runs the dashboard on this terminal until quit or a signal; the terminal is restored on

@@ -25,10 +25,12 @@ pub enum Tab {
     Performance,
     /// Key `0`.
     Audit,
+    /// Key `F`: one row per fleet node; shown only when a fleet is configured.
+    Fleet,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 10] = [
+    pub const ALL: [Tab; 11] = [
         Tab::Overview,
         Tab::Node,
         Tab::Cluster,
@@ -39,6 +41,7 @@ impl Tab {
         Tab::Pins,
         Tab::Performance,
         Tab::Audit,
+        Tab::Fleet,
     ];
 
     pub fn index(self) -> usize {
@@ -57,6 +60,7 @@ impl Tab {
             Tab::Pins => "Pins",
             Tab::Performance => "Performance",
             Tab::Audit => "Audit",
+            Tab::Fleet => "Fleet",
         }
     }
 
@@ -73,13 +77,15 @@ impl Tab {
             Tab::Pins => "Pins",
             Tab::Performance => "Perf",
             Tab::Audit => "Audt",
+            Tab::Fleet => "Flt",
         }
     }
 
-    /// The key that opens it: `1`-`9` in order, `0` for Audit.
+    /// The key that opens it: `1`-`9` in order, `0` for Audit, `F` for Fleet.
     pub fn key(self) -> char {
         match self {
             Tab::Audit => '0',
+            Tab::Fleet => 'F',
             t => char::from_digit(t.index() as u32 + 1, 10).unwrap_or('?'),
         }
     }
@@ -92,21 +98,17 @@ impl Tab {
 
     /// The number keys that open a tab, for messages: `1-9, 0`.
     pub fn keys_label() -> String {
-        let digits: Vec<char> = Tab::ALL.iter().map(|t| t.key()).collect();
+        let digits: Vec<char> = Tab::ALL
+            .iter()
+            .map(|t| t.key())
+            .filter(char::is_ascii_digit)
+            .collect();
         let run: Vec<char> = digits.iter().copied().take_while(|c| *c != '0').collect();
         match (run.first(), run.last()) {
             (Some(a), Some(b)) if digits.contains(&'0') => format!("{a}-{b}, 0"),
             (Some(a), Some(b)) => format!("{a}-{b}"),
             _ => "0".into(),
         }
-    }
-
-    pub fn next(self) -> Tab {
-        Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
-    }
-
-    pub fn prev(self) -> Tab {
-        Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
     }
 }
 
@@ -210,6 +212,8 @@ pub enum ListKind {
     PerfOps,
     /// Bottlenecks with their recommendations.
     Bottlenecks,
+    /// Fleet nodes (selectable: Enter switches the dashboard to the cursor's).
+    Fleet,
 }
 
 impl ListKind {
@@ -217,7 +221,11 @@ impl ListKind {
     pub fn selectable(self) -> bool {
         matches!(
             self,
-            ListKind::Daemons | ListKind::ActiveAlerts | ListKind::Pins | ListKind::PerfOps
+            ListKind::Daemons
+                | ListKind::ActiveAlerts
+                | ListKind::Pins
+                | ListKind::PerfOps
+                | ListKind::Fleet
         )
     }
 }
@@ -435,6 +443,16 @@ pub struct AppInfo {
     pub feed: Option<String>,
 }
 
+/// The fleet, when one is configured: the nodes' rows as the watcher sends them, how the
+/// tab orders them, and the node the whole dashboard shows instead of its own (`Enter`).
+#[derive(Clone, Debug, Default)]
+pub struct FleetState {
+    pub rows: Arc<Vec<crate::fleet::FleetRow>>,
+    pub sort: crate::fleet::FleetSort,
+    /// The node on screen; `None`: this dashboard's own node.
+    pub viewing: Option<String>,
+}
+
 /// Kubo bandwidth by (day, hour): the heat map's data, accumulated from the history rings as
 /// snapshots arrive, so it covers the whole session, not only the retained window.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -577,6 +595,8 @@ pub struct Model {
     pub help_scroll: usize,
     pub activity: Activity,
     pub analysis: Analysis,
+    /// `None`: no fleet configured (the Fleet tab is hidden).
+    pub fleet: Option<FleetState>,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     /// A one-line note in the footer until the next key (why a key did nothing).
@@ -614,6 +634,7 @@ impl Model {
             help_scroll: 0,
             activity,
             analysis: Analysis::default(),
+            fleet: None,
             size,
             flash: None,
             quit: false,
@@ -681,6 +702,35 @@ impl Model {
             .get(i)
             .cloned()
             .flatten()
+    }
+
+    /// The tabs on the tab bar, in order: Fleet only with a fleet.
+    pub fn tabs(&self) -> Vec<Tab> {
+        Tab::ALL
+            .iter()
+            .copied()
+            .filter(|t| *t != Tab::Fleet || self.fleet.is_some())
+            .collect()
+    }
+
+    /// The tab after (`by` 1) or before (-1) the current one on the tab bar.
+    pub fn tab_step(&self, by: isize) -> Tab {
+        let tabs = self.tabs();
+        let i = tabs.iter().position(|t| *t == self.tab).unwrap_or(0) as isize;
+        let n = tabs.len() as isize;
+        tabs[((i + by).rem_euclid(n)) as usize]
+    }
+
+    /// The fleet node under the Fleet cursor.
+    pub fn selected_fleet_node(&self) -> Option<&crate::fleet::FleetRow> {
+        let rows = crate::tui::lists::fleet_rows(self);
+        let i = self.cursor.get(&ListKind::Fleet).copied().unwrap_or(0);
+        rows.get(i).copied()
+    }
+
+    /// The fleet node the dashboard shows instead of its own.
+    pub fn viewing(&self) -> Option<&str> {
+        self.fleet.as_ref()?.viewing.as_deref()
     }
 
     /// Cluster answered its last poll.

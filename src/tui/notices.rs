@@ -20,7 +20,7 @@ pub fn for_tab(m: &Model, tab: Tab) -> Vec<Notice> {
         Tab::Node => (true, false, false),
         Tab::Cluster => (false, true, false),
         Tab::Host => (false, false, true),
-        Tab::Operations | Tab::Alerts | Tab::Pins => (false, false, false),
+        Tab::Operations | Tab::Alerts | Tab::Pins | Tab::Fleet => (false, false, false),
         Tab::Daemons => {
             out.extend(daemons_notice(m));
             (false, false, false)

@@ -48,6 +48,8 @@ pub enum Msg {
     Audit(Vec<crate::ophistory::OpEntry>),
     /// The analysis worker started or finished a run for the Audit tab.
     Analysis(crate::tui::analysis::Report),
+    /// The fleet's rows, as the watcher has them now.
+    Fleet(Arc<Vec<crate::fleet::FleetRow>>),
 }
 
 impl Msg {
@@ -112,10 +114,38 @@ pub enum Command {
     },
     /// Ask the analysis worker for the Audit tab's view; `None` pauses it (tab left).
     Analyse(Option<AuditQuery>),
+    /// Show fleet node `name` on the whole dashboard (its snapshots, keys acting on it);
+    /// `None`: back to this dashboard's own node.
+    View(Option<String>),
 }
 
 /// Applies one message. Sets `m.dirty` when the screen must be redrawn.
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Command> {
+    let cmds = apply(m, msg);
+    match m.viewing().map(str::to_string) {
+        // A fleet node's pins, logs and repo are on its host: only its snapshots and the
+        // API's actions come here.
+        Some(node) => cmds
+            .into_iter()
+            .filter(|c| match c {
+                Command::LoadPins => {
+                    m.pins = PinList {
+                        error: Some(format!(
+                            "the pins of fleet node {node} are listed on its host (ipfs-kit --connect its URL); Esc comes back"
+                        )),
+                        ..PinList::default()
+                    };
+                    false
+                }
+                Command::LoadLog { .. } => false,
+                _ => true,
+            })
+            .collect(),
+        None => cmds,
+    }
+}
+
+fn apply(m: &mut Model, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(k) => key(m, k),
         Msg::Mouse(ev) => mouse(m, ev),
@@ -211,6 +241,15 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Command> {
             m.dirty |= m.tab == Tab::Audit;
             Vec::new()
         }
+        Msg::Fleet(rows) => {
+            let f = m.fleet.get_or_insert_with(Default::default);
+            if *f.rows != *rows {
+                f.rows = rows;
+                clamp_cursors(m);
+                m.dirty |= m.tab == Tab::Fleet;
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -239,6 +278,7 @@ fn clamp_cursors(m: &mut Model) {
         ListKind::Pins,
         ListKind::PerfOps,
         ListKind::History,
+        ListKind::Fleet,
     ] {
         let len = convert::list_len(m, kind);
         if let Some(c) = m.cursor.get_mut(&kind) {
@@ -500,8 +540,31 @@ pub fn act(m: &mut Model, a: Action) -> Vec<Command> {
     }
     m.dirty = true;
     match a {
-        Action::NextTab => return switch_tab(m, m.tab.next()),
-        Action::PrevTab => return switch_tab(m, m.tab.prev()),
+        Action::NextTab => return switch_tab(m, m.tab_step(1)),
+        Action::PrevTab => return switch_tab(m, m.tab_step(-1)),
+        Action::GoFleet => return switch_tab(m, Tab::Fleet),
+        Action::FleetSort => {
+            if let Some(f) = m.fleet.as_mut() {
+                f.sort = f.sort.next();
+                m.flash = Some(format!("fleet ordered by {}", f.sort.as_str()));
+            }
+        }
+        Action::Expand if m.tab == Tab::Fleet => match m.selected_fleet_node() {
+            Some(r) if r.last_seen.is_none() => {
+                m.flash = Some(format!(
+                    "fleet node {} has not answered yet{}",
+                    r.name,
+                    r.error
+                        .as_deref()
+                        .map_or(String::new(), |e| format!(": {e}"))
+                ));
+            }
+            Some(r) => {
+                let name = r.name.clone();
+                return view_node(m, Some(name));
+            }
+            None => m.flash = Some("no fleet node selected".into()),
+        },
         Action::GoTab(n) => match Tab::from_number(n) {
             Some(t) => return switch_tab(m, t),
             None => {
@@ -592,9 +655,11 @@ pub fn act(m: &mut Model, a: Action) -> Vec<Command> {
             } else if m.tab == Tab::Audit && !m.analysis.query.filter.is_empty() {
                 m.analysis.input.clear();
                 return apply_audit_filter(m);
-            } else {
+            } else if !m.filter.is_empty() || m.viewing().is_none() {
                 m.filter.clear();
                 m.scroll.clear();
+            } else {
+                return view_node(m, None);
             }
         }
         Action::Quit => {
@@ -603,6 +668,35 @@ pub fn act(m: &mut Model, a: Action) -> Vec<Command> {
         }
     }
     Vec::new()
+}
+
+/// Switches the whole dashboard to fleet node `name` (`None`: back to its own): the event
+/// loop swaps the snapshots and the actions; what was on screen of the other node goes.
+fn view_node(m: &mut Model, name: Option<String>) -> Vec<Command> {
+    let Some(f) = m.fleet.as_mut() else {
+        return Vec::new();
+    };
+    if f.viewing == name {
+        return Vec::new();
+    }
+    f.viewing.clone_from(&name);
+    m.flash = Some(match &name {
+        Some(n) => format!("showing fleet node {n}; Esc comes back"),
+        None => "back to this dashboard's node".into(),
+    });
+    m.pins = PinList::default();
+    m.log = None;
+    m.cursor.retain(|k, _| *k == ListKind::Fleet);
+    m.scroll.clear();
+    // Entering: start on its Overview; coming back: on the Fleet tab it was left from.
+    let tab = if name.is_some() {
+        Tab::Overview
+    } else {
+        Tab::Fleet
+    };
+    let mut cmds = vec![Command::View(name)];
+    cmds.extend(switch_tab(m, tab));
+    cmds
 }
 
 /// What an action is called in a "disabled" note.

@@ -55,19 +55,31 @@ fn daemons() -> Model {
 // --- Tabs ---------------------------------------------------------------------------------
 
 #[test]
-fn ten_tabs_in_key_order() {
-    assert_eq!(Tab::ALL.len(), 10);
+fn tabs_in_key_order_and_fleet_only_with_a_fleet() {
+    assert_eq!(Tab::ALL.len(), 11);
     assert_eq!(Tab::from_number(6), Some(Tab::Daemons));
     assert_eq!(Tab::from_number(7), Some(Tab::Alerts));
     assert_eq!(Tab::from_number(8), Some(Tab::Pins));
     // 9 is Performance; 0 is Audit, last in the cycle.
     assert_eq!(Tab::from_number(9), Some(Tab::Performance));
     assert_eq!(Tab::from_number(0), Some(Tab::Audit));
-    assert_eq!(Tab::Pins.next(), Tab::Performance);
-    assert_eq!(Tab::Performance.next(), Tab::Audit);
-    assert_eq!(Tab::Audit.next(), Tab::Overview);
-    assert_eq!(Tab::Overview.prev(), Tab::Audit);
-    assert_eq!(Tab::Operations.next(), Tab::Daemons);
+    let mut m = fixtures::model_with(fixtures::snapshot_daemons(), 120, 40, Theme::default());
+    let step = |m: &mut ipfs_kit::tui::Model, tab: Tab, by: isize| {
+        m.tab = tab;
+        m.tab_step(by)
+    };
+    assert_eq!(step(&mut m, Tab::Pins, 1), Tab::Performance);
+    assert_eq!(step(&mut m, Tab::Performance, 1), Tab::Audit);
+    assert_eq!(step(&mut m, Tab::Audit, 1), Tab::Overview);
+    assert_eq!(step(&mut m, Tab::Overview, -1), Tab::Audit);
+    assert_eq!(step(&mut m, Tab::Operations, 1), Tab::Daemons);
+    assert!(!m.tabs().contains(&Tab::Fleet));
+    // With a fleet, its tab comes last (key F).
+    m.fleet = Some(Default::default());
+    assert_eq!(step(&mut m, Tab::Audit, 1), Tab::Fleet);
+    assert_eq!(step(&mut m, Tab::Overview, -1), Tab::Fleet);
+    assert_eq!(Tab::Fleet.key(), 'F');
+    assert_eq!(Tab::keys_label(), "1-9, 0");
     for (i, t) in Tab::ALL.into_iter().enumerate() {
         assert_eq!(t.index(), i);
         assert!(t.short_title().len() <= 4, "{t:?}");
@@ -85,13 +97,17 @@ fn ten_tabs_in_key_order() {
             "Alerts",
             "Pins",
             "Performance",
-            "Audit"
+            "Audit",
+            "Fleet"
         ]
     );
 }
 
+/// The tab bar without a fleet.
+const SHOWN: &[Tab] = Tab::ALL.split_at(10).0;
+
 fn labels(width: u16, current: Tab) -> Vec<String> {
-    layout::tab_spans(Rect::new(0, 1, width, 1), current)
+    layout::tab_spans(Rect::new(0, 1, width, 1), SHOWN, current)
         .into_iter()
         .map(|(_, l, ..)| l)
         .collect()
@@ -117,9 +133,9 @@ fn tab_bar_falls_back_to_short_titles_then_numbers() {
     // Whatever the width, the labels are in order, one column apart, and (when there is
     // room for the numbers) inside the bar.
     for width in [30u16, 40, 60, 70, 80, 90, 100, 120, 200] {
-        for current in Tab::ALL {
-            let spans = layout::tab_spans(Rect::new(3, 1, width, 1), current);
-            assert_eq!(spans.len(), Tab::ALL.len());
+        for &current in SHOWN {
+            let spans = layout::tab_spans(Rect::new(3, 1, width, 1), SHOWN, current);
+            assert_eq!(spans.len(), SHOWN.len());
             assert_eq!(spans[0].2, 3);
             for (i, (t, label, x0, x1)) in spans.iter().enumerate() {
                 assert_eq!(*t, Tab::ALL[i]);
@@ -140,7 +156,7 @@ fn tab_bar_falls_back_to_short_titles_then_numbers() {
 fn clicking_a_short_or_numbered_tab_label_opens_it() {
     for width in [80u16, 60] {
         let mut m = fixtures::model_with(fixtures::snapshot_daemons(), width, 24, Theme::default());
-        let tabs = layout::tab_spans(layout::screen(layout::area(&m)).tabs, m.tab);
+        let tabs = layout::tab_spans(layout::screen(layout::area(&m)).tabs, &m.tabs(), m.tab);
         let (_, _, x0, _) = tabs[5];
         update(
             &mut m,

@@ -5,6 +5,7 @@ mod actions;
 mod audit;
 mod consistency;
 mod fixtures;
+mod fleet;
 mod hostile;
 mod performance;
 mod rendering;

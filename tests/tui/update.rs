@@ -51,6 +51,8 @@ fn every_keymap_entry_is_covered_here() {
             "p",
             "u",
             "w",
+            "F",
+            "o",
             "PgUp / PgDn, wheel",
             "Esc",
             "q / Ctrl-C",
@@ -500,7 +502,7 @@ fn mouse_wheel_scrolls_the_list_under_the_pointer_and_clicks_focus() {
     mouse(&mut m, MouseEventKind::Moved, 10, 10);
     assert!(!m.dirty);
     // A click on the tab bar switches tabs; a click on a panel focuses it.
-    let tabs = layout::tab_spans(layout::screen(layout::area(&m)).tabs, m.tab);
+    let tabs = layout::tab_spans(layout::screen(layout::area(&m)).tabs, &m.tabs(), m.tab);
     let (_, _, x, _) = tabs[2];
     mouse(&mut m, MouseEventKind::Down(MouseButton::Left), x + 1, 1);
     assert_eq!(m.tab, Tab::Cluster);

@@ -11,6 +11,7 @@ mod audit;
 mod charts;
 mod cluster;
 mod daemons;
+mod fleet;
 mod host;
 mod node;
 mod operations;
@@ -190,6 +191,7 @@ pub fn table_view(m: &Model, kind: ListKind) -> TableView {
         ListKind::Pins => with_cursor(m, kind, pins::table(m)),
         ListKind::PerfOps => with_cursor(m, kind, performance::operations(m)),
         ListKind::Bottlenecks => filtered(m, kind, performance::bottlenecks(m)),
+        ListKind::Fleet => with_cursor(m, kind, fleet::table(m)),
         // Alerts and history have widgets of their own.
         ListKind::Alerts | ListKind::ClusterAlerts | ListKind::History | ListKind::DaemonLog => {
             filtered(

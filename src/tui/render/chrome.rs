@@ -128,7 +128,7 @@ pub fn header(m: &Model, area: Rect, buf: &mut Buffer) {
 
 pub fn tabs(m: &Model, area: Rect, buf: &mut Buffer) {
     let t = &m.theme;
-    let spans = layout::tab_spans(area, m.tab);
+    let spans = layout::tab_spans(area, &m.tabs(), m.tab);
     for (tab, mut label, x0, x1) in spans.iter().cloned() {
         if x0 >= area.right() {
             break;
