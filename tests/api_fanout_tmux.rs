@@ -129,7 +129,7 @@ fn attached_dashboards_add_no_kubo_calls_and_show_the_same_figures() {
     }
     std::thread::sleep(Duration::from_secs(4));
     let five = calls_in_window(&kubo);
-    eprintln!("Kubo RPC calls per {WINDOW:?}: 1 client {one}, 5 clients {five}");
+    ipfs_kit::say!("Kubo RPC calls per {WINDOW:?}: 1 client {one}, 5 clients {five}");
 
     // The daemon's collector alone polls. Were each extra dashboard polling Kubo even one
     // call per 2 s cycle, 4 of them would add 4 * 16 / 2 = 32 calls; the tolerance (a quarter

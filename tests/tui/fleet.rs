@@ -40,7 +40,11 @@ fn the_fleet_tab_appears_with_a_fleet_and_f_opens_it() {
     assert!(!m.tabs().contains(&Tab::Fleet));
     ch(&mut m, 'F');
     assert_ne!(m.tab, Tab::Fleet);
-    assert!(m.flash.as_deref().unwrap_or("").contains("no fleet"), "{:?}", m.flash);
+    assert!(
+        m.flash.as_deref().unwrap_or("").contains("no fleet"),
+        "{:?}",
+        m.flash
+    );
     update(&mut m, Msg::Fleet(Arc::new(rows())));
     assert!(m.tabs().contains(&Tab::Fleet));
     ch(&mut m, 'F');
@@ -72,15 +76,28 @@ fn enter_shows_a_node_and_esc_comes_back() {
     // A node that never answered cannot be shown.
     m.cursor.insert(ListKind::Fleet, 2);
     assert!(key(&mut m, KeyCode::Enter).is_empty());
-    assert!(m.flash.as_deref().unwrap_or("").contains("has not answered yet"));
+    assert!(
+        m.flash
+            .as_deref()
+            .unwrap_or("")
+            .contains("has not answered yet")
+    );
     m.cursor.insert(ListKind::Fleet, 0);
     let cmds = key(&mut m, KeyCode::Enter);
-    assert!(cmds.contains(&Command::View(Some("alpha".into()))), "{cmds:?}");
+    assert!(
+        cmds.contains(&Command::View(Some("alpha".into()))),
+        "{cmds:?}"
+    );
     assert_eq!(m.viewing(), Some("alpha"));
     assert_eq!(m.tab, Tab::Overview);
     // While a node is shown, its repo's gc is not offered (it runs on its host).
     ch(&mut m, 'g');
-    assert!(m.flash.as_deref().unwrap_or("").contains("fleet node alpha"));
+    assert!(
+        m.flash
+            .as_deref()
+            .unwrap_or("")
+            .contains("fleet node alpha")
+    );
     // Its pins are listed on its own host.
     ch(&mut m, '8');
     assert!(m.pins.error.as_deref().unwrap_or("").contains("alpha"));
@@ -98,7 +115,11 @@ fn fleet_rows_keep_the_cursor_when_nodes_change() {
     m.cursor.insert(ListKind::Fleet, 2);
     update(&mut m, Msg::Fleet(Arc::new(rows()[..1].to_vec())));
     assert_eq!(m.cursor.get(&ListKind::Fleet), Some(&0));
-    assert!(m.fleet.as_ref().is_some_and(|f: &FleetState| f.rows.len() == 1));
+    assert!(
+        m.fleet
+            .as_ref()
+            .is_some_and(|f: &FleetState| f.rows.len() == 1)
+    );
 }
 
 #[test]
