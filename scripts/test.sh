@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the tests need when it is missing (tmux, the pinned Kubo and
-# IPFS Cluster), then the whole workspace's tests against real daemons.
+# Runs every test: installs what the tests need when it is missing (tmux, zsh and fish, the
+# pinned Kubo and IPFS Cluster), then the whole workspace's tests against real daemons.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+# The completion scripts are parsed by the shells they are for.
+command -v zsh >/dev/null 2>&1 || need_apt+=(zsh)
+command -v fish >/dev/null 2>&1 || need_apt+=(fish)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${need_apt[*]} with apt-get" >&2

@@ -648,6 +648,19 @@ fn completions_source_in_bash_and_the_man_page_parses() {
             out.status.success() && text.contains("widget-data"),
             "{shell}: {text}"
         );
+        // The shell itself parses it (scripts/test.sh installs zsh and fish).
+        let file = dir.path().join(format!("ipfs-kit.{shell}"));
+        std::fs::write(&file, &out.stdout).expect("write");
+        let parse = Command::new(shell)
+            .arg("-n")
+            .arg(&file)
+            .output()
+            .unwrap_or_else(|e| panic!("{shell} is needed: apt-get install {shell} ({e})"));
+        assert!(
+            parse.status.success() && parse.stderr.is_empty(),
+            "{shell} -n: {}",
+            String::from_utf8_lossy(&parse.stderr)
+        );
     }
     let out = Command::new(bin)
         .args(["completions", "tcsh"])
