@@ -156,10 +156,13 @@ impl Remote {
     /// Subscribes to `/api/v1/snapshots` and hands each snapshot to `on` (which says
     /// whether to go on). Returns when the stream ends (the daemon went away) with why.
     pub async fn follow(&self, mut on: impl FnMut(Snapshot) -> bool) -> String {
-        let mut r = match self.request(Method::GET, "/api/v1/snapshots").send().await {
-            Ok(r) if r.status().is_success() => r,
-            Ok(r) => return error_text(r).await,
-            Err(e) => return format!("{}: {e}", self.url),
+        // A host that takes the connection but never answers is as gone as a refused one.
+        let subscribe = self.request(Method::GET, "/api/v1/snapshots").send();
+        let mut r = match tokio::time::timeout(Duration::from_secs(10), subscribe).await {
+            Ok(Ok(r)) if r.status().is_success() => r,
+            Ok(Ok(r)) => return error_text(r).await,
+            Ok(Err(e)) => return format!("{}: {e}", self.url),
+            Err(_) => return format!("{}: no answer within 10 s", self.url),
         };
         let mut buf: Vec<u8> = Vec::new();
         loop {
