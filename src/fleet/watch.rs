@@ -149,3 +149,64 @@ async fn follow(
         attempt += 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(name: &str, url: String) -> FleetNode {
+        FleetNode {
+            name: name.into(),
+            url,
+            token: None,
+        }
+    }
+
+    /// A port nobody listens on is down at once; a host that takes the connection and never
+    /// answers is down after the subscription's deadline; neither holds the other.
+    #[tokio::test]
+    async fn refused_and_stalled_nodes_become_rows_down_without_holding_each_other() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let refused = format!("http://{}", closed.local_addr().expect("addr"));
+        drop(closed);
+        let stall = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let stalled = format!("http://{}", stall.local_addr().expect("addr"));
+        // Accepts, reads nothing, answers nothing.
+        let _holder = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((s, _)) = stall.accept().await {
+                held.push(s);
+            }
+        });
+        let fleet = Fleet::spawn(
+            vec![node("refused", refused), node("stalled", stalled)],
+            None,
+        );
+        let mut rows = fleet.rows.clone();
+        let began = std::time::Instant::now();
+        let mut refused_down_at = None;
+        loop {
+            let now = rows.borrow_and_update().clone();
+            if refused_down_at.is_none() && now[0].state == Reach::Down {
+                refused_down_at = Some(began.elapsed());
+            }
+            if now[1].state == Reach::Down {
+                assert!(
+                    now[1]
+                        .error
+                        .as_deref()
+                        .unwrap_or("")
+                        .contains("no answer within"),
+                    "{now:?}"
+                );
+                break;
+            }
+            assert!(began.elapsed() < Duration::from_secs(30), "{now:?}");
+            let _ = tokio::time::timeout(Duration::from_secs(1), rows.changed()).await;
+        }
+        let at = refused_down_at.expect("the refused node went down first");
+        assert!(at < Duration::from_secs(5), "refused after {at:?}");
+    }
+}
