@@ -231,3 +231,15 @@ fn backends_written_by_the_wizard_are_read() {
     let file = parse(text, Path::new("c.toml")).unwrap();
     assert_eq!(file.backends.len(), 1);
 }
+
+#[test]
+fn fleet_nodes_are_checked_at_their_line_and_column() {
+    let text = "[[fleet.nodes]]\nname = \"a\"\nurl = \"http://10.0.0.1:5080\"\n\n[[fleet.nodes]]\nname = \"b\"\nurl = \"10.0.0.2:5080\"\n";
+    let (line, col, msg) = parse_err(text);
+    assert_eq!((line, col), (7, 7), "{msg}");
+    assert!(msg.contains("write it as http://HOST:PORT"), "{msg}");
+    let (line, _, msg) =
+        parse_err("[[fleet.nodes]]\nname = \"a\"\nurl = \"http://x:1\"\nport = 3\n");
+    assert_eq!(line, 4, "{msg}");
+    assert!(msg.contains("unknown field `port`"), "{msg}");
+}
