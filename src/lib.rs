@@ -20,6 +20,7 @@ pub mod embedded;
 pub mod format;
 pub mod locate;
 pub mod logging;
+pub mod mcp;
 pub mod model;
 pub mod ophistory;
 pub mod perf;

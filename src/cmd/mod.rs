@@ -8,6 +8,7 @@ pub mod daemon;
 pub mod dashboard;
 mod data_error;
 pub mod history;
+pub mod mcp;
 pub mod once;
 pub mod performance;
 pub mod pin;

@@ -49,7 +49,7 @@ struct WizardLine {
     templates: Vec<TemplateLine>,
 }
 
-pub fn list(json: bool) -> anyhow::Result<u8> {
+pub fn list(json: bool, mut w: &mut (dyn std::io::Write + Send)) -> anyhow::Result<u8> {
     let all = templates::list()?;
     let wizards: Vec<WizardLine> = KINDS
         .into_iter()
@@ -68,9 +68,11 @@ pub fn list(json: bool) -> anyhow::Result<u8> {
         })
         .collect();
     if json {
-        return print_json(&serde_json::json!({"schema_version": 1, "wizards": wizards}));
+        return print_json(
+            w,
+            &serde_json::json!({"schema_version": 1, "wizards": wizards}),
+        );
     }
-    let mut w = std::io::stdout().lock();
     for k in &wizards {
         out!(&mut w, "{:<11} {}", k.id, k.description);
         for t in &k.templates {
