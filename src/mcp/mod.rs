@@ -30,3 +30,66 @@ pub fn registry() -> Vec<ToolDef> {
     all.extend(node::tools());
     all
 }
+
+/// The README's tool table (between its `mcp tools` markers; a test keeps the two the same).
+pub fn markdown_table() -> String {
+    let mut t = String::from("| tool | listed | does |\n|---|---|---|\n");
+    for d in registry() {
+        let listed = if d.hints.read_only {
+            "always"
+        } else if d.hints.destructive {
+            "--allow-actions (destructive)"
+        } else {
+            "--allow-actions"
+        };
+        let what = d
+            .tool
+            .description
+            .as_deref()
+            .unwrap_or_default()
+            .replace('|', "\\|");
+        t.push_str(&format!("| `{}` | {listed} | {what} |\n", d.name()));
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_readme_lists_every_tool() {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("<!-- mcp tools:")
+            .and_then(|i| readme[i..].find('\n').map(|j| i + j + 1))
+            .expect("the README's mcp tools marker");
+        let end = readme.find("<!-- end mcp tools -->").expect("end marker");
+        assert_eq!(
+            &readme[start..end],
+            super::markdown_table(),
+            "README.md's MCP tool table is out of date; replace it with markdown_table()'s output"
+        );
+    }
+
+    #[test]
+    fn every_tool_has_a_schema_a_description_and_hints() {
+        for d in super::registry() {
+            assert!(
+                d.tool.description.as_deref().is_some_and(|s| s.len() > 20),
+                "{}",
+                d.name()
+            );
+            assert_eq!(
+                d.tool.input_schema.get("type"),
+                Some(&serde_json::json!("object")),
+                "{}",
+                d.name()
+            );
+            let a = d.tool.annotations.as_ref().expect("annotations");
+            assert!(
+                a.read_only_hint.is_some()
+                    && a.destructive_hint.is_some()
+                    && a.idempotent_hint.is_some()
+            );
+        }
+    }
+}
