@@ -560,6 +560,46 @@ fn every_tool_answers_as_the_cli_does_and_bad_input_is_refused_clearly() {
         )
         .await;
         assert!(m.contains("no open operation"), "{m}");
+        // The wizard: a dry run returns the CLI's diff and writes nothing.
+        let w = doc(
+            &c,
+            "dashboard_run_wizard",
+            json!({"wizard_id": "monitoring", "template": "monitoring_strict"}),
+        )
+        .await;
+        let out = h
+            .ipfs_kit()
+            .args([
+                "dashboard",
+                "wizard",
+                "--wizard-id",
+                "monitoring",
+                "--template",
+                "monitoring_strict",
+            ])
+            .output()
+            .expect("wizard");
+        assert_eq!(
+            w["diff"].as_str(),
+            Some(String::from_utf8_lossy(&out.stdout).as_ref())
+        );
+        assert!(
+            w["diff"]
+                .as_str()
+                .is_some_and(|d| d.contains("[monitoring")),
+            "{w}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(h.root().join("config/ipfs-kit/config.toml")).expect("config"),
+            support::NO_HOST_DISK_ALERT
+        );
+        let m = tool_error(
+            &c,
+            "dashboard_run_wizard",
+            json!({"wizard_id": "nope", "template": "x"}),
+        )
+        .await;
+        assert!(m.contains("backend"), "names the wizards: {m}");
         c.cancel().await.expect("close");
         let mine: Vec<Value> = history(h.ipfs_kit())
             .into_iter()

@@ -140,5 +140,54 @@ pub fn tools() -> Vec<ToolDef> {
                 run(&call, vec!["list-wizards".into(), "--json".into()]).await
             },
         ),
+        ToolDef::new(
+            "dashboard_run_wizard",
+            "Runs a setup wizard non-interactively from a template and answers: a dry run returning the config diff unless apply is true.",
+            Hints::action(false, true),
+            |call, p: Wizard| async move { wizard(&call, p).await },
+        ),
     ]
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Wizard {
+    /// backend, vfs or monitoring (backend_setup, vfs_config, monitoring_setup too).
+    pub wizard_id: String,
+    /// A template of that wizard (dashboard_list_wizards lists them).
+    pub template: String,
+    /// Answers over the template's, as key → value (e.g. {"bucket": "archive"}).
+    #[serde(default)]
+    pub answers: std::collections::BTreeMap<String, String>,
+    /// Write the change to config.toml (atomically; secrets to credentials.toml, 0600).
+    /// Without it (the default) nothing is written: a dry run returning the diff.
+    #[serde(default)]
+    pub apply: bool,
+}
+
+/// `dashboard wizard`: the diff it would apply (or applied), recorded as the client.
+pub async fn wizard(call: &Call, p: Wizard) -> CallToolResult {
+    let sets: Vec<String> = p.answers.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let ops = call.ctx.ops.as_ref().map(|o| o.as_user(&call.who()));
+    let mut diff = Vec::new();
+    match dashboard::run_wizard(
+        call.cfg(),
+        &p.wizard_id,
+        &p.template,
+        &sets,
+        p.apply,
+        ops.as_ref(),
+        &mut diff,
+    ) {
+        Ok(0) => output::ok(&serde_json::json!({
+            "wizard_id": p.wizard_id,
+            "template": p.template,
+            "applied": p.apply,
+            "diff": String::from_utf8_lossy(&diff),
+        })),
+        Ok(code) => output::fail(format!(
+            "the wizard refused the answers (exit {code}); dashboard_list_wizards shows the templates, the log file the problems"
+        )),
+        Err(e) => output::fail(format!("{e:#}")),
+    }
 }

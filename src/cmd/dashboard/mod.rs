@@ -12,6 +12,7 @@ mod widgets;
 mod wizard;
 
 pub use args::{ChartFormat, DashboardAction, SnapshotArgs};
+pub use wizard::run as run_wizard;
 
 use std::io::Write;
 
@@ -69,7 +70,10 @@ pub async fn run_to(
             template,
             sets,
             apply,
-        } => wizard::run(cfg, wizard_id, template, sets, *apply),
+        } => {
+            let ops = crate::cmd::open_history(cfg);
+            wizard::run(cfg, wizard_id, template, sets, *apply, ops.as_ref(), w)
+        }
         DashboardAction::Status { snapshot, out } => status::run(cfg, snapshot, out.json, w).await,
     }
 }
