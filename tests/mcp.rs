@@ -641,7 +641,11 @@ fn every_tool_answers_as_the_cli_does_and_bad_input_is_refused_clearly() {
 #[test]
 fn through_a_running_daemon_actions_are_recorded_as_the_mcp_client() {
     let kit = Kit::new();
-    kit.config(support::NO_HOST_DISK_ALERT);
+    // A rule that fires at once, for a real alert to list and acknowledge.
+    kit.config(&format!(
+        "{}\n[[alerts.rules]]\nname = \"mcp_test_peers\"\nmetric = \"kubo.peers\"\nop = \"<\"\nwarning = 1000\nfor = \"0s\"\nmessage = \"{{name}}: {{value}} peers\"\n",
+        support::NO_HOST_DISK_ALERT
+    ));
     let _sup = kit.supervise(&["--init"], "supervise.log", &[]);
     kit.wait_supervised("supervise.log");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
@@ -684,6 +688,44 @@ fn through_a_running_daemon_actions_are_recorded_as_the_mcp_client() {
         assert!(done["message"].is_string(), "{done}");
         let m = tool_error(&c, "alerts_acknowledge", json!({"id": "no-such-alert"})).await;
         assert!(m.contains("alert.acknowledge"), "{m}");
+        // The alert fires in the daemon; its events are listed (from alerts.jsonl: the API's
+        // snapshot carries no alert log), and acknowledging it goes through the daemon.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let listed = loop {
+            let a = doc(&c, "alerts_list", json!({"limit": 10})).await;
+            let firing = a["alerts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|x| x.to_string().contains("mcp_test_peers"));
+            if firing && a["recent_events"].as_array().is_some_and(|e| !e.is_empty()) {
+                break a;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the test alert never fired: {a}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        };
+        let id = listed["alerts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|x| x.to_string().contains("mcp_test_peers"))
+            .and_then(|x| x["id"].as_str())
+            .unwrap_or_else(|| panic!("alert id: {listed}"))
+            .to_string();
+        let acked = doc(&c, "alerts_acknowledge", json!({"id": id})).await;
+        assert!(acked["message"].is_string(), "{acked}");
+        let r = c
+            .read_resource(ReadResourceRequestParams::new("ipfs-kit://alerts"))
+            .await
+            .expect("read");
+        let rmcp::model::ResourceContents::TextResourceContents { text, .. } = &r.contents[0]
+        else {
+            panic!("text resource")
+        };
+        assert!(text.contains("mcp_test_peers"), "{text}");
         c.cancel().await.expect("close");
     });
     let pins = kit.ipfs(&["pin", "ls", "--type=recursive", "-q"]);
@@ -697,5 +739,13 @@ fn through_a_running_daemon_actions_are_recorded_as_the_mcp_client() {
     assert!(
         who.starts_with("api:127.0.0.1") && who.contains(&format!("mcp:{CLIENT}")),
         "{who}"
+    );
+    assert!(
+        ops.iter().any(|e| e["action"] == "alert.acknowledge"
+            && e["status"] == "ok"
+            && e["user_id"]
+                .as_str()
+                .is_some_and(|u| u.contains(&format!("mcp:{CLIENT}")))),
+        "the acknowledgement recorded as the client: {ops:?}"
     );
 }

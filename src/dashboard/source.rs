@@ -58,6 +58,9 @@ pub struct Want {
     pub file: Option<PathBuf>,
     /// Deadline of a collection pass.
     pub timeout: Duration,
+    /// A running daemon's rings are not needed (the status, the snapshot document): one
+    /// request instead of two.
+    pub skip_rings: bool,
 }
 
 fn rings_key(cfg: &Config) -> String {
@@ -88,7 +91,9 @@ pub async fn obtain(cfg: &Config, want: &Want) -> anyhow::Result<Obtained> {
     if let Ok(Some(remote)) = crate::api::client::attach(cfg, None, None).await
         && let Ok(mut snap) = remote.snapshot().await
     {
-        if let Ok(h) = remote.series().await {
+        if !want.skip_rings
+            && let Ok(h) = remote.series().await
+        {
             snap.history = Arc::new(h);
         }
         return Ok(Obtained {

@@ -23,10 +23,34 @@ pub async fn snapshot(call: &Call, refresh: bool) -> Result<Obtained, CallToolRe
             refresh,
             file: None,
             timeout: Duration::from_secs(5),
+            skip_rings: true,
         },
     )
     .await
     .map_err(|e| output::fail(format!("cannot obtain a snapshot: {e:#}")))
+}
+
+/// The newest `n` alert events from `<state>/alerts*.jsonl`, newest first, and the
+/// files' unreadable lines. (A snapshot read from the daemon's API does not carry its alert
+/// log, so the files are the one source either way.)
+pub fn alert_events(
+    call: &Call,
+    n: usize,
+) -> Result<(Vec<crate::alerts::AlertEvent>, usize), CallToolResult> {
+    use crate::ophistory::jsonl;
+    let mut out = Vec::new();
+    let mut bad = 0;
+    for path in jsonl::files_newest_first(&call.cfg().state_dir, "alerts") {
+        let (mut ev, warnings) = jsonl::read_file::<crate::alerts::AlertEvent>(&path)
+            .map_err(|e| output::fail(format!("cannot read the alert history: {e}")))?;
+        bad += warnings.len();
+        ev.reverse();
+        out.extend(ev.into_iter().take(n - out.len()));
+        if out.len() >= n {
+            break;
+        }
+    }
+    Ok((out, bad))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -112,17 +136,17 @@ pub fn tools() -> Vec<ToolDef> {
                     Ok(n) => n,
                     Err(e) => return e,
                 };
+                let (recent, unreadable) = match alert_events(&call, n) {
+                    Ok(r) => r,
+                    Err(e) => return e,
+                };
                 match snapshot(&call, false).await {
-                    Ok(got) => {
-                        let log = &got.snap.alert_log;
-                        let recent: Vec<_> = log.iter().rev().take(n).collect();
-                        output::ok(&serde_json::json!({
-                            "snapshot_time": got.snap.time,
-                            "alerts": got.snap.alerts,
-                            "recent_events": recent,
-                            "events_total": log.len(),
-                        }))
-                    }
+                    Ok(got) => output::ok(&serde_json::json!({
+                        "snapshot_time": got.snap.time,
+                        "alerts": got.snap.alerts,
+                        "recent_events": recent,
+                        "unreadable_lines": unreadable,
+                    })),
                     Err(e) => e,
                 }
             },

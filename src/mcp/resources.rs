@@ -67,7 +67,8 @@ pub async fn read(call: &Call, uri: &str) -> Result<ReadResourceResult, ErrorDat
             let got = node::snapshot(call, false)
                 .await
                 .map_err(|_| ErrorData::internal_error("cannot obtain a snapshot", None))?;
-            let recent: Vec<_> = got.snap.alert_log.iter().rev().take(ENTRIES).collect();
+            let (recent, _) = node::alert_events(call, ENTRIES)
+                .map_err(|_| ErrorData::internal_error("cannot read the alert history", None))?;
             serde_json::json!({"alerts": got.snap.alerts, "recent_events": recent})
         }
         other => {

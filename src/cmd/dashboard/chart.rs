@@ -45,7 +45,7 @@ pub async fn run(
         )
         .into());
     }
-    let got = obtain(cfg, snap_args).await?;
+    let got = obtain(cfg, snap_args, true).await?;
     let mut model = source::model(cfg, (*got.snap).clone(), false);
     if m.needs_analysis() {
         model.analysis.query = AuditQuery::default();

@@ -79,13 +79,14 @@ pub async fn run_to(
 }
 
 /// The snapshot the flags ask for.
-async fn obtain(cfg: &Config, a: &SnapshotArgs) -> anyhow::Result<Obtained> {
+async fn obtain(cfg: &Config, a: &SnapshotArgs, rings: bool) -> anyhow::Result<Obtained> {
     source::obtain(
         cfg,
         &Want {
             refresh: a.refresh,
             file: a.snapshot.clone(),
             timeout: a.timeout,
+            skip_rings: !rings,
         },
     )
     .await

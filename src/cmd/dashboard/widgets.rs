@@ -85,7 +85,7 @@ pub async fn data(
     mut w: &mut (dyn Write + Send),
 ) -> anyhow::Result<u8> {
     let widget = find(id)?;
-    let got = obtain(cfg, snap_args).await?;
+    let got = obtain(cfg, snap_args, true).await?;
     let mut m = source::model(cfg, (*got.snap).clone(), ascii);
     source::load(cfg, &mut m, registry::needs(widget)).await?;
     if json {
