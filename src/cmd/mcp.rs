@@ -42,6 +42,7 @@ pub async fn run(cfg: &Config, args: &McpArgs) -> anyhow::Result<u8> {
             cfg: cfg.clone(),
             ops,
             started: Default::default(),
+            remote: Default::default(),
         },
         Guards {
             allow_actions: args.allow_actions,

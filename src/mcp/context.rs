@@ -21,6 +21,9 @@ pub struct Ctx {
     pub ops: Option<OpHistory>,
     /// performance_start_operation's open timings: id → (operation, start).
     pub started: Mutex<HashMap<String, (String, Instant)>>,
+    /// The running daemon, once found: one HTTP client (and its connections) for the
+    /// session rather than a new one per call.
+    pub remote: tokio::sync::Mutex<Option<crate::api::client::Remote>>,
 }
 
 /// One tool call: the server's state and who asked.
@@ -34,6 +37,29 @@ pub struct Call {
 impl Call {
     pub fn cfg(&self) -> &Config {
         &self.ctx.cfg
+    }
+
+    /// The running daemon: the one found before, else looked for now.
+    pub async fn remote(&self) -> Option<crate::api::client::Remote> {
+        let mut r = self.ctx.remote.lock().await;
+        if r.is_none() {
+            *r = crate::api::client::attach(self.cfg(), None, None)
+                .await
+                .ok()
+                .flatten();
+        }
+        r.clone()
+    }
+
+    pub async fn forget_remote(&self) {
+        *self.ctx.remote.lock().await = None;
+    }
+
+    /// After a read: a snapshot not from the daemon means it went away.
+    pub async fn saw(&self, origin: &crate::dashboard::source::Origin) {
+        if !matches!(origin, crate::dashboard::source::Origin::Daemon { .. }) {
+            self.forget_remote().await;
+        }
     }
 
     /// Who asked, as recorded in the operation history.

@@ -10,12 +10,29 @@ use super::tool::{Hints, NoArgs, ToolDef};
 use crate::cmd::dashboard::{self, DashboardAction};
 
 async fn run(call: &Call, argv: Vec<String>) -> CallToolResult {
-    let action: DashboardAction = match parse(&argv) {
+    let mut action: DashboardAction = match parse(&argv) {
         Ok(a) => a,
         Err(e) => return output::fail(e),
     };
+    let snap = match &mut action {
+        DashboardAction::WidgetData { snapshot, .. }
+        | DashboardAction::Chart { snapshot, .. }
+        | DashboardAction::Status { snapshot, .. } => Some(snapshot),
+        _ => None,
+    };
+    let reads_snapshot = snap.is_some();
+    if let Some(s) = snap {
+        s.remote = call.remote().await;
+    }
     let mut buf = Vec::new();
     let r = dashboard::run_to(call.cfg(), &action, &mut buf).await;
+    // Read without the daemon (it went away, or never ran): look for it again next time.
+    if reads_snapshot
+        && serde_json::from_slice::<serde_json::Value>(&buf)
+            .map_or(true, |v| v["origin"]["from"] != "daemon")
+    {
+        call.forget_remote().await;
+    }
     // `status` exits with the health status; the document is the answer either way.
     document(r.map(|_| 0), &buf)
 }

@@ -17,17 +17,20 @@ use crate::supervisor::service::Action;
 /// The snapshot every read tool draws from: the running daemon's, else a fresh snapshot
 /// file, else one collection pass (as the dashboard CLI).
 pub async fn snapshot(call: &Call, refresh: bool) -> Result<Obtained, CallToolResult> {
-    source::obtain(
+    let got = source::obtain(
         call.cfg(),
         &Want {
             refresh,
             file: None,
             timeout: Duration::from_secs(5),
             skip_rings: true,
+            remote: call.remote().await,
         },
     )
     .await
-    .map_err(|e| output::fail(format!("cannot obtain a snapshot: {e:#}")))
+    .map_err(|e| output::fail(format!("cannot obtain a snapshot: {e:#}")))?;
+    call.saw(&got.origin).await;
+    Ok(got)
 }
 
 /// The newest `n` alert events from `<state>/alerts*.jsonl`, newest first, and the

@@ -87,6 +87,7 @@ async fn obtain(cfg: &Config, a: &SnapshotArgs, rings: bool) -> anyhow::Result<O
             file: a.snapshot.clone(),
             timeout: a.timeout,
             skip_rings: !rings,
+            remote: a.remote.clone(),
         },
     )
     .await
