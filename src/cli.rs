@@ -141,6 +141,9 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::cmd::dashboard::DashboardAction,
     },
+    /// An MCP server on stdio for agents: the dashboard, performance, audit and node tools,
+    /// read-only unless --allow-actions.
+    Mcp(crate::cmd::mcp::McpArgs),
     /// Print a shell completion script: `source <(ipfs-kit completions bash)`.
     Completions {
         #[arg(value_enum)]

@@ -21,6 +21,7 @@ pub mod fleet;
 pub mod format;
 pub mod locate;
 pub mod logging;
+pub mod mcp;
 pub mod model;
 pub mod ophistory;
 pub mod perf;

@@ -143,6 +143,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::AuditAnalytics { action }) => cmd::audit_analytics::run(&cfg, action).await,
         Some(Command::Performance { action }) => cmd::performance::run(&cfg, action).await,
         Some(Command::Dashboard { action }) => cmd::dashboard::run(&cfg, action).await,
+        Some(Command::Mcp(args)) => cmd::mcp::run(&cfg, args).await,
         Some(Command::Completions { .. } | Command::Man) => {
             unreachable!("handled before the config")
         }

@@ -43,6 +43,19 @@ impl Remote {
         })
     }
 
+    /// The same daemon, asked with this user agent (the API records it as who asked).
+    pub fn with_agent(&self, agent: &str) -> Result<Remote, String> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .user_agent(agent)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Remote {
+            http,
+            ..self.clone()
+        })
+    }
+
     /// The daemon of this state dir, from `<state>/api` and `<state>/api.token` (or `token`
     /// when given), if it answers `/health` promptly.
     pub async fn find(state_dir: &std::path::Path, token: Option<&Secret>) -> Option<Remote> {

@@ -9,6 +9,7 @@ pub mod dashboard;
 mod data_error;
 pub mod fleet;
 pub mod history;
+pub mod mcp;
 pub mod once;
 pub mod performance;
 pub mod pin;

@@ -72,6 +72,17 @@ pub fn run_for_config(
     input: &WizardInput,
     ops: Option<&OpHistory>,
 ) -> anyhow::Result<u8> {
+    run_for_config_to(cfg, kind, input, ops, &mut std::io::stdout())
+}
+
+/// `run_for_config` with the diff written to `diff` (the MCP tool returns it).
+pub fn run_for_config_to(
+    cfg: &crate::config::Config,
+    kind: WizardKind,
+    input: &WizardInput,
+    ops: Option<&OpHistory>,
+    diff: &mut dyn std::io::Write,
+) -> anyhow::Result<u8> {
     let path = config_path(cfg)?;
     // The review's connection test resolves secrets the way the collector will.
     let probe = match crate::probes::LiveProbe::load(&path.with_file_name("credentials.toml")) {
@@ -82,7 +93,7 @@ pub fn run_for_config(
             crate::probes::LiveProbe::default()
         }
     };
-    run(&path, kind, input, Some(&probe), ops)
+    run_to(&path, kind, input, Some(&probe), ops, diff)
 }
 
 /// The config file wizards write: the one in use, else the default location.
@@ -99,6 +110,18 @@ pub fn run(
     input: &WizardInput,
     probe: Option<&dyn Probe>,
     ops: Option<&OpHistory>,
+) -> anyhow::Result<u8> {
+    run_to(config_path, kind, input, probe, ops, &mut std::io::stdout())
+}
+
+/// `run` with the diff written to `diff`.
+pub fn run_to(
+    config_path: &Path,
+    kind: WizardKind,
+    input: &WizardInput,
+    probe: Option<&dyn Probe>,
+    ops: Option<&OpHistory>,
+    diff: &mut dyn std::io::Write,
 ) -> anyhow::Result<u8> {
     let started = std::time::Instant::now();
     // The error names the file already.
@@ -196,7 +219,7 @@ pub fn run(
     };
 
     let plan = save::plan(&existing, &section)?;
-    crate::show_block!("{}", plan.diff());
+    let _ = crate::term::block(diff, format_args!("{}", plan.diff()));
     if input.dry_run {
         crate::say!(
             "ipfs-kit: dry run; {} was not changed",

@@ -58,6 +58,12 @@ pub struct Want {
     pub file: Option<PathBuf>,
     /// Deadline of a collection pass.
     pub timeout: Duration,
+    /// A running daemon's rings are not needed (the status, the snapshot document): one
+    /// request instead of two.
+    pub skip_rings: bool,
+    /// The daemon already found (a long-running caller keeps one: the MCP server); else it
+    /// is looked for.
+    pub remote: Option<crate::api::client::Remote>,
 }
 
 fn rings_key(cfg: &Config) -> String {
@@ -85,10 +91,19 @@ pub async fn obtain(cfg: &Config, want: &Want) -> anyhow::Result<Obtained> {
     }
     // A running daemon (`supervise`, or a dashboard with its own collector) has the
     // snapshot the screen draws now, and its charts' rings.
-    if let Ok(Some(remote)) = crate::api::client::attach(cfg, None, None).await
+    let remote = match &want.remote {
+        Some(r) => Some(r.clone()),
+        None => crate::api::client::attach(cfg, None, None)
+            .await
+            .ok()
+            .flatten(),
+    };
+    if let Some(remote) = remote
         && let Ok(mut snap) = remote.snapshot().await
     {
-        if let Ok(h) = remote.series().await {
+        if !want.skip_rings
+            && let Ok(h) = remote.series().await
+        {
             snap.history = Arc::new(h);
         }
         return Ok(Obtained {

@@ -46,18 +46,25 @@ struct Loaded {
 }
 
 pub async fn run(cfg: &Config, action: &AuditAction) -> anyhow::Result<u8> {
+    run_to(cfg, action, &mut std::io::stdout()).await
+}
+
+/// `run` with its output into `out`: the MCP tools take the same `--json` documents here.
+pub async fn run_to(
+    cfg: &Config,
+    action: &AuditAction,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<u8> {
     let common = match action {
         AuditAction::Verify(args) => return crate::cmd::audit_verify::run(cfg, args).await,
         AuditAction::Schema => {
-            std::io::stdout()
-                .write_all(schema_json().as_bytes())
+            out.write_all(schema_json().as_bytes())
                 .context("cannot write the schema to stdout")?;
             return Ok(0);
         }
         AuditAction::Patterns { list: true, .. } => {
-            let mut out = std::io::stdout().lock();
             for (id, what) in patterns::DETECTORS {
-                term::line(&mut out, format_args!("{id:<24} {what}"))?;
+                term::line(out, format_args!("{id:<24} {what}"))?;
             }
             return Ok(0);
         }
@@ -84,7 +91,7 @@ pub async fn run(cfg: &Config, action: &AuditAction) -> anyhow::Result<u8> {
             let Output::Report(r) = &output else {
                 unreachable!("report computes a report")
             };
-            return write_report(&report::render(r, fmt), to.as_deref());
+            return write_report(&report::render(r, fmt), to.as_deref(), out);
         }
     }
     let doc = Document {
@@ -108,14 +115,13 @@ pub async fn run(cfg: &Config, action: &AuditAction) -> anyhow::Result<u8> {
     {
         let mut text = serde_json::to_string_pretty(&doc)?;
         text.push('\n');
-        return write_report(&text, Some(to));
+        return write_report(&text, Some(to), out);
     }
-    let mut out = std::io::stdout().lock();
     if common.json {
-        term::json::write_pretty(&mut out, &doc)?;
+        term::json::write_pretty(out, &doc)?;
         writeln!(out)?;
     } else {
-        human::print(&mut out, &doc, &loaded.ix)?;
+        human::print(out, &doc, &loaded.ix)?;
     }
     Ok(0)
 }
@@ -384,7 +390,11 @@ fn load_policy(cfg: &Config, flag: Option<&std::path::Path>) -> anyhow::Result<P
     Policy::parse(&name, &text).map_err(|e| DataError(e.to_string()).into())
 }
 
-fn write_report(text: &str, to: Option<&std::path::Path>) -> anyhow::Result<u8> {
+fn write_report(
+    text: &str,
+    to: Option<&std::path::Path>,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<u8> {
     match to {
         Some(p) => {
             crate::atomic_file::write(p, text.as_bytes())
@@ -397,7 +407,6 @@ fn write_report(text: &str, to: Option<&std::path::Path>) -> anyhow::Result<u8> 
         }
         // CSV, HTML and JSON are data, not terminal text; the text report is sanitised.
         None => {
-            let mut out = std::io::stdout().lock();
             out.write_all(term::multi_line(text).as_bytes())?;
         }
     }

@@ -30,6 +30,9 @@ pub struct SnapshotArgs {
     /// `history` key holds the charts' rings).
     #[arg(long, value_name = "FILE", hide = true, conflicts_with = "refresh")]
     pub snapshot: Option<PathBuf>,
+    /// A daemon already found by a long-running caller (the MCP server); not a flag.
+    #[arg(skip)]
+    pub remote: Option<crate::api::client::Remote>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

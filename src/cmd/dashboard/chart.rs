@@ -15,6 +15,7 @@ pub async fn run(
     metric: &str,
     format: ChartFormat,
     snap_args: &SnapshotArgs,
+    out: &mut (dyn Write + Send),
 ) -> anyhow::Result<u8> {
     let valid = || charts::ids_for(t).join(", ");
     let Some(m) = charts::find(metric) else {
@@ -44,7 +45,7 @@ pub async fn run(
         )
         .into());
     }
-    let got = obtain(cfg, snap_args).await?;
+    let got = obtain(cfg, snap_args, true).await?;
     let mut model = source::model(cfg, (*got.snap).clone(), false);
     if m.needs_analysis() {
         model.analysis.query = AuditQuery::default();
@@ -54,11 +55,10 @@ pub async fn run(
         unreachable!("the type was checked above")
     };
     match format {
-        ChartFormat::Json => print_json(&chart),
+        ChartFormat::Json => print_json(out, &chart),
         // Every field passed the sanitiser in to_csv; the CRLF record ends are RFC 4180's.
         ChartFormat::Csv => {
             let text = charts::to_csv(&chart);
-            let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;
             out.flush()?;
             Ok(0)

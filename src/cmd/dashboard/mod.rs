@@ -12,6 +12,7 @@ mod widgets;
 mod wizard;
 
 pub use args::{ChartFormat, DashboardAction, SnapshotArgs};
+pub use wizard::run as run_wizard;
 
 use std::io::Write;
 
@@ -22,8 +23,17 @@ use crate::dashboard::source::{self, Obtained, Want};
 use crate::term;
 
 pub async fn run(cfg: &Config, action: &DashboardAction) -> anyhow::Result<u8> {
+    run_to(cfg, action, &mut std::io::stdout()).await
+}
+
+/// `run` with its output into `w`: the MCP tools take the same `--json` documents from here.
+pub async fn run_to(
+    cfg: &Config,
+    action: &DashboardAction,
+    w: &mut (dyn Write + Send),
+) -> anyhow::Result<u8> {
     match action {
-        DashboardAction::Widgets { out } => widgets::list(out.json),
+        DashboardAction::Widgets { out } => widgets::list(out.json, w),
         DashboardAction::WidgetData {
             widget_id,
             snapshot,
@@ -38,6 +48,7 @@ pub async fn run(cfg: &Config, action: &DashboardAction) -> anyhow::Result<u8> {
                 usize::from(*columns),
                 *ascii,
                 out.json,
+                w,
             )
             .await
         }
@@ -46,40 +57,44 @@ pub async fn run(cfg: &Config, action: &DashboardAction) -> anyhow::Result<u8> {
             metric,
             format,
             snapshot,
-        } => chart::run(cfg, *chart_type, metric, *format, snapshot).await,
+        } => chart::run(cfg, *chart_type, metric, *format, snapshot, w).await,
         DashboardAction::Operations {
             status,
             hours,
             limit,
             out,
-        } => operations::run(cfg, status.as_deref(), *hours, *limit, out.json),
-        DashboardAction::ListWizards { out } => wizard::list(out.json),
+        } => operations::run(cfg, status.as_deref(), *hours, *limit, out.json, w),
+        DashboardAction::ListWizards { out } => wizard::list(out.json, w),
         DashboardAction::Wizard {
             wizard_id,
             template,
             sets,
             apply,
-        } => wizard::run(cfg, wizard_id, template, sets, *apply),
-        DashboardAction::Status { snapshot, out } => status::run(cfg, snapshot, out.json).await,
+        } => {
+            let ops = crate::cmd::open_history(cfg);
+            wizard::run(cfg, wizard_id, template, sets, *apply, ops.as_ref(), w)
+        }
+        DashboardAction::Status { snapshot, out } => status::run(cfg, snapshot, out.json, w).await,
     }
 }
 
 /// The snapshot the flags ask for.
-async fn obtain(cfg: &Config, a: &SnapshotArgs) -> anyhow::Result<Obtained> {
+async fn obtain(cfg: &Config, a: &SnapshotArgs, rings: bool) -> anyhow::Result<Obtained> {
     source::obtain(
         cfg,
         &Want {
             refresh: a.refresh,
             file: a.snapshot.clone(),
             timeout: a.timeout,
+            skip_rings: !rings,
+            remote: a.remote.clone(),
         },
     )
     .await
 }
 
-fn print_json(v: &impl Serialize) -> anyhow::Result<u8> {
-    let mut out = std::io::stdout().lock();
-    term::json::write_pretty(&mut out, v)?;
+fn print_json(out: &mut (dyn Write + Send), v: &impl Serialize) -> anyhow::Result<u8> {
+    term::json::write_pretty(out, v)?;
     writeln!(out)?;
     Ok(0)
 }

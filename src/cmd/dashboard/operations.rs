@@ -40,6 +40,7 @@ pub fn run(
     hours: Option<u32>,
     limit: usize,
     json: bool,
+    mut w: &mut (dyn std::io::Write + Send),
 ) -> anyhow::Result<u8> {
     // clap allowed only the three words.
     let st: Option<OpStatus> = status
@@ -66,20 +67,22 @@ pub fn run(
     }
     let shown = &result.entries[..limit.min(result.entries.len())];
     if json {
-        return print_json(&Operations {
-            schema_version: 1,
-            filter: Filter {
-                status,
-                hours,
-                since,
-                limit,
+        return print_json(
+            w,
+            &Operations {
+                schema_version: 1,
+                filter: Filter {
+                    status,
+                    hours,
+                    since,
+                    limit,
+                },
+                matched: result.entries.len(),
+                counts,
+                operations: shown,
             },
-            matched: result.entries.len(),
-            counts,
-            operations: shown,
-        });
+        );
     }
-    let mut w = std::io::stdout().lock();
     out!(
         &mut w,
         "{} operations ({} ok, {} failed, {} running){}",

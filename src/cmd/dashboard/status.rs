@@ -5,11 +5,16 @@ use crate::config::Config;
 use crate::dashboard::status::summary;
 use crate::term;
 
-pub async fn run(cfg: &Config, snap_args: &SnapshotArgs, json: bool) -> anyhow::Result<u8> {
-    let got = obtain(cfg, snap_args).await?;
+pub async fn run(
+    cfg: &Config,
+    snap_args: &SnapshotArgs,
+    json: bool,
+    mut w: &mut (dyn std::io::Write + Send),
+) -> anyhow::Result<u8> {
+    // The summary reads no ring.
+    let got = obtain(cfg, snap_args, false).await?;
     let s = summary(&got.snap);
     let code = u8::try_from(s.status.exit_code()).unwrap_or(3);
-    let mut w = std::io::stdout().lock();
     if json {
         let mut doc = serde_json::to_value(&s)?;
         if let Some(o) = doc.as_object_mut() {

@@ -17,14 +17,16 @@ struct List {
     widgets: &'static [Widget],
 }
 
-pub fn list(json: bool) -> anyhow::Result<u8> {
+pub fn list(json: bool, mut w: &mut (dyn Write + Send)) -> anyhow::Result<u8> {
     if json {
-        return print_json(&List {
-            schema_version: 1,
-            widgets: registry::WIDGETS,
-        });
+        return print_json(
+            w,
+            &List {
+                schema_version: 1,
+                widgets: registry::WIDGETS,
+            },
+        );
     }
-    let mut w = std::io::stdout().lock();
     out!(&mut w, "{:<26} {:<11} {:<30} TITLE", "ID", "KIND", "TABS");
     for x in registry::WIDGETS {
         let tabs: Vec<String> = x.tabs.iter().map(|t| t.title().to_lowercase()).collect();
@@ -80,20 +82,24 @@ pub async fn data(
     columns: usize,
     ascii: bool,
     json: bool,
+    mut w: &mut (dyn Write + Send),
 ) -> anyhow::Result<u8> {
     let widget = find(id)?;
-    let got = obtain(cfg, snap_args).await?;
+    let got = obtain(cfg, snap_args, true).await?;
     let mut m = source::model(cfg, (*got.snap).clone(), ascii);
     source::load(cfg, &mut m, registry::needs(widget)).await?;
     if json {
-        return print_json(&Data {
-            schema_version: 1,
-            widget,
-            snapshot_time: m.snap.time,
-            origin: &got.origin,
-            rings_from_cache: got.rings_from_cache,
-            view: registry::view(widget, &m, columns),
-        });
+        return print_json(
+            w,
+            &Data {
+                schema_version: 1,
+                widget,
+                snapshot_time: m.snap.time,
+                origin: &got.origin,
+                rings_from_cache: got.rings_from_cache,
+                view: registry::view(widget, &m, columns),
+            },
+        );
     }
     // Drawn as the tab draws it, into a buffer the size of a panel.
     // A sparkline's samples are its inner width, as on screen.
@@ -109,7 +115,6 @@ pub async fn data(
     );
     let mut buf = Buffer::empty(area);
     crate::tui::render::panel(&m, widget.panel, area, &mut buf);
-    let mut w = std::io::stdout().lock();
     for y in 0..area.height {
         let row: String = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
         out!(&mut w, "{}", row.trim_end());

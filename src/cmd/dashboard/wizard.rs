@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::{out, print_json};
 use crate::cmd::UsageError;
-use crate::cmd::wizard::{WizardInput, config_path, run_for_config};
+use crate::cmd::wizard::{WizardInput, config_path, run_for_config_to};
 use crate::config::Config;
+use crate::ophistory::OpHistory;
 use ipfs_kit_wizards::{Answers, WizardKind, templates};
 
 const KINDS: [WizardKind; 3] = [WizardKind::Backend, WizardKind::Vfs, WizardKind::Monitoring];
@@ -49,7 +50,7 @@ struct WizardLine {
     templates: Vec<TemplateLine>,
 }
 
-pub fn list(json: bool) -> anyhow::Result<u8> {
+pub fn list(json: bool, mut w: &mut (dyn std::io::Write + Send)) -> anyhow::Result<u8> {
     let all = templates::list()?;
     let wizards: Vec<WizardLine> = KINDS
         .into_iter()
@@ -68,9 +69,11 @@ pub fn list(json: bool) -> anyhow::Result<u8> {
         })
         .collect();
     if json {
-        return print_json(&serde_json::json!({"schema_version": 1, "wizards": wizards}));
+        return print_json(
+            w,
+            &serde_json::json!({"schema_version": 1, "wizards": wizards}),
+        );
     }
-    let mut w = std::io::stdout().lock();
     for k in &wizards {
         out!(&mut w, "{:<11} {}", k.id, k.description);
         for t in &k.templates {
@@ -86,6 +89,8 @@ pub fn run(
     template: &str,
     sets: &[String],
     apply: bool,
+    ops: Option<&OpHistory>,
+    diff: &mut (dyn std::io::Write + Send),
 ) -> anyhow::Result<u8> {
     let kind = kind(wizard_id)?;
     let all = templates::list()?;
@@ -118,10 +123,7 @@ pub fn run(
         non_interactive: true,
         dry_run: !apply,
     };
-    let code = {
-        let ops = crate::cmd::open_history(cfg);
-        run_for_config(cfg, kind, &input, ops.as_ref())?
-    };
+    let code = run_for_config_to(cfg, kind, &input, ops, diff)?;
     if !apply && code == 0 {
         crate::say!(
             "ipfs-kit: add --apply to write it to {}",

@@ -24,9 +24,8 @@ use crate::perf::window::{self, OpMetrics, Timeframe};
 use crate::perf::{self, store};
 use crate::term;
 
-fn print_json(v: &impl Serialize) -> anyhow::Result<u8> {
-    let mut out = std::io::stdout().lock();
-    term::json::write_pretty(&mut out, v)?;
+fn print_json(out: &mut (dyn Write + Send), v: &impl Serialize) -> anyhow::Result<u8> {
+    term::json::write_pretty(out, v)?;
     writeln!(out)?;
     Ok(0)
 }
@@ -76,8 +75,16 @@ fn window_ops(cache: &Cache, tf: Timeframe) -> BTreeMap<String, perf::Minute> {
 }
 
 pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
+    run_to(cfg, action, &mut std::io::stdout()).await
+}
+
+/// `run` with its output into `w`: the MCP tools take the same `--json` documents from here.
+pub async fn run_to(
+    cfg: &Config,
+    action: &PerfAction,
+    mut w: &mut (dyn Write + Send),
+) -> anyhow::Result<u8> {
     let cache = Cache::open(&cfg.cache);
-    let mut w = std::io::stdout().lock();
     match action {
         PerfAction::CacheStats { out } => {
             let report = CacheReport {
@@ -85,7 +92,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
                 processes: processes(&cache),
             };
             if out.json {
-                return print_json(&report);
+                return print_json(w, &report);
             }
             let s = &report.store;
             match &s.disk_path {
@@ -141,6 +148,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
             };
             if out.json {
                 return print_json(
+                    w,
                     &serde_json::json!({"cleared": tier_name(*tier), "disk_entries": s.disk_entries, "note": note}),
                 );
             }
@@ -149,7 +157,10 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
         PerfAction::CacheInvalidate { pattern, out } => {
             let n = cache.invalidate(pattern);
             if out.json {
-                return print_json(&serde_json::json!({"pattern": pattern, "invalidated": n}));
+                return print_json(
+                    w,
+                    &serde_json::json!({"pattern": pattern, "invalidated": n}),
+                );
             }
             out!(&mut w, "invalidated {n} entries matching {pattern:?}");
         }
@@ -172,7 +183,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
                 }
             }
             if out.json {
-                return print_json(&rows);
+                return print_json(w, &rows);
             }
             print_metrics(&mut w, &rows, *timeframe)?;
         }
@@ -205,7 +216,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
             };
             baseline::save(&cache, &b);
             if out.json {
-                return print_json(&b);
+                return print_json(w, &b);
             }
             out!(
                 &mut w,
@@ -228,7 +239,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
                 "store": cache.stats().disk_path,
             });
             if out.json {
-                return print_json(&doc);
+                return print_json(w, &doc);
             }
             out!(
                 &mut w,
@@ -243,7 +254,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
             let last = crate::bulk::stats::read_last(&cfg.state_dir)
                 .map_err(|e| crate::cmd::DataError(e.to_string()))?;
             if out.json {
-                return print_json(&serde_json::json!({ "last_run": last }));
+                return print_json(w, &serde_json::json!({ "last_run": last }));
             }
             let Some(r) = last else {
                 out!(
@@ -283,7 +294,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
         PerfAction::Resources { out } => {
             let r = resources::gather(cfg).await;
             if out.json {
-                return print_json(&r);
+                return print_json(w, &r);
             }
             bottlenecks::print_resources(&mut w, &r)?;
         }
@@ -306,7 +317,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
                 },
             );
             if out.json {
-                return print_json(&found);
+                return print_json(w, &found);
             }
             bottlenecks::print(&mut w, &found)?;
         }
@@ -327,7 +338,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
                 "bottlenecks": found,
             });
             if out.json {
-                return print_json(&doc);
+                return print_json(w, &doc);
             }
             bottlenecks::print_resources(&mut w, &r)?;
             print_metrics(
@@ -344,7 +355,7 @@ pub async fn run(cfg: &Config, action: &PerfAction) -> anyhow::Result<u8> {
         } => {
             let rows = profile(cfg, operation, *count).await?;
             if out.json {
-                return print_json(&rows);
+                return print_json(w, &rows);
             }
             print_metrics(&mut w, std::slice::from_ref(&rows), Timeframe::Minute)?;
         }
