@@ -41,27 +41,12 @@ URL=$(cat "$STATE/api"); TOKEN=$(cat "$STATE/api.token")
 until curl -fsS -H "Authorization: Bearer $TOKEN" "$URL/api/v1/snapshot" >/dev/null 2>&1; do sleep 0.2; done
 sleep 5
 
-echo "$(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, ${RATE} req/s for ${DURATION}s, oha $("$OHA" --version | awk '{print $2}')"
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "$(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, load average $(load) at the start, ${RATE} req/s for ${DURATION}s, oha $("$OHA" --version | awk '{print $2}'), $KIT"
 echo
-echo "| endpoint | requests/s | p50 | p99 | RSS before → after |"
-echo "|---|---|---|---|---|"
-for path in /health /api/v1/snapshot /metrics; do
-  before=$(rss_kib)
-  "$OHA" --no-tui --json -q "$RATE" -z "${DURATION}s" -H "Authorization: Bearer $TOKEN" \
-    "$URL$path" >"$WORK/oha.json"
-  after=$(rss_kib)
-  python3 - "$WORK/oha.json" "$path" "$before" "$after" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-s, p = d["summary"], d["latencyPercentiles"]
-ms = lambda x: f"{x * 1000:.2f} ms"
-ok = d.get("statusCodeDistribution", {})
-print(f"| `{sys.argv[2]}` | {s['requestsPerSec']:.0f} (status {ok}) | {ms(p['p50'])} | "
-      f"{ms(p['p99'])} | {int(sys.argv[3]) / 1024:.1f} → {int(sys.argv[4]) / 1024:.1f} MiB |")
-PY
-done
 
-echo
+# SSE first, on a daemon no load has grown yet: its RSS per client is then the clients'
+# own, not heap the load generator's requests left behind for them to reuse.
 hz=$(getconf CLK_TCK)
 t0=$(cpu_ticks); sleep "$DURATION"; t1=$(cpu_ticks); idle_rss=$(rss_kib)
 for _ in $(seq 1 "$CLIENTS"); do
@@ -70,13 +55,38 @@ for _ in $(seq 1 "$CLIENTS"); do
 done
 sleep 5
 t2=$(cpu_ticks); sleep "$DURATION"; t3=$(cpu_ticks); sse_rss=$(rss_kib)
-python3 - "$hz" "$DURATION" "$CLIENTS" "$t0" "$t1" "$t2" "$t3" "$idle_rss" "$sse_rss" <<'PY'
+open=$(ss -Htn state established "( sport = :${URL##*:} )" | wc -l)
+python3 - "$hz" "$DURATION" "$CLIENTS" "$t0" "$t1" "$t2" "$t3" "$idle_rss" "$sse_rss" "$open" <<'PY'
 import sys
-hz, dur, n, t0, t1, t2, t3, r0, r1 = map(float, sys.argv[1:])
+hz, dur, n, t0, t1, t2, t3, r0, r1, conns = map(float, sys.argv[1:])
 idle, sse = (t1 - t0) / hz / dur * 100, (t3 - t2) / hz / dur * 100
-print("| SSE | daemon CPU (% of a core) | daemon RSS |")
+print(f"| SSE ({conns:.0f} connections open) | daemon CPU (% of a core) | daemon RSS |")
 print("|---|---|---|")
 print(f"| 0 clients | {idle:.2f} % | {r0 / 1024:.1f} MiB |")
 print(f"| {n:.0f} clients | {sse:.2f} % | {r1 / 1024:.1f} MiB |")
 print(f"| per client | {(sse - idle) / n:.3f} % | {(r1 - r0) / n:.1f} KiB |")
 PY
+for c in "${CURLS[@]}"; do kill "$c" 2>/dev/null || true; done
+CURLS=()
+sleep 2
+
+echo
+echo "| endpoint | requests/s | p50 | p99 | max | RSS before → after |"
+echo "|---|---|---|---|---|---|"
+for path in /health /api/v1/snapshot /metrics; do
+  before=$(rss_kib)
+  "$OHA" --no-tui --output-format json --latency-correction -q "$RATE" -z "${DURATION}s" \
+    -H "Authorization: Bearer $TOKEN" "$URL$path" >"$WORK/oha.json"
+  after=$(rss_kib)
+  python3 - "$WORK/oha.json" "$path" "$before" "$after" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s, p = d["summary"], d["latencyPercentiles"]
+ms = lambda x: f"{x * 1000:.2f} ms"
+ok = d.get("statusCodeDistribution", {})
+print(f"| `{sys.argv[2]}` | {s['requestsPerSec']:.0f} (status {ok}) | {ms(p['p50'])} | "
+      f"{ms(p['p99'])} | {ms(s['slowest'])} | {int(sys.argv[3]) / 1024:.1f} → {int(sys.argv[4]) / 1024:.1f} MiB |")
+PY
+done
+echo
+echo "load average $(load) at the end"

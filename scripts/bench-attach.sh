@@ -68,7 +68,8 @@ wait_attached() { # socket
   exit 1
 }
 
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $WINDOW s window, $KIT"
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(load) at the start, $WINDOW s window, $KIT"
 echo
 echo "| attached dashboards | Kubo RPC calls in the window | per minute |"
 echo "|---|---|---|"
@@ -80,3 +81,5 @@ for n in $COUNTS; do
   a=$(calls); sleep "$WINDOW"; b=$(calls)
   echo "| $n | $((b - a)) | $(( (b - a) * 60 / WINDOW )) |"
 done
+echo
+echo "load average $(load) at the end"

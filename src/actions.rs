@@ -220,8 +220,8 @@ impl Actions {
             return Err(ActionError::NotFound(why));
         }
         // The supervisor records the events (or the failure) itself, as asked by `by`.
-        let events = sup
-            .run_as(action, name, by.map(str::to_string))
+        let (events, statuses) = sup
+            .run_reporting(action, name, by.map(str::to_string))
             .await
             .map_err(ActionError::Failed)?;
         let failed: Vec<String> = events
@@ -243,6 +243,7 @@ impl Actions {
         };
         Ok(Done {
             message,
+            daemons: Some(statuses),
             ..Done::default()
         })
     }

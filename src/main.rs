@@ -118,20 +118,26 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     tracing::info!(kubo = %cfg.kubo.api.endpoint, cluster = %cfg.cluster.api.endpoint, "ipfs-kit starting");
 
     match &cli.command {
-        Some(Command::Daemon { action }) => match action {
-            DaemonAction::Start { target, init } => {
-                cmd::daemon::start(&cfg, &target.which, *init, target.json).await
+        Some(Command::Daemon { action }) => {
+            let via = cmd::daemon_remote::Via {
+                connect: cli.connect_first(),
+                token: cli.token.as_deref(),
+            };
+            match action {
+                DaemonAction::Start { target, init } => {
+                    cmd::daemon::start(&cfg, &target.which, *init, target.json, via).await
+                }
+                DaemonAction::Stop { target } => {
+                    cmd::daemon::stop(&cfg, &target.which, target.json, via).await
+                }
+                DaemonAction::Restart { target } => {
+                    cmd::daemon::restart(&cfg, &target.which, target.json, via).await
+                }
+                DaemonAction::Status { target } => {
+                    cmd::daemon::status(&cfg, &target.which, target.json, via).await
+                }
             }
-            DaemonAction::Stop { target } => {
-                cmd::daemon::stop(&cfg, &target.which, target.json).await
-            }
-            DaemonAction::Restart { target } => {
-                cmd::daemon::restart(&cfg, &target.which, target.json).await
-            }
-            DaemonAction::Status { target } => {
-                cmd::daemon::status(&cfg, &target.which, target.json).await
-            }
-        },
+        }
         Some(Command::Wizard { action }) => cmd::wizard::run_action(&cfg, action),
         Some(Command::Pin { action }) => cmd::pin::run(&mut cfg, action).await,
         Some(Command::History {
@@ -139,7 +145,15 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             since,
             limit,
             json,
-        }) => cmd::history::run(&cfg, *status, *since, *limit, *json),
+        }) => {
+            let q = cmd::history::Query {
+                status: *status,
+                since: *since,
+                limit: *limit,
+                json: *json,
+            };
+            cmd::history::run(&cfg, &q, cli.connect_first(), cli.token.as_deref()).await
+        }
         Some(Command::AuditAnalytics { action }) => cmd::audit_analytics::run(&cfg, action).await,
         Some(Command::Performance { action }) => cmd::performance::run(&cfg, action).await,
         Some(Command::Dashboard { action }) => cmd::dashboard::run(&cfg, action).await,

@@ -348,13 +348,19 @@ fn supervise_serves_every_endpoint_with_token_actions_and_history() {
     assert_error(s, &b, StatusCode::BAD_REQUEST, "bad_request");
     let (s, b) = api.delete("/api/v1/pins/bafyNOPE");
     assert_error(s, &b, StatusCode::BAD_REQUEST, "bad_request");
-    let (s, b, _) = api.send(
+    let (s, b, h) = api.send(
         Method::POST,
         "/api/v1/pins/bafkqaaa",
         Some(&api.token),
         Some(vec![b'x'; 200 * 1024]),
     );
     assert_error(s, &json(&b), StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    // The unread rest of the body ends the connection; the client is told not to reuse it
+    // (the next request here once went out on it and got no answer).
+    assert_eq!(
+        h.get("connection").and_then(|v| v.to_str().ok()),
+        Some("close")
+    );
 
     // The backend check: a live probe of the configured directory.
     let (s, b) = api.post("/api/v1/backends/disk/check");

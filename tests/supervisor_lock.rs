@@ -1,6 +1,6 @@
 //! One supervisor per state dir, with the real Kubo and Cluster: a second `supervise` is
 //! refused with the first one's pid and stops nothing, `daemon start|stop|restart` defer to
-//! the supervisor, a kill -9 of the supervisor frees the state dir for the next one (which
+//! the supervisor (refused, naming it, when its API will not let them in), a kill -9 of the supervisor frees the state dir for the next one (which
 //! adopts the daemons), and a dashboard beside `supervise` attaches to its API without supervising.
 
 // Diagnostics for whoever reads the test log, not the binary's output.
@@ -65,16 +65,27 @@ fn a_second_supervise_is_refused_with_the_first_pid_and_stops_nothing() {
     second.signal(Signal::SIGTERM);
     second.wait_exit(Duration::from_secs(20));
 
-    // One-shot commands defer to the supervisor that owns the daemons.
+    // One-shot commands defer to the supervisor that owns the daemons: they ask it through
+    // its API (tests/api_cli_attach.rs); one it will not let in (a wrong token) refuses
+    // them as before, naming it, and they touch nothing.
     for args in [
         &["daemon", "stop", "all"][..],
         &["daemon", "restart", "kubo"],
         &["daemon", "start", "cluster"],
     ] {
-        let out = kit.run(args);
+        let out = kit
+            .cmd()
+            .env("IPFS_KIT_TOKEN", "wrong-token-wrong-token")
+            .args(args)
+            .output()
+            .expect("run ipfs-kit");
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(75), "{args:?}: {err}");
         assert!(err.contains(&holder), "{args:?}: {err}");
+        assert!(
+            err.contains("the daemon at http://127.0.0.1:"),
+            "{args:?}: {err}"
+        );
     }
     // Without a terminal, `ipfs-kit` looks at the supervised node and starts nothing.
     let out = kit.run(&[]);

@@ -7,9 +7,11 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 
 use super::error::ErrorBody;
+use super::status::HistoryDoc;
 use crate::actions::{ActionError, Done, Request};
 use crate::config::Secret;
-use crate::model::Snapshot;
+use crate::model::{DaemonStatus, Snapshot};
+use crate::ophistory::Filter;
 use crate::supervisor::service::Action;
 
 /// How long a local daemon has to answer before a client collects itself instead.
@@ -33,7 +35,7 @@ impl Remote {
     pub fn new(url: &str, token: Secret) -> Result<Remote, String> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
-            .user_agent(concat!("ipfs-kit/", env!("CARGO_PKG_VERSION")))
+            .user_agent(user_agent())
             .build()
             .map_err(|e| e.to_string())?;
         Ok(Remote {
@@ -102,6 +104,50 @@ impl Remote {
         r.json::<Snapshot>()
             .await
             .map_err(|e| format!("{}: the snapshot does not decode: {e}", self.url))
+    }
+
+    /// `GET path` decoded as `T`, errors as one line.
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, String> {
+        let r = self
+            .request(Method::GET, path)
+            .query(query)
+            .timeout(Duration::from_secs(30))
+            .send()
+            .await
+            .map_err(|e| format!("{}: {e}", self.url))?;
+        if !r.status().is_success() {
+            return Err(error_text(r).await);
+        }
+        r.json::<T>()
+            .await
+            .map_err(|e| format!("{}{path}: the answer does not decode: {e}", self.url))
+    }
+
+    /// The supervised daemons as the daemon's supervisor sees them (`GET /api/v1/daemons`).
+    pub async fn daemons(&self) -> Result<Vec<DaemonStatus>, String> {
+        self.get_json("/api/v1/daemons", &[]).await
+    }
+
+    /// The operation history with the `history` command's filters (`GET /api/v1/history`).
+    pub async fn history(&self, filter: &Filter) -> Result<HistoryDoc, String> {
+        let mut query = Vec::new();
+        if let Some(s) = filter.status {
+            query.push(("status", s.as_str().to_string()));
+        }
+        if let Some(t) = filter.since {
+            query.push((
+                "since",
+                t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            ));
+        }
+        if let Some(n) = filter.limit {
+            query.push(("limit", n.to_string()));
+        }
+        self.get_json("/api/v1/history", &query).await
     }
 
     /// Runs an action on the daemon; its errors come back as the same kinds.
@@ -238,6 +284,17 @@ pub async fn attach(
     } else {
         Err(format!("no ipfs-kit daemon answers at {url}"))
     }
+}
+
+/// `ipfs-kit/VERSION user/NAME`: the daemon records actions as asked by
+/// `api:<address> (<user agent>)`, so the OS user who asked is in its history too.
+fn user_agent() -> String {
+    let user: String = crate::ophistory::os_user()
+        .chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(32)
+        .collect();
+    format!("ipfs-kit/{} user/{user}", env!("CARGO_PKG_VERSION"))
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -60,20 +60,31 @@ async fn not_found() -> ApiError {
     ApiError::not_found("no such route; the routes are in assets/openapi.json")
 }
 
-/// The body-limit layer answers 413 with a bare body: make it the API's JSON error.
+/// The body-limit layer answers 413 with a bare body: make it the API's JSON error. The
+/// rest of the body is never read, so the connection closes after it: `Connection: close`
+/// says so, or a client would send its next request on it and get no answer.
 async fn json_413(r: Response) -> Response {
-    if r.status() == StatusCode::PAYLOAD_TOO_LARGE
-        && r.headers()
-            .get(header::CONTENT_TYPE)
-            .is_none_or(|v| v != "application/json")
+    if r.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return r;
+    }
+    let mut r = if r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v != "application/json")
     {
-        return ApiError::new(
+        ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
             format!("request bodies are limited to {BODY_LIMIT} bytes"),
         )
-        .into_response();
-    }
+        .into_response()
+    } else {
+        r
+    };
+    r.headers_mut().insert(
+        header::CONNECTION,
+        header::HeaderValue::from_static("close"),
+    );
     r
 }
 
@@ -348,7 +359,7 @@ pub(super) async fn ack(
         (status = 401, description = "No or wrong token", body = ErrorBody),
     ))]
 pub(super) async fn daemons(State(hub): State<Hub>) -> Json<Vec<DaemonStatus>> {
-    Json(hub.snapshot().daemons.clone())
+    Json(hub.daemons())
 }
 
 /// `POST /api/v1/daemons/{name}/{action}`: start, stop or restart a daemon (`all`: every one).
@@ -387,7 +398,11 @@ pub(super) async fn daemon_action(
         &client(peer, &headers),
     )
     .await?;
-    done.0.daemons = Some(hub.snapshot().daemons.clone());
+    // The supervisor's statuses as the action left them; else (an attached dashboard's
+    // forwarded action) the newest known.
+    if done.0.daemons.is_none() {
+        done.0.daemons = Some(hub.daemons());
+    }
     Ok(done)
 }
 

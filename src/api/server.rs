@@ -4,7 +4,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use crate::actions::Actions;
 use crate::cmd::UsageError;
 use crate::config::{Config, Secret};
-use crate::model::Snapshot;
+use crate::model::{DaemonStatus, Snapshot};
 use crate::ophistory::OpHistory;
 
 /// Where and how to listen (flags over `[api]`).
@@ -60,6 +60,9 @@ struct Inner {
     json: Mutex<Option<(Arc<Snapshot>, Arc<str>)>>,
     /// Set on shutdown: ends the streams (SSE, log follow).
     stopping: watch::Receiver<bool>,
+    /// `supervise`'s supervisor statuses, every tick: live from the first start on, while
+    /// the snapshot has them only once the collector runs (after that start).
+    daemons: OnceLock<watch::Receiver<Vec<DaemonStatus>>>,
 }
 
 impl Hub {
@@ -93,6 +96,22 @@ impl Hub {
     }
     pub fn stopping(&self) -> watch::Receiver<bool> {
         self.0.stopping.clone()
+    }
+
+    /// Serve the supervisor's own statuses for `/api/v1/daemons` (set once).
+    pub fn set_daemons(&self, statuses: watch::Receiver<Vec<DaemonStatus>>) {
+        let _ = self.0.daemons.set(statuses);
+    }
+
+    /// The daemons as the supervisor sees them now (else as the snapshot has them), uptimes
+    /// counted to this second as `daemon status` counts them from `supervisor.json`.
+    pub fn daemons(&self) -> Vec<DaemonStatus> {
+        let mut list = match self.0.daemons.get() {
+            Some(rx) if !rx.borrow().is_empty() => rx.borrow().clone(),
+            _ => self.snapshot().daemons.clone(),
+        };
+        crate::supervisor::count_uptimes(&mut list);
+        list
     }
 
     /// `snap` as compact JSON, encoded once per snapshot however many clients ask.
@@ -211,6 +230,7 @@ pub async fn serve(
         ops,
         json: Mutex::new(None),
         stopping,
+        daemons: OnceLock::new(),
     }));
     let app =
         super::routes::router(hub.clone()).into_make_service_with_connect_info::<SocketAddr>();

@@ -291,7 +291,7 @@ pub fn build(snap: &Snapshot, recent: &[OpEntry], read_only: bool) -> StatusDoc 
 }
 
 /// `GET /api/v1/history`.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, serde::Deserialize, JsonSchema)]
 pub struct HistoryDoc {
     pub entries: Vec<OpEntry>,
     /// Lines that could not be read (file:line and why).

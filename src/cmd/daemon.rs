@@ -3,18 +3,78 @@
 use std::io::Write;
 use std::time::Duration;
 
+use super::daemon_remote::{self, Asked, Via};
 use super::{UsageError, open_history, record_failure, report, supervisor};
 use crate::config::Config;
 use crate::model::{DaemonState, DaemonStatus};
 use crate::supervisor::lock::{Mode, StateLock};
-use crate::supervisor::read_state;
+use crate::supervisor::service::Action;
+use crate::supervisor::{LaunchError, read_state};
 use crate::term;
 
+/// Who runs the action: this process (holding the state dir's lock), or the daemon that
+/// holds it, asked through its API (the exit code it came to).
+enum Runner {
+    Here(StateLock),
+    Asked(u8),
+}
+
+/// `--connect`: that daemon, only. Else the state dir's lock; when a supervisor holds it,
+/// that supervisor's API (found through `<state>/api`). A supervisor that will not do it
+/// (read-only, no API, a wrong token) is refused as before: exit 75, the holder named.
+async fn runner(
+    cfg: &Config,
+    via: Via<'_>,
+    action: Action,
+    which: &str,
+    json: bool,
+) -> anyhow::Result<Runner> {
+    if via.connect.is_some() {
+        let remote = match daemon_remote::find(cfg, via).await {
+            Ok(Some(r)) => r,
+            Ok(None) => return Ok(Runner::Asked(daemon_remote::unreachable("no daemon"))),
+            Err(e) => return Ok(Runner::Asked(daemon_remote::unreachable(&e))),
+        };
+        return match daemon_remote::act(&remote, action, which, json).await? {
+            Asked::Done(code) => Ok(Runner::Asked(code)),
+            Asked::Refused(why) => {
+                crate::say!("ipfs-kit: {why}");
+                Ok(Runner::Asked(75))
+            }
+        };
+    }
+    match StateLock::acquire(&cfg.state_dir, Mode::Command) {
+        Ok(lock) => Ok(Runner::Here(lock)),
+        Err(refused @ LaunchError::Supervised { .. }) => {
+            let Ok(Some(remote)) = daemon_remote::find(cfg, via).await else {
+                return Err(refused.into());
+            };
+            match daemon_remote::act(&remote, action, which, json).await? {
+                Asked::Done(code) => Ok(Runner::Asked(code)),
+                Asked::Refused(why) => {
+                    crate::say!("ipfs-kit: {why}");
+                    Err(refused.into())
+                }
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// `daemon start`: starts (or adopts) and leaves them running after this command exits.
-/// `start`, `stop` and `restart` hold the state dir's lock while they run, and refuse (exit
-/// 75) while a supervisor holds it: that one owns the daemons.
-pub async fn start(cfg: &Config, which: &str, init: bool, json: bool) -> anyhow::Result<u8> {
-    let _lock = StateLock::acquire(&cfg.state_dir, Mode::Command)?;
+/// `start`, `stop` and `restart` hold the state dir's lock while they run; while a
+/// supervisor holds it they ask that one through its API (it owns the daemons).
+pub async fn start(
+    cfg: &Config,
+    which: &str,
+    init: bool,
+    json: bool,
+    via: Via<'_>,
+) -> anyhow::Result<u8> {
+    let _lock = match runner(cfg, via, Action::Start, which, json).await? {
+        Runner::Here(lock) => lock,
+        Runner::Asked(code) => return Ok(code),
+    };
     let mut sup = supervisor(cfg)?;
     check_which(&sup.status(), which)?;
     let ops = open_history(cfg);
@@ -35,8 +95,11 @@ pub async fn start(cfg: &Config, which: &str, init: bool, json: bool) -> anyhow:
     Ok(code)
 }
 
-pub async fn stop(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
-    let _lock = StateLock::acquire(&cfg.state_dir, Mode::Command)?;
+pub async fn stop(cfg: &Config, which: &str, json: bool, via: Via<'_>) -> anyhow::Result<u8> {
+    let _lock = match runner(cfg, via, Action::Stop, which, json).await? {
+        Runner::Here(lock) => lock,
+        Runner::Asked(code) => return Ok(code),
+    };
     let mut sup = supervisor(cfg)?;
     check_which(&sup.status(), which)?;
     let ops = open_history(cfg);
@@ -49,8 +112,11 @@ pub async fn stop(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-pub async fn restart(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
-    let _lock = StateLock::acquire(&cfg.state_dir, Mode::Command)?;
+pub async fn restart(cfg: &Config, which: &str, json: bool, via: Via<'_>) -> anyhow::Result<u8> {
+    let _lock = match runner(cfg, via, Action::Restart, which, json).await? {
+        Runner::Here(lock) => lock,
+        Runner::Asked(code) => return Ok(code),
+    };
     let mut sup = supervisor(cfg)?;
     check_which(&sup.status(), which)?;
     let ops = open_history(cfg);
@@ -71,14 +137,27 @@ pub async fn restart(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8
     Ok(code)
 }
 
-/// `daemon status`: a live supervisor's view when one runs, else what is found running.
-/// Exit 0 when every daemon asked about is ready, 1 when any is not, 2 when any failed.
-pub async fn status(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8> {
-    let statuses = match read_state(&cfg.state_dir) {
-        // read_state counts uptimes (the file is rewritten on changes, not every second).
-        Some(st) => {
-            check_which(&st.daemons, which)?;
-            st.daemons
+/// `daemon status`: a live supervisor's view when one runs (from its API, else what it
+/// published), else what is found running. Exit 0 when every daemon asked about is ready,
+/// 1 when any is not, 2 when any failed.
+pub async fn status(cfg: &Config, which: &str, json: bool, via: Via<'_>) -> anyhow::Result<u8> {
+    let remote = match daemon_remote::find(cfg, via).await {
+        Ok(r) => r,
+        Err(e) => {
+            crate::say!("ipfs-kit: {e}; looking here instead");
+            None
+        }
+    };
+    let from_api = match &remote {
+        Some(r) => daemon_remote::statuses(r).await,
+        None => None,
+    };
+    // read_state counts uptimes (the file is rewritten on changes, not every second).
+    let published = from_api.or_else(|| read_state(&cfg.state_dir).map(|st| st.daemons));
+    let statuses = match published {
+        Some(daemons) => {
+            check_which(&daemons, which)?;
+            daemons
         }
         None => {
             let mut sup = supervisor(cfg)?;
@@ -98,7 +177,7 @@ pub async fn status(cfg: &Config, which: &str, json: bool) -> anyhow::Result<u8>
 }
 
 /// `which` must be `all` or a daemon of this config: another name is a usage error (64).
-fn check_which(daemons: &[DaemonStatus], which: &str) -> Result<(), UsageError> {
+pub(super) fn check_which(daemons: &[DaemonStatus], which: &str) -> Result<(), UsageError> {
     if which == "all" || daemons.iter().any(|d| d.name == which) {
         return Ok(());
     }
@@ -110,7 +189,7 @@ fn check_which(daemons: &[DaemonStatus], which: &str) -> Result<(), UsageError> 
     ))
 }
 
-fn print_status(
+pub(super) fn print_status(
     all: &[DaemonStatus],
     which: &str,
     json: bool,

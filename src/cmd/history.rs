@@ -8,26 +8,59 @@ use crate::config::Config;
 use crate::ophistory::{self, OpStatus};
 use crate::term;
 
-/// `ipfs-kit history`: the operation history, newest first.
-pub fn run(
+/// The filters of `ipfs-kit history`.
+pub struct Query {
+    pub status: Option<OpStatus>,
+    pub since: Option<DateTime<Utc>>,
+    pub limit: usize,
+    pub json: bool,
+}
+
+/// `ipfs-kit history`: the operation history, newest first: the running daemon's (found
+/// through `<state>/api`, or `--connect`), else read from the state dir here.
+pub async fn run(
     cfg: &Config,
-    status: Option<OpStatus>,
-    since: Option<DateTime<Utc>>,
-    limit: usize,
-    json: bool,
+    q: &Query,
+    connect: Option<&str>,
+    token: Option<&str>,
 ) -> anyhow::Result<u8> {
     // Both were checked by clap's value parsers (cli.rs), so a bad value exits 64 there.
     let filter = ophistory::Filter {
-        status,
-        since,
-        limit: Some(limit),
+        status: q.status,
+        since: q.since,
+        limit: Some(q.limit),
     };
-    let result = ophistory::query(&cfg.state_dir, &filter)?;
-    for w in &result.warnings {
+    let remote = match crate::api::client::attach(cfg, connect, token).await {
+        Ok(Some(remote)) => match remote.history(&filter).await {
+            Ok(doc) => Some((doc.entries, doc.warnings)),
+            Err(e) => {
+                crate::say!("ipfs-kit: {e}; reading the history here instead");
+                None
+            }
+        },
+        Ok(None) => None,
+        Err(e) => {
+            crate::say!("ipfs-kit: {e}; reading the history here instead");
+            None
+        }
+    };
+    let (entries, warnings) = match remote {
+        Some(got) => got,
+        None => {
+            let r = ophistory::query(&cfg.state_dir, &filter)?;
+            let warnings = r.warnings.iter().map(ToString::to_string).collect();
+            (r.entries, warnings)
+        }
+    };
+    for w in &warnings {
         crate::say!("ipfs-kit: history: {w}");
     }
+    print(&entries, q.json)
+}
+
+fn print(entries: &[ophistory::OpEntry], json: bool) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
-    for e in &result.entries {
+    for e in entries {
         if json {
             term::json::write_compact(&mut out, e)?;
             writeln!(out)?;

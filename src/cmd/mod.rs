@@ -5,6 +5,7 @@ pub mod audit_analytics;
 pub mod audit_verify;
 pub mod completions;
 pub mod daemon;
+pub mod daemon_remote;
 pub mod dashboard;
 mod data_error;
 pub mod fleet;

@@ -69,6 +69,8 @@ pub async fn run(
 
     let (started_tx, started_rx) = oneshot::channel();
     let (status_tx, status_rx) = watch::channel(Vec::<DaemonStatus>::new());
+    // `/api/v1/daemons` (and so `daemon status`) from the first start on.
+    server.hub.set_daemons(status_rx.clone());
     let collecting = tokio::spawn(collect_after_start(
         (*shared).clone(),
         ops.clone(),

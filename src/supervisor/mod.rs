@@ -23,7 +23,7 @@ pub mod tools;
 pub mod watch;
 
 pub use process::START_MARKER;
-pub use published::{SupervisorState, read_state, state_file, write_state};
+pub use published::{SupervisorState, count_uptimes, read_state, state_file, write_state};
 pub use record::record_event;
 
 use std::path::PathBuf;

@@ -42,11 +42,17 @@ pub fn write_state(state_dir: &Path, daemons: Vec<DaemonStatus>) {
 pub fn read_state(state_dir: &Path) -> Option<SupervisorState> {
     let text = std::fs::read_to_string(state_file(state_dir)).ok()?;
     let mut st: SupervisorState = serde_json::from_str(&text).ok()?;
-    for d in &mut st.daemons {
+    count_uptimes(&mut st.daemons);
+    (st.pid != std::process::id() && pidfile::is_alive(st.pid)).then_some(st)
+}
+
+/// Each running daemon's uptime counted from `started_at` to now (a published status is
+/// rewritten on changes, not every second).
+pub fn count_uptimes(daemons: &mut [DaemonStatus]) {
+    for d in daemons {
         d.uptime_secs = d
             .started_at
             .filter(|_| d.state.is_running())
             .map(|t| (Utc::now() - t).num_seconds().max(0).unsigned_abs());
     }
-    (st.pid != std::process::id() && pidfile::is_alive(st.pid)).then_some(st)
 }

@@ -33,7 +33,8 @@ impl Action {
     }
 }
 
-type Reply = oneshot::Sender<Result<Vec<Event>, String>>;
+/// The events, and the daemons' statuses right after them (before anyone publishes them).
+type Reply = oneshot::Sender<Result<(Vec<Event>, Vec<DaemonStatus>), String>>;
 
 /// One daemon action on its way to whoever owns the Supervisor (this service, or the
 /// `supervise` loop): what, on which daemon, who asked, and where the outcome goes.
@@ -83,7 +84,7 @@ impl Request {
             }
         }
         let events = result.clone().unwrap_or_default();
-        let _ = reply.send(result);
+        let _ = reply.send(result.map(|ev| (ev, sup.status())));
         events
     }
 }
@@ -235,6 +236,18 @@ impl SupervisorRequester {
         which: &str,
         by: Option<String>,
     ) -> Result<Vec<Event>, String> {
+        self.run_reporting(action, which, by)
+            .await
+            .map(|(events, _)| events)
+    }
+
+    /// As `run_as`, with the daemons' statuses as the action left them.
+    pub async fn run_reporting(
+        &self,
+        action: Action,
+        which: &str,
+        by: Option<String>,
+    ) -> Result<(Vec<Event>, Vec<DaemonStatus>), String> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Request {
