@@ -4,7 +4,6 @@
 //! itself is not under `handler="api"`), so the call rate over a fixed window with 1 and
 //! with 5 dashboards in tmux must be the same; two of them show the same figures.
 
-
 mod support;
 
 use std::time::{Duration, Instant};

@@ -749,3 +749,82 @@ fn through_a_running_daemon_actions_are_recorded_as_the_mcp_client() {
         "the acknowledgement recorded as the client: {ops:?}"
     );
 }
+
+#[test]
+fn fleet_tools_list_the_nodes_and_read_one_through_its_daemon() {
+    let node = Kit::new();
+    node.config(support::NO_HOST_DISK_ALERT);
+    let _sup = node.supervise(&["--init", "--leave-running"], "supervise.log", &[]);
+    node.wait_supervised("supervise.log");
+    let wait = |p: std::path::PathBuf| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            if let Ok(t) = std::fs::read_to_string(&p) {
+                break t.trim().to_string();
+            }
+            assert!(std::time::Instant::now() < deadline, "no {}", p.display());
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    };
+    let url = wait(node.state().join("api"));
+    let token = wait(node.state().join("api.token"));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let gone = format!("http://{}", closed.local_addr().expect("addr"));
+    drop(closed);
+    let op = Kit::new();
+    op.config(&format!(
+        "{}\n[[fleet.nodes]]\nname = \"self\"\nurl = \"{url}\"\ntoken = \"{token}\"\n\n\
+         [[fleet.nodes]]\nname = \"gone\"\nurl = \"{gone}\"\n",
+        support::NO_HOST_DISK_ALERT
+    ));
+    let own = cli(
+        node.cmd(),
+        &["--once", "--json", "--connect", &url, "--token", &token],
+    );
+    let by_cli = cli(op.cmd(), &["fleet", "--json"]);
+    runtime().block_on(async {
+        // Without a fleet: said, with what to write.
+        let c = connect(node.cmd(), &[]).await;
+        let m = tool_error(&c, "fleet_list_nodes", json!({})).await;
+        assert!(m.contains("[[fleet.nodes]]"), "{m}");
+        c.cancel().await.expect("close");
+
+        let c = connect(op.cmd(), &[]).await;
+        let listed = doc(&c, "fleet_list_nodes", json!({})).await;
+        let summary = |v: &Value| -> Vec<(Value, Value, Value)> {
+            v["nodes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| (r["name"].clone(), r["url"].clone(), r["state"].clone()))
+                .collect()
+        };
+        assert_eq!(summary(&listed), summary(&by_cli), "{listed} vs {by_cli}");
+        assert_eq!(
+            summary(&listed),
+            [
+                (json!("self"), json!(url), json!("up")),
+                (json!("gone"), json!(gone), json!("down"))
+            ]
+        );
+        let snap = doc(&c, "node_get_snapshot", json!({"node": "self"})).await;
+        assert_eq!(
+            snap["kubo"]["data"]["peer_id"], own["kubo"]["data"]["peer_id"],
+            "the node's own snapshot"
+        );
+        assert!(snap["performance"].is_object(), "from its daemon: {snap}");
+        let d = doc(&c, "daemon_status", json!({"node": "self"})).await;
+        assert!(d["daemons"].to_string().contains("kubo"), "{d}");
+        let m = tool_error(&c, "alerts_list", json!({"node": "gone"})).await;
+        assert!(m.contains("fleet node gone is down"), "{m}");
+        let m = tool_error(&c, "node_get_snapshot", json!({"node": "nope"})).await;
+        assert!(
+            m.contains("there is no fleet node") && m.contains("self, gone"),
+            "{m}"
+        );
+        invalid_params(&c, "fleet_list_nodes", json!({"limit": "ten"})).await;
+        let one = doc(&c, "fleet_list_nodes", json!({"limit": 1})).await;
+        assert_eq!(one["more"], 1, "{one}");
+        c.cancel().await.expect("close");
+    });
+}

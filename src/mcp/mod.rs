@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod context;
 pub mod dashboard;
+pub mod fleet;
 pub mod guards;
 pub mod node;
 pub mod output;
@@ -28,6 +29,7 @@ pub fn registry() -> Vec<ToolDef> {
     all.extend(performance::tools());
     all.extend(audit::tools());
     all.extend(node::tools());
+    all.extend(fleet::tools());
     all
 }
 

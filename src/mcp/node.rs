@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::context::Call;
 use super::output;
-use super::tool::{Hints, NoArgs, ToolDef};
+use super::tool::{Hints, ToolDef};
 use crate::actions::Request;
 use crate::dashboard::source::{self, Obtained, Want};
 use crate::supervisor::service::Action;
@@ -62,6 +62,27 @@ pub struct Snap {
     /// Collect now even when a fresh snapshot file exists.
     #[serde(default)]
     pub refresh: bool,
+    /// A fleet node's name (fleet_list_nodes): read its daemon's snapshot instead.
+    pub node: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OnNode {
+    /// A fleet node's name (fleet_list_nodes): read that node instead of this one.
+    pub node: Option<String>,
+}
+
+/// The snapshot of fleet node `node`, else this node's.
+async fn snapshot_on(
+    call: &Call,
+    node: Option<&str>,
+    refresh: bool,
+) -> Result<std::sync::Arc<crate::model::Snapshot>, CallToolResult> {
+    match node {
+        Some(n) => super::fleet::node_snapshot(call, n).await,
+        None => snapshot(call, refresh).await.map(|g| g.snap),
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -70,6 +91,9 @@ pub struct Alerts {
     /// At most N recent alert events (default 20, at most 1000); the current alerts are
     /// all listed.
     pub limit: Option<usize>,
+    /// A fleet node's name (fleet_list_nodes): its current alerts (its alert history stays
+    /// on its host).
+    pub node: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -110,8 +134,8 @@ pub fn tools() -> Vec<ToolDef> {
             "The node's current snapshot: host, Kubo, Cluster, backends, VFS mounts, daemons, alerts and health (`ipfs-kit snapshot --json`).",
             Hints::READ,
             |call, p: Snap| async move {
-                match snapshot(&call, p.refresh).await {
-                    Ok(got) => output::ok(&*got.snap),
+                match snapshot_on(&call, p.node.as_deref(), p.refresh).await {
+                    Ok(snap) => output::ok(&*snap),
                     Err(e) => e,
                 }
             },
@@ -120,11 +144,11 @@ pub fn tools() -> Vec<ToolDef> {
             "daemon_status",
             "The watched daemons (Kubo, Cluster): state, pid, uptime, restarts, last error.",
             Hints::READ,
-            |call, _: NoArgs| async move {
-                match snapshot(&call, false).await {
-                    Ok(got) => output::ok(&serde_json::json!({
-                        "snapshot_time": got.snap.time,
-                        "daemons": got.snap.daemons,
+            |call, p: OnNode| async move {
+                match snapshot_on(&call, p.node.as_deref(), false).await {
+                    Ok(snap) => output::ok(&serde_json::json!({
+                        "snapshot_time": snap.time,
+                        "daemons": snap.daemons,
                     })),
                     Err(e) => e,
                 }
@@ -139,6 +163,16 @@ pub fn tools() -> Vec<ToolDef> {
                     Ok(n) => n,
                     Err(e) => return e,
                 };
+                if let Some(node) = p.node.as_deref() {
+                    return match super::fleet::node_snapshot(&call, node).await {
+                        Ok(snap) => output::ok(&serde_json::json!({
+                            "node": node,
+                            "snapshot_time": snap.time,
+                            "alerts": snap.alerts,
+                        })),
+                        Err(e) => e,
+                    };
+                }
                 let (recent, unreadable) = match alert_events(&call, n) {
                     Ok(r) => r,
                     Err(e) => return e,
