@@ -13,17 +13,6 @@ use nix::sys::signal::Signal;
 use support::kit::Kit;
 use support::tmux::Tmux;
 
-fn wait_file(p: &std::path::Path) -> String {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(t) = std::fs::read_to_string(p) {
-            return t.trim().to_string();
-        }
-        assert!(std::time::Instant::now() < deadline, "no {}", p.display());
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 fn once_json(kit: &Kit, extra: &[&str]) -> (i32, serde_json::Value, String) {
     let mut args = vec!["--once", "--json"];
     args.extend_from_slice(extra);
@@ -45,7 +34,7 @@ fn once_and_the_dashboard_attach_to_the_daemon_and_fall_back_when_it_goes() {
     ));
     let mut sup = kit.supervise(&["--init", "--leave-running"], "sup.log", &[]);
     kit.wait_supervised("sup.log");
-    let url = wait_file(&kit.state().join("api"));
+    let url = support::wait_file(&kit.state().join("api"));
     // The daemon has collected (its snapshot says Kubo is ok).
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let (code, doc) = loop {

@@ -15,20 +15,9 @@ use support::tmux::Tmux;
 /// cycle more or less at the edges is a small share of the count.
 const WINDOW: Duration = Duration::from_secs(16);
 
-fn wait_file(p: &std::path::Path) -> String {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(t) = std::fs::read_to_string(p) {
-            return t.trim().to_string();
-        }
-        assert!(Instant::now() < deadline, "no {}", p.display());
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// `http://127.0.0.1:PORT` from the Kubo repo's `api` file (`/ip4/127.0.0.1/tcp/PORT`).
 fn kubo_url(kit: &Kit) -> String {
-    let ma = wait_file(&kit.kubo_repo().join("api"));
+    let ma = support::wait_file(&kit.kubo_repo().join("api"));
     let parts: Vec<&str> = ma.split('/').collect();
     match parts.as_slice() {
         ["", "ip4", host, "tcp", port, ..] => format!("http://{host}:{port}"),
@@ -114,7 +103,7 @@ fn attached_dashboards_add_no_kubo_calls_and_show_the_same_figures() {
     kit.config(support::NO_HOST_DISK_ALERT);
     let _sup = kit.supervise(&["--init", "--leave-running"], "sup.log", &[]);
     kit.wait_supervised("sup.log");
-    let url = wait_file(&kit.state().join("api"));
+    let url = support::wait_file(&kit.state().join("api"));
     let host = url.trim_start_matches("http://").to_string();
     let kubo = kubo_url(&kit);
 

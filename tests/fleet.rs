@@ -11,17 +11,6 @@ use std::time::{Duration, Instant};
 use support::kit::{Kit, Supervise};
 use support::tmux::Tmux;
 
-fn wait_file(p: &std::path::Path) -> String {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(t) = std::fs::read_to_string(p) {
-            return t.trim().to_string();
-        }
-        assert!(Instant::now() < deadline, "no {}", p.display());
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// A node: its kit, its daemon, its API URL and token.
 struct Node {
     kit: Kit,
@@ -35,8 +24,8 @@ fn node() -> Node {
     kit.config(support::NO_HOST_DISK_ALERT);
     let sup = kit.supervise(&["--init", "--leave-running"], "sup.log", &[]);
     kit.wait_supervised("sup.log");
-    let url = wait_file(&kit.state().join("api"));
-    let token = wait_file(&kit.state().join("api.token"));
+    let url = support::wait_file(&kit.state().join("api"));
+    let token = support::wait_file(&kit.state().join("api.token"));
     Node {
         kit,
         sup: Some(sup),

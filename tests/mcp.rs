@@ -756,18 +756,8 @@ fn fleet_tools_list_the_nodes_and_read_one_through_its_daemon() {
     node.config(support::NO_HOST_DISK_ALERT);
     let _sup = node.supervise(&["--init", "--leave-running"], "supervise.log", &[]);
     node.wait_supervised("supervise.log");
-    let wait = |p: std::path::PathBuf| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        loop {
-            if let Ok(t) = std::fs::read_to_string(&p) {
-                break t.trim().to_string();
-            }
-            assert!(std::time::Instant::now() < deadline, "no {}", p.display());
-            std::thread::sleep(std::time::Duration::from_millis(200));
-        }
-    };
-    let url = wait(node.state().join("api"));
-    let token = wait(node.state().join("api.token"));
+    let url = support::wait_file(&node.state().join("api"));
+    let token = support::wait_file(&node.state().join("api.token"));
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let gone = format!("http://{}", closed.local_addr().expect("addr"));
     drop(closed);

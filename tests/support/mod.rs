@@ -246,3 +246,16 @@ impl ipfs_kit::config::Env for TestEnv {
             .map(|(_, v)| v.clone())
     }
 }
+
+/// The trimmed text of a file another process writes (`<state>/api`, its token), once it
+/// exists; panics after 60 s.
+pub fn wait_file(p: &Path) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if let Ok(t) = std::fs::read_to_string(p) {
+            return t.trim().to_string();
+        }
+        assert!(std::time::Instant::now() < deadline, "no {}", p.display());
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
