@@ -43,6 +43,7 @@ pub async fn run(cfg: &Config, args: &McpArgs) -> anyhow::Result<u8> {
             ops,
             started: Default::default(),
             remote: Default::default(),
+            local: Default::default(),
         },
         Guards {
             allow_actions: args.allow_actions,

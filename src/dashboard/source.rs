@@ -64,6 +64,9 @@ pub struct Want {
     /// The daemon already found (a long-running caller keeps one: the MCP server); else it
     /// is looked for.
     pub remote: Option<crate::api::client::Remote>,
+    /// A collector the caller keeps running (the MCP server without a daemon): its newest
+    /// snapshot instead of a one-off collection pass.
+    pub local: Option<tokio::sync::watch::Receiver<Arc<Snapshot>>>,
 }
 
 fn rings_key(cfg: &Config) -> String {
@@ -111,6 +114,17 @@ pub async fn obtain(cfg: &Config, want: &Want) -> anyhow::Result<Obtained> {
             origin: Origin::Daemon {
                 url: remote.url.to_string(),
             },
+            rings_from_cache: false,
+        });
+    }
+    if let Some(mut local) = want.local.clone() {
+        // Its first pass may still be running: wait for it (at most the pass's deadline).
+        let polled = |s: &Snapshot| s.kubo.last_attempt.is_some();
+        let _ = tokio::time::timeout(want.timeout, local.wait_for(|s| polled(s))).await;
+        let snap = local.borrow().clone();
+        return Ok(Obtained {
+            snap,
+            origin: Origin::Collected,
             rings_from_cache: false,
         });
     }

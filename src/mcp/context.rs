@@ -24,6 +24,9 @@ pub struct Ctx {
     /// The running daemon, once found: one HTTP client (and its connections) for the
     /// session rather than a new one per call.
     pub remote: tokio::sync::Mutex<Option<crate::api::client::Remote>>,
+    /// With no daemon: the server's own collector, started at the first read and kept for
+    /// the session (reads see its newest snapshot; acknowledgements go to it).
+    pub local: tokio::sync::OnceCell<crate::collector::Collector>,
 }
 
 /// One tool call: the server's state and who asked.
@@ -49,6 +52,21 @@ impl Call {
                 .flatten();
         }
         r.clone()
+    }
+
+    /// The server's own collector's snapshots, when no daemon runs (started on first use).
+    pub async fn local(&self) -> Option<tokio::sync::watch::Receiver<Arc<crate::model::Snapshot>>> {
+        if self.remote().await.is_some() {
+            return None;
+        }
+        let c = self
+            .ctx
+            .local
+            .get_or_init(|| async {
+                crate::collector::Collector::spawn_with(self.cfg(), self.ctx.ops.clone())
+            })
+            .await;
+        Some(c.snapshots.clone())
     }
 
     pub async fn forget_remote(&self) {
@@ -81,6 +99,8 @@ impl Call {
                 Ok(r) => actions = actions.with_remote(r),
                 Err(e) => return output::fail(format!("cannot reach the daemon's API: {e}")),
             }
+        } else if let Some(c) = self.ctx.local.get() {
+            actions = actions.with_collector(c.updates(), c.snapshots.clone());
         }
         let what = req.action();
         match actions.execute(req, Some(&self.who())).await {

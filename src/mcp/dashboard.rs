@@ -23,6 +23,9 @@ async fn run(call: &Call, argv: Vec<String>) -> CallToolResult {
     let reads_snapshot = snap.is_some();
     if let Some(s) = snap {
         s.remote = call.remote().await;
+        if s.remote.is_none() && s.snapshot.is_none() {
+            s.local = call.local().await;
+        }
     }
     let mut buf = Vec::new();
     let r = dashboard::run_to(call.cfg(), &action, &mut buf).await;

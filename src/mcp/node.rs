@@ -25,6 +25,7 @@ pub async fn snapshot(call: &Call, refresh: bool) -> Result<Obtained, CallToolRe
             timeout: Duration::from_secs(5),
             skip_rings: true,
             remote: call.remote().await,
+            local: call.local().await,
         },
     )
     .await

@@ -33,6 +33,9 @@ pub struct SnapshotArgs {
     /// A daemon already found by a long-running caller (the MCP server); not a flag.
     #[arg(skip)]
     pub remote: Option<crate::api::client::Remote>,
+    /// That caller's own running collector, when no daemon runs; not a flag.
+    #[arg(skip)]
+    pub local: Option<tokio::sync::watch::Receiver<std::sync::Arc<crate::model::Snapshot>>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -88,6 +88,7 @@ async fn obtain(cfg: &Config, a: &SnapshotArgs, rings: bool) -> anyhow::Result<O
             timeout: a.timeout,
             skip_rings: !rings,
             remote: a.remote.clone(),
+            local: a.local.clone(),
         },
     )
     .await
