@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::api::client::Remote;
 use crate::config::{Config, Secret};
 use crate::fleet::{FleetNode, FleetRow, FleetSort, Reach};
 use crate::model::Status;
@@ -55,26 +54,20 @@ pub async fn ask_all(
     default_token: Option<Secret>,
     timeout: Duration,
 ) -> Vec<FleetRow> {
-    let asks = nodes.iter().map(|n| {
-        let token = n
-            .token
-            .clone()
-            .or_else(|| default_token.clone())
-            .unwrap_or_else(|| Secret::new(""));
-        async move {
-            let down = |e: String| FleetRow::unseen(&n.name, &n.url, Reach::Down, Some(e));
-            let remote = match Remote::new(&n.url, token) {
-                Ok(r) => r,
-                Err(e) => return down(e),
-            };
-            match tokio::time::timeout(timeout, remote.snapshot()).await {
-                Ok(Ok(s)) => FleetRow::from_snapshot(&n.name, &n.url, &s, Utc::now()),
-                Ok(Err(e)) => down(e),
-                Err(_) => down(format!(
-                    "no answer within {}",
-                    humantime::format_duration(timeout)
-                )),
-            }
+    let default_token = default_token.as_ref();
+    let asks = nodes.iter().map(|n| async move {
+        let down = |e: String| FleetRow::unseen(&n.name, &n.url, Reach::Down, Some(e));
+        let remote = match n.remote(default_token) {
+            Ok(r) => r,
+            Err(e) => return down(e),
+        };
+        match tokio::time::timeout(timeout, remote.snapshot()).await {
+            Ok(Ok(s)) => FleetRow::from_snapshot(&n.name, &n.url, &s, Utc::now()),
+            Ok(Err(e)) => down(e),
+            Err(_) => down(format!(
+                "no answer within {}",
+                humantime::format_duration(timeout)
+            )),
         }
     });
     futures_util::future::join_all(asks).await
@@ -105,11 +98,6 @@ fn print_table(rows: &[FleetRow]) {
         "ALERTS"
     );
     for r in sorted {
-        let repo = match (r.repo_bytes, r.repo_use()) {
-            (Some(b), Some(u)) => format!("{} {:.0}%", crate::format::bytes(b), u * 100.0),
-            (Some(b), None) => crate::format::bytes(b),
-            _ => "-".into(),
-        };
         crate::show!(
             "{:<16} {:<6} {:<10} {:>5} {:<8} {:<8} {:>5} {:>7} {:>12} {:>6}",
             r.name,
@@ -120,7 +108,7 @@ fn print_table(rows: &[FleetRow]) {
             r.cluster.map_or("-", |s| s.as_str()),
             opt(r.peers),
             opt(r.pins.or(r.cluster_pins)),
-            repo,
+            r.repo_text(),
             r.alerts_firing
         );
         if let Some(e) = &r.error {

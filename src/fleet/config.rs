@@ -36,6 +36,19 @@ pub struct FleetNode {
     pub token: Option<Secret>,
 }
 
+impl FleetNode {
+    /// A client for this node's API: its own token, else `default` (none: the node will
+    /// answer 401, which its row then says).
+    pub fn remote(&self, default: Option<&Secret>) -> Result<crate::api::client::Remote, String> {
+        let token = self
+            .token
+            .clone()
+            .or_else(|| default.cloned())
+            .unwrap_or_else(|| Secret::new(""));
+        crate::api::client::Remote::new(&self.url, token)
+    }
+}
+
 impl FleetSection {
     /// What is wrong with the nodes, each at the byte range of its value: an empty or
     /// repeated name, a URL that is not http(s), both `token` and `token_env`.

@@ -127,6 +127,15 @@ impl FleetRow {
         (reach, level, 100 - self.score.unwrap_or(0).min(100))
     }
 
+    /// The repo as a table cell: `84.0 GiB 42%` (of StorageMax), `84.0 GiB`, or `-`.
+    pub fn repo_text(&self) -> String {
+        match (self.repo_bytes, self.repo_use()) {
+            (Some(b), Some(u)) => format!("{} {:.0}%", crate::format::bytes(b), u * 100.0),
+            (Some(b), None) => crate::format::bytes(b),
+            _ => "-".into(),
+        }
+    }
+
     /// Repo use against StorageMax, 0-1.
     pub fn repo_use(&self) -> Option<f64> {
         match (self.repo_bytes, self.repo_max_bytes) {

@@ -62,11 +62,6 @@ impl Fleet {
         let mut feeds = Vec::new();
         let mut tasks = Vec::new();
         for (i, node) in nodes.into_iter().enumerate() {
-            let token = node
-                .token
-                .clone()
-                .or_else(|| default_token.clone())
-                .unwrap_or_else(|| Secret::new(""));
             let publish = {
                 let (table, rows_tx) = (Arc::clone(&table), Arc::clone(&rows_tx));
                 move |row: FleetRow| {
@@ -78,7 +73,7 @@ impl Fleet {
                     }
                 }
             };
-            match Remote::new(&node.url, token) {
+            match node.remote(default_token.as_ref()) {
                 Ok(remote) => {
                     let (snap_tx, snapshots) = watch::channel(None);
                     tasks.push(tokio::spawn(follow(

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::context::Call;
 use super::output;
 use super::tool::{Hints, ToolDef};
-use crate::api::client::{Remote, default_token};
+use crate::api::client::default_token;
 use crate::model::Snapshot;
 
 /// How long a fleet node has to answer.
@@ -73,12 +73,9 @@ pub async fn node_snapshot(call: &Call, name: &str) -> Result<Arc<Snapshot>, Cal
             names.join(", ")
         )));
     };
-    let token = node
-        .token
-        .clone()
-        .or_else(|| default_token(cfg, None))
-        .unwrap_or_else(|| crate::config::Secret::new(""));
-    let remote = Remote::new(&node.url, token).map_err(output::fail)?;
+    let remote = node
+        .remote(default_token(cfg, None).as_ref())
+        .map_err(output::fail)?;
     match tokio::time::timeout(NODE_TIMEOUT, remote.snapshot()).await {
         Ok(Ok(s)) => Ok(Arc::new(s)),
         Ok(Err(e)) => Err(output::fail(format!(

@@ -58,11 +58,6 @@ pub(super) fn table(m: &Model) -> (Parts, usize) {
             } else {
                 r.name.clone()
             };
-            let repo = match (r.repo_bytes, r.repo_use()) {
-                (Some(b), Some(u)) => format!("{} {:.0}%", crate::format::bytes(b), u * 100.0),
-                (Some(b), None) => crate::format::bytes(b),
-                _ => "-".into(),
-            };
             let seen = r.last_seen.map_or("never".into(), clock);
             TableRow {
                 level: Some(level),
@@ -74,7 +69,7 @@ pub(super) fn table(m: &Model) -> (Parts, usize) {
                     source(r.cluster),
                     format!("{}/{}", count(r.peers), count(r.cluster_peers)),
                     format!("{}/{}", count(r.pins), count(r.cluster_pins)),
-                    repo,
+                    r.repo_text(),
                     r.alerts_firing.to_string(),
                     seen,
                     r.error.clone().unwrap_or_else(|| r.url.clone()),
