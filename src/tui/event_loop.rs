@@ -233,7 +233,14 @@ async fn drive(
                     Some(Msg::Snapshot(snaps.borrow_and_update().clone()))
                     }
                 }
-                Err(_) if viewed.is_some() => None,
+                // The node's feed ended (its task is gone): back home rather than spin.
+                Err(_) if viewed.is_some() => {
+                    if let Some(f) = model.fleet.as_mut() {
+                        f.viewing = None;
+                    }
+                    view(&mut model, &mut effects, &mut viewed, fleet.as_ref(), None);
+                    Some(Msg::Snapshot(snaps.borrow_and_update().clone()))
+                }
                 Err(_) => break,
             },
             Some(msg) = rx.recv() => {
